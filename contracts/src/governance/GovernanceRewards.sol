@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {IGovernor} from "@openzeppelin/contracts/governance/IGovernor.sol";
+import {GovernorCountingSimple} from "@openzeppelin/contracts/governance/extensions/GovernorCountingSimple.sol";
+import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {IGovernanceRewards} from "./IGovernanceRewards.sol";
+
+/// @title GovernanceRewards
+/// @notice Rewards voters. Each finished proposal that reached quorum gets `rewardPerProposal`
+///         (or what is left of the budget) set aside at its first claim; a voter receives that
+///         amount times their weight over the total weight cast. The budget is this contract's
+///         token balance, funded by the treasury through governance.
+contract GovernanceRewards is IGovernanceRewards, Ownable2Step {
+    using SafeERC20 for IERC20;
+
+    /// @notice The governor whose proposals are rewarded.
+    GovernorCountingSimple public immutable governor;
+    /// @notice The reward token (the governance token).
+    IERC20 public immutable token;
+    /// @notice Proposals whose vote ended before this timepoint are not eligible.
+    uint256 public immutable startTimepoint;
+    /// @notice Reward set aside per eligible proposal.
+    uint256 public rewardPerProposal;
+    /// @notice Set aside for proposals but not yet paid out.
+    uint256 public outstanding;
+
+    struct ProposalReward {
+        bool allocated;
+        uint256 amount;
+        uint256 totalWeight;
+    }
+
+    mapping(uint256 proposalId => ProposalReward) private _rewards;
+    mapping(uint256 proposalId => mapping(address voter => bool)) private _claimed;
+
+    constructor(GovernorCountingSimple governor_, IERC20 token_, address governance, uint256 rewardPerProposal_)
+        Ownable(governance)
+    {
+        governor = governor_;
+        token = token_;
+        rewardPerProposal = rewardPerProposal_;
+        startTimepoint = governor_.clock();
+    }
+
+    /// @notice Pays `voter` their share of `proposalId`'s reward. Anyone may call.
+    /// @return amount What was paid.
+    function claim(uint256 proposalId, address voter) public returns (uint256 amount) {
+        if (_claimed[proposalId][voter]) revert GovernanceRewardsAlreadyClaimed(proposalId, voter);
+        if (!governor.hasVoted(proposalId, voter)) revert GovernanceRewardsDidNotVote(proposalId, voter);
+        ProposalReward storage reward = _rewards[proposalId];
+        if (!reward.allocated) _allocate(proposalId, reward);
+        uint256 weight = IVotes(address(token)).getPastVotes(voter, governor.proposalSnapshot(proposalId));
+        _claimed[proposalId][voter] = true;
+        amount = reward.totalWeight == 0 ? 0 : reward.amount * weight / reward.totalWeight;
+        if (amount > 0) {
+            outstanding -= amount;
+            token.safeTransfer(voter, amount);
+        }
+        emit VoterRewarded(proposalId, voter, weight, amount);
+    }
+
+    /// @notice Claims for the caller on several proposals.
+    function claimMany(uint256[] calldata proposalIds) external returns (uint256 total) {
+        for (uint256 i; i < proposalIds.length; ++i) {
+            total += claim(proposalIds[i], msg.sender);
+        }
+    }
+
+    /// @notice Sets the reward per proposal (governance).
+    function setRewardPerProposal(uint256 amount) external onlyOwner {
+        rewardPerProposal = amount;
+        emit RewardPerProposalSet(amount);
+    }
+
+    /// @notice What `voter` would receive for `proposalId` now (0 if ineligible or claimed).
+    function pendingReward(uint256 proposalId, address voter) external view returns (uint256) {
+        if (_claimed[proposalId][voter] || !governor.hasVoted(proposalId, voter)) return 0;
+        if (!_eligible(proposalId)) return 0;
+        ProposalReward storage reward = _rewards[proposalId];
+        (uint256 amount, uint256 totalWeight) =
+            reward.allocated ? (reward.amount, reward.totalWeight) : (_nextAllocation(), _totalWeight(proposalId));
+        if (totalWeight == 0) return 0;
+        return amount * IVotes(address(token)).getPastVotes(voter, governor.proposalSnapshot(proposalId)) / totalWeight;
+    }
+
+    /// @notice Tokens not yet set aside for any proposal.
+    function unallocatedBudget() public view returns (uint256) {
+        return token.balanceOf(address(this)) - outstanding;
+    }
+
+    function _allocate(uint256 proposalId, ProposalReward storage reward) private {
+        IGovernor.ProposalState state = governor.state(proposalId);
+        if (
+            state == IGovernor.ProposalState.Pending || state == IGovernor.ProposalState.Active
+                || state == IGovernor.ProposalState.Canceled
+        ) revert GovernanceRewardsProposalNotFinished(proposalId);
+        if (governor.proposalDeadline(proposalId) < startTimepoint) revert GovernanceRewardsProposalTooOld(proposalId);
+        if (!_quorumReached(proposalId)) revert GovernanceRewardsNoQuorum(proposalId);
+        uint256 amount = _nextAllocation();
+        uint256 totalWeight = _totalWeight(proposalId);
+        reward.allocated = true;
+        reward.amount = amount;
+        reward.totalWeight = totalWeight;
+        outstanding += amount;
+        emit ProposalRewardAllocated(proposalId, amount, totalWeight);
+    }
+
+    function _eligible(uint256 proposalId) private view returns (bool) {
+        IGovernor.ProposalState state = governor.state(proposalId);
+        return state != IGovernor.ProposalState.Pending && state != IGovernor.ProposalState.Active
+            && state != IGovernor.ProposalState.Canceled && governor.proposalDeadline(proposalId) >= startTimepoint
+            && _quorumReached(proposalId);
+    }
+
+    function _nextAllocation() private view returns (uint256) {
+        uint256 budget = unallocatedBudget();
+        return rewardPerProposal < budget ? rewardPerProposal : budget;
+    }
+
+    function _totalWeight(uint256 proposalId) private view returns (uint256) {
+        (uint256 against, uint256 forVotes, uint256 abstain) = governor.proposalVotes(proposalId);
+        return against + forVotes + abstain;
+    }
+
+    function _quorumReached(uint256 proposalId) private view returns (bool) {
+        (, uint256 forVotes, uint256 abstain) = governor.proposalVotes(proposalId);
+        return governor.quorum(governor.proposalSnapshot(proposalId)) <= forVotes + abstain;
+    }
+}

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/// @title IPaymentEscrow
+/// @notice Payers deposit tokens and authorize nodes to charge them up to a cap until an expiry;
+///         only the RewardDistributor debits, at epoch settlement. Withdrawals wait an unlock
+///         delay so that a node that already served calls can still be paid.
+interface IPaymentEscrow {
+    /// @notice A payer's account.
+    /// @param balance Tokens available to debits and withdrawal.
+    /// @param pendingWithdrawal Amount requested for withdrawal (still debitable until withdrawn).
+    /// @param withdrawableAt When the pending withdrawal may be taken.
+    struct Account {
+        uint128 balance;
+        uint128 pendingWithdrawal;
+        uint64 withdrawableAt;
+    }
+
+    /// @notice What a node may still debit from a payer.
+    /// @param remaining Tokens left under the cap.
+    /// @param expiry After `expiry` the node must not serve new calls; it may settle until
+    ///        `expiry + settlementGrace`.
+    struct Authorization {
+        uint128 remaining;
+        uint64 expiry;
+    }
+
+    /// @notice Thrown when an amount is zero where it must not be.
+    error EscrowZeroAmount();
+    /// @notice Thrown when an address argument is zero.
+    error EscrowZeroAddress();
+    /// @notice Thrown when a caller other than the RewardDistributor debits or refunds.
+    error EscrowNotDistributor(address caller);
+    /// @notice Thrown when the distributor is set twice.
+    error EscrowDistributorAlreadySet();
+    /// @notice Thrown when an authorization's expiry is in the past.
+    error EscrowInvalidExpiry(uint64 expiry);
+    /// @notice Thrown when withdrawing more than the balance, or debiting a payer without funds.
+    error EscrowInsufficientBalance(address payer, uint256 requested, uint256 available);
+    /// @notice Thrown when a debit exceeds what the payer authorized for the node.
+    error EscrowCapExceeded(address payer, address node, uint256 requested, uint256 remaining);
+    /// @notice Thrown when a debit comes after the authorization's expiry plus the settlement grace.
+    error EscrowAuthorizationExpired(address payer, address node, uint64 expiry);
+    /// @notice Thrown when withdrawing before the unlock delay is over or with nothing requested.
+    error EscrowWithdrawalLocked(uint64 withdrawableAt);
+    /// @notice Thrown when payer and amount arrays differ in length.
+    error EscrowLengthMismatch(uint256 payers, uint256 amounts);
+    /// @notice Thrown when payers are not in strictly ascending order (which also rules out duplicates).
+    error EscrowUnsortedPayers(address previous, address payer);
+
+    /// @notice Emitted on a deposit.
+    event Deposited(address indexed payer, address indexed from, uint256 amount);
+    /// @notice Emitted when a payer (re)authorizes a node.
+    event NodeAuthorized(address indexed payer, address indexed node, uint128 cap, uint64 expiry);
+    /// @notice Emitted when a payer revokes a node (new calls stop; settlement grace still applies).
+    event NodeRevoked(address indexed payer, address indexed node);
+    /// @notice Emitted when a withdrawal is requested.
+    event WithdrawalRequested(address indexed payer, uint256 amount, uint64 withdrawableAt);
+    /// @notice Emitted when a pending withdrawal is cancelled.
+    event WithdrawalCancelled(address indexed payer);
+    /// @notice Emitted when tokens are withdrawn.
+    event Withdrawn(address indexed payer, uint256 amount);
+    /// @notice Emitted for each payer debited at settlement.
+    event Debited(address indexed payer, address indexed node, uint256 amount);
+    /// @notice Emitted for each payer refunded from a voided epoch.
+    event Refunded(address indexed payer, address indexed node, uint256 amount);
+    /// @notice Emitted once, when the distributor is wired in.
+    event DistributorSet(address distributor);
+    /// @notice Emitted when governance changes the unlock delay.
+    event UnlockDelaySet(uint64 unlockDelay);
+    /// @notice Emitted when governance changes the settlement grace.
+    event SettlementGraceSet(uint64 settlementGrace);
+
+    /// @notice Debits `amounts` from `payers` for `node` and sends the total to the distributor.
+    /// @return total The sum debited.
+    function debit(address node, address[] calldata payers, uint128[] calldata amounts)
+        external
+        returns (uint256 total);
+
+    /// @notice Credits back `amounts` (already transferred here by the distributor) to `payers`
+    ///         balances; allowances are not restored (re-authorize to spend again).
+    function refund(address node, address[] calldata payers, uint128[] calldata amounts) external;
+
+    /// @notice The account of `payer`.
+    function accountOf(address payer) external view returns (Account memory);
+    /// @notice The authorization `payer` gave `node`.
+    function authorizationOf(address payer, address node) external view returns (Authorization memory);
+}

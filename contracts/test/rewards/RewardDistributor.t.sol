@@ -1,0 +1,473 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {IPaymentEscrow} from "../../src/payments/IPaymentEscrow.sol";
+import {IRewardDistributor} from "../../src/rewards/IRewardDistributor.sol";
+import {RewardDistributor} from "../../src/rewards/RewardDistributor.sol";
+import {ProtocolTest} from "../utils/ProtocolTest.sol";
+import {Merkle} from "../utils/Merkle.sol";
+
+contract RewardDistributorTest is ProtocolTest {
+    address internal node = makeAddr("node");
+    address internal payer = address(0x1111);
+    address internal payer2 = address(0x2222);
+    address internal alice = makeAddr("alice");
+    address internal bob = makeAddr("bob");
+    address internal challenger = makeAddr("challenger");
+    address internal stranger = makeAddr("stranger");
+
+    function setUp() public override {
+        super.setUp();
+        registerNode(node, 0x51);
+        payerReady(payer, node, 1_000 ether, 1_000 ether);
+        payerReady(payer2, node, 1_000 ether, 1_000 ether);
+    }
+
+    struct Credits {
+        address[] accounts;
+        uint256[] amounts;
+        bytes32[] leaves;
+        bytes32 root;
+    }
+
+    /// @dev Credits of alice and bob (cumulative), as a tree.
+    function _credits(uint256 aliceAmount, uint256 bobAmount) internal view returns (Credits memory c) {
+        c.accounts = new address[](2);
+        c.amounts = new uint256[](2);
+        (c.accounts[0], c.accounts[1]) = (alice, bob);
+        (c.amounts[0], c.amounts[1]) = (aliceAmount, bobAmount);
+        c.leaves = creditLeaves(c.accounts, c.amounts);
+        c.root = Merkle.root(c.leaves);
+    }
+
+    /// @dev Settles a one-page epoch debiting `payer` `total`, whose distributable part is
+    ///      credited (cumulatively) per `c`.
+    function _settle(uint64 epoch, Credits memory c, uint128 total) internal {
+        vm.prank(node);
+        distributor.settleEpoch(header(epoch, c.root, total, 1, 1), 0, single(payer), single(total));
+    }
+
+    function _claimAll(uint64 epoch, Credits memory c) internal {
+        for (uint256 i; i < c.accounts.length; ++i) {
+            distributor.claim(node, epoch, c.accounts[i], c.amounts[i], Merkle.proof(c.leaves, i));
+        }
+    }
+
+    // ------------------------------------------------------------ settlement
+
+    function test_settleEpoch_debitsAndRecords() public {
+        Credits memory c = _credits(60 ether, 35 ether);
+        vm.expectEmit(address(distributor));
+        emit IRewardDistributor.EpochSettled(node, 1, uint64(block.timestamp + CHALLENGE_WINDOW), 95 ether);
+        _settle(1, c, 100 ether);
+        IRewardDistributor.Epoch memory e = distributor.getEpoch(node, 1);
+        assertEq(uint8(e.status), uint8(IRewardDistributor.EpochStatus.Settled));
+        assertEq(e.creditsRoot, c.root);
+        assertEq(e.totalFee, 100 ether);
+        assertEq(e.protocolFee, 5 ether);
+        assertEq(e.cumulativeFunded, 95 ether);
+        assertEq(token.balanceOf(address(distributor)), 100 ether);
+        assertEq(escrow.accountOf(payer).balance, 900 ether);
+        assertEq(distributor.getNodeState(node).lastEpoch, 1);
+    }
+
+    function test_settleEpoch_acrossPages() public {
+        Credits memory c = _credits(50 ether, 45 ether);
+        IRewardDistributor.EpochHeader memory h = header(1, c.root, 100 ether, 2, 2);
+        vm.startPrank(node);
+        distributor.settleEpoch(h, 0, single(payer), single(30 ether));
+        assertEq(uint8(distributor.getEpoch(node, 1).status), uint8(IRewardDistributor.EpochStatus.Open));
+        distributor.settleEpoch(h, 1, single(payer2), single(70 ether));
+        vm.stopPrank();
+        assertEq(uint8(distributor.getEpoch(node, 1).status), uint8(IRewardDistributor.EpochStatus.Settled));
+        assertEq(distributor.getEpoch(node, 1).debited, 100 ether);
+    }
+
+    function test_settleEpoch_revertsOnPageErrors() public {
+        Credits memory c = _credits(50 ether, 45 ether);
+        IRewardDistributor.EpochHeader memory h = header(1, c.root, 100 ether, 2, 2);
+        vm.startPrank(node);
+        distributor.settleEpoch(h, 0, single(payer2), single(30 ether));
+
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsInvalidPage.selector, 1, 2));
+        distributor.settleEpoch(h, 2, single(payer), single(70 ether));
+
+        IRewardDistributor.EpochHeader memory other = header(1, keccak256("other"), 100 ether, 2, 2);
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsHeaderMismatch.selector, 1));
+        distributor.settleEpoch(other, 1, single(payer), single(70 ether));
+
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsUnsortedPayers.selector, payer2, payer));
+        distributor.settleEpoch(h, 1, single(payer), single(70 ether));
+
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsInvalidEpoch.selector, 1, 2));
+        distributor.settleEpoch(header(2, c.root, 1, 1, 1), 0, single(payer), single(1));
+        vm.stopPrank();
+    }
+
+    function test_settleEpoch_revertsWhenDebitsDoNotAddUp() public {
+        Credits memory c = _credits(1, 1);
+        vm.startPrank(node);
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsDebitMismatch.selector, 99 ether, 100 ether));
+        distributor.settleEpoch(header(1, c.root, 100 ether, 1, 1), 0, single(payer), single(99 ether));
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsDebitMismatch.selector, 101 ether, 100 ether));
+        distributor.settleEpoch(header(1, c.root, 100 ether, 1, 1), 0, single(payer), single(101 ether));
+        vm.stopPrank();
+    }
+
+    function test_settleEpoch_revertsOnWrongEpochNumberOrInactiveNode() public {
+        Credits memory c = _credits(1, 1);
+        vm.prank(node);
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsInvalidEpoch.selector, 1, 2));
+        distributor.settleEpoch(header(2, c.root, 1, 1, 1), 0, single(payer), single(1));
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsNodeNotActive.selector, stranger));
+        distributor.settleEpoch(header(1, c.root, 1, 1, 1), 0, single(payer), single(1));
+        _settle(1, c, 10);
+        vm.prank(node);
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsInvalidEpoch.selector, 2, 1));
+        distributor.settleEpoch(header(1, c.root, 1, 1, 1), 0, single(payer), single(1));
+    }
+
+    function test_settleEpoch_revertsOnCapOrLengthMismatch() public {
+        Credits memory c = _credits(1, 1);
+        vm.prank(payer);
+        escrow.authorize(node, 5 ether, uint64(block.timestamp + 1 days));
+        vm.prank(node);
+        vm.expectRevert(
+            abi.encodeWithSelector(IPaymentEscrow.EscrowCapExceeded.selector, payer, node, 6 ether, 5 ether)
+        );
+        distributor.settleEpoch(header(1, c.root, 6 ether, 1, 1), 0, single(payer), single(6 ether));
+        vm.prank(node);
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsLengthMismatch.selector, 1, 0));
+        distributor.settleEpoch(header(1, c.root, 6 ether, 1, 1), 0, single(payer), new uint128[](0));
+    }
+
+    function test_settleEpoch_checksProtocolFeeBounds() public {
+        Credits memory c = _credits(1, 1);
+        IRewardDistributor.EpochHeader memory h = header(1, c.root, 100 ether, 1, 1);
+        h.protocolFee = 5 ether + 1; // more than total * bps
+        vm.prank(node);
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsInvalidHeader.selector, 1));
+        distributor.settleEpoch(h, 0, single(payer), single(100 ether));
+        h.protocolFee = 5 ether - 1; // short by a unit, with one receipt: too little
+        vm.prank(node);
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsInvalidHeader.selector, 1));
+        distributor.settleEpoch(h, 0, single(payer), single(100 ether));
+        h.receiptCount = 2; // two receipts may each round down by less than a unit
+        vm.prank(node);
+        distributor.settleEpoch(h, 0, single(payer), single(100 ether));
+    }
+
+    function test_settleEpoch_revertsOnEmptyHeader() public {
+        Credits memory c = _credits(1, 1);
+        IRewardDistributor.EpochHeader memory h = header(1, c.root, 0, 0, 1);
+        vm.prank(node);
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsInvalidHeader.selector, 1));
+        distributor.settleEpoch(h, 0, new address[](0), new uint128[](0));
+        h = header(1, c.root, 0, 1, 0);
+        vm.prank(node);
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsInvalidHeader.selector, 1));
+        distributor.settleEpoch(h, 0, new address[](0), new uint128[](0));
+    }
+
+    function test_settleEpoch_acceptsPreviousFeeRateWithinGrace() public {
+        Credits memory c = _credits(1, 1);
+        RewardDistributor.Parameters memory p = RewardDistributor.Parameters(800, CHALLENGE_WINDOW, CHALLENGE_BOND, 64, treasury);
+        vm.prank(governance);
+        distributor.setParameters(p);
+        _settle(1, c, 100 ether); // priced at the old 5%
+        vm.warp(block.timestamp + 1 days + 1);
+        vm.prank(node);
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsWrongProtocolFeeBps.selector, 500, 800));
+        distributor.settleEpoch(header(2, c.root, 1 ether, 1, 1), 0, single(payer), single(1 ether));
+    }
+
+    function test_settleEpoch_capsPendingEpochs() public {
+        vm.prank(governance);
+        distributor.setParameters(RewardDistributor.Parameters(PROTOCOL_FEE_BPS, CHALLENGE_WINDOW, CHALLENGE_BOND, 2, treasury));
+        Credits memory c = _credits(1, 1);
+        _settle(1, c, 10);
+        _settle(2, c, 10);
+        vm.prank(node);
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsTooManyPendingEpochs.selector, 2));
+        distributor.settleEpoch(header(3, c.root, 10, 1, 1), 0, single(payer), single(10));
+        vm.warp(block.timestamp + CHALLENGE_WINDOW);
+        _settle(3, c, 10); // the first two became final
+        assertEq(distributor.getNodeState(node).finalizedEpoch, 2);
+    }
+
+    // ------------------------------------------------------------ claims
+
+    function test_claim_afterWindowPaysCumulativeDifference() public {
+        Credits memory c1 = _credits(60 ether, 35 ether);
+        _settle(1, c1, 100 ether);
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsEpochNotClaimable.selector, node, 1));
+        distributor.claim(node, 1, alice, 60 ether, Merkle.proof(c1.leaves, 0));
+
+        vm.warp(block.timestamp + CHALLENGE_WINDOW);
+        vm.expectEmit(address(distributor));
+        emit IRewardDistributor.Claimed(node, alice, 1, 60 ether, 60 ether);
+        distributor.claim(node, 1, alice, 60 ether, Merkle.proof(c1.leaves, 0));
+        assertEq(token.balanceOf(alice), 60 ether);
+
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsNothingToClaim.selector, alice, 60 ether, 60 ether));
+        distributor.claim(node, 1, alice, 60 ether, Merkle.proof(c1.leaves, 0));
+
+        Credits memory c2 = _credits(60 ether + 57 ether, 35 ether + 38 ether);
+        _settle(2, c2, 100 ether);
+        vm.warp(block.timestamp + CHALLENGE_WINDOW);
+        _claimAll(2, c2);
+        assertEq(token.balanceOf(alice), 117 ether);
+        assertEq(token.balanceOf(bob), 73 ether, "one claim covers both epochs");
+        assertEq(distributor.claimed(node, bob), 73 ether);
+    }
+
+    function test_claim_revertsOnBadProofOrUnknownEpoch() public {
+        Credits memory c = _credits(60 ether, 35 ether);
+        _settle(1, c, 100 ether);
+        vm.warp(block.timestamp + CHALLENGE_WINDOW);
+        bytes32[] memory proof = Merkle.proof(c.leaves, 0);
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsInvalidProof.selector, node, 1, alice));
+        distributor.claim(node, 1, alice, 61 ether, proof);
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsInvalidProof.selector, node, 1, bob));
+        distributor.claim(node, 1, bob, 60 ether, proof);
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsEpochNotClaimable.selector, node, 0));
+        distributor.claim(node, 0, alice, 60 ether, proof);
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsEpochNotClaimable.selector, node, 2));
+        distributor.claim(node, 2, alice, 60 ether, proof);
+    }
+
+    function test_claim_cannotExceedWhatTheNodeFunded() public {
+        // A dishonest root credits more than the epoch's 95 ether for recipients.
+        Credits memory c = _credits(80 ether, 80 ether);
+        _settle(1, c, 100 ether);
+        vm.warp(block.timestamp + CHALLENGE_WINDOW);
+        distributor.claim(node, 1, alice, 80 ether, Merkle.proof(c.leaves, 0));
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsExceedsFunding.selector, node, 80 ether, 15 ether));
+        distributor.claim(node, 1, bob, 80 ether, Merkle.proof(c.leaves, 1));
+    }
+
+    function test_claimMany_acrossThreeNodes() public {
+        address[3] memory ops = [node, makeAddr("node2"), makeAddr("node3")];
+        registerNode(ops[1], 0x52);
+        registerNode(ops[2], 0x53);
+        Credits memory c = _credits(10 ether, 5 ether);
+        IRewardDistributor.Claim[] memory claims = new IRewardDistributor.Claim[](3);
+        for (uint256 i; i < 3; ++i) {
+            address p = address(uint160(0x9000 + i));
+            payerReady(p, ops[i], 100 ether, 100 ether);
+            vm.prank(ops[i]);
+            distributor.settleEpoch(header(1, c.root, 20 ether, 1, 1), 0, single(p), single(20 ether));
+            claims[i] = IRewardDistributor.Claim(ops[i], 1, alice, 10 ether, Merkle.proof(c.leaves, 0));
+        }
+        vm.warp(block.timestamp + CHALLENGE_WINDOW);
+        assertEq(distributor.claimMany(claims), 30 ether);
+        assertEq(token.balanceOf(alice), 30 ether);
+    }
+
+    function testFuzz_claim_everyAccountPaidExactlyOnce(uint8 count, uint256 seed) public {
+        count = uint8(bound(count, 1, 24));
+        address[] memory accounts = new address[](count);
+        uint256[] memory amounts = new uint256[](count);
+        uint256 sum;
+        for (uint256 i; i < count; ++i) {
+            accounts[i] = address(uint160(uint256(keccak256(abi.encode(seed, i)))));
+            amounts[i] = uint256(keccak256(abi.encode(seed, i, "amount"))) % 10 ether + 1;
+            sum += amounts[i];
+        }
+        bytes32[] memory leaves = creditLeaves(accounts, amounts);
+        uint128 total = uint128(sum * 10_000 / 9_500 + 1); // enough for the credits after the 5% fee
+        fund(payer, total);
+        vm.startPrank(payer);
+        token.approve(address(escrow), total);
+        escrow.deposit(total);
+        escrow.authorize(node, total, uint64(block.timestamp + 7 days));
+        vm.stopPrank();
+        vm.prank(node);
+        distributor.settleEpoch(header(1, Merkle.root(leaves), total, 1, 1), 0, single(payer), single(total));
+        vm.warp(block.timestamp + CHALLENGE_WINDOW);
+        for (uint256 i; i < count; ++i) {
+            uint256 before = token.balanceOf(accounts[i]);
+            distributor.claim(node, 1, accounts[i], amounts[i], Merkle.proof(leaves, i));
+            assertEq(token.balanceOf(accounts[i]) - before, amounts[i]);
+            vm.expectRevert();
+            distributor.claim(node, 1, accounts[i], amounts[i], Merkle.proof(leaves, i));
+        }
+        assertEq(distributor.getNodeState(node).totalClaimed, sum);
+    }
+
+    function test_claim_fixedInputTwin() public {
+        testFuzz_claim_everyAccountPaidExactlyOnce(3, 42);
+    }
+
+    // ------------------------------------------------------------ challenges, voids, refunds
+
+    function _challenge(uint64 epoch) internal {
+        fund(challenger, CHALLENGE_BOND);
+        vm.startPrank(challenger);
+        token.approve(address(distributor), CHALLENGE_BOND);
+        distributor.challenge(node, epoch, keccak256("evidence"));
+        vm.stopPrank();
+    }
+
+    function test_challenge_freezesEpochAndLaterOnes() public {
+        Credits memory c1 = _credits(50 ether, 45 ether);
+        _settle(1, c1, 100 ether);
+        Credits memory c2 = _credits(100 ether, 90 ether);
+        _settle(2, c2, 100 ether);
+        _challenge(1);
+        assertEq(token.balanceOf(address(distributor)), 200 ether + CHALLENGE_BOND);
+        vm.warp(block.timestamp + CHALLENGE_WINDOW + 1);
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsEpochNotClaimable.selector, node, 2));
+        distributor.claim(node, 2, alice, 100 ether, Merkle.proof(c2.leaves, 0));
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsEpochNotClaimable.selector, node, 1));
+        distributor.claim(node, 1, alice, 50 ether, Merkle.proof(c1.leaves, 0));
+    }
+
+    function test_challenge_revertsOutsideWindowOrTwice() public {
+        Credits memory c = _credits(50 ether, 45 ether);
+        _settle(1, c, 100 ether);
+        _challenge(1);
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsNotChallengeable.selector, node, 1));
+        distributor.challenge(node, 1, bytes32(0));
+        _settle(2, c, 1 ether);
+        vm.warp(block.timestamp + CHALLENGE_WINDOW);
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsNotChallengeable.selector, node, 2));
+        distributor.challenge(node, 2, bytes32(0));
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsNotChallengeable.selector, node, 9));
+        distributor.challenge(node, 9, bytes32(0));
+    }
+
+    function test_resolveChallenge_rejectedReleasesEpochAndForfeitsBond() public {
+        Credits memory c = _credits(50 ether, 45 ether);
+        _settle(1, c, 100 ether);
+        _challenge(1);
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, stranger));
+        distributor.resolveChallenge(node, 1, false, "no fraud");
+        vm.prank(governance);
+        distributor.resolveChallenge(node, 1, false, "no fraud");
+        vm.warp(block.timestamp + CHALLENGE_WINDOW);
+        _claimAll(1, c);
+        distributor.finalize(node, 1);
+        distributor.sweepProtocolFees();
+        assertEq(token.balanceOf(treasury), 5 ether + CHALLENGE_BOND);
+        assertEq(token.balanceOf(address(distributor)), 0);
+    }
+
+    function test_resolveChallenge_upheldVoidsRefundsAndReturnsBond() public {
+        Credits memory c1 = _credits(50 ether, 45 ether);
+        _settle(1, c1, 100 ether);
+        Credits memory c2 = _credits(100 ether, 90 ether);
+        _settle(2, c2, 100 ether);
+        _challenge(1);
+        vm.prank(governance);
+        distributor.resolveChallenge(node, 1, true, "tampered");
+        assertEq(token.balanceOf(challenger), CHALLENGE_BOND);
+        assertEq(uint8(distributor.getEpoch(node, 2).status), uint8(IRewardDistributor.EpochStatus.Voided));
+        assertEq(distributor.getNodeState(node).cumulativeFunded, 0);
+
+        vm.warp(block.timestamp + CHALLENGE_WINDOW);
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsEpochNotClaimable.selector, node, 1));
+        distributor.claim(node, 1, alice, 50 ether, Merkle.proof(c1.leaves, 0));
+
+        distributor.refundVoidedPage(node, 1, 0, single(payer), single(100 ether));
+        distributor.refundVoidedPage(node, 2, 0, single(payer), single(100 ether));
+        assertEq(escrow.accountOf(payer).balance, 1_000 ether, "payer made whole");
+        assertEq(token.balanceOf(address(distributor)), 0, "no one paid from a voided root");
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsInvalidRefund.selector, node, 1, 0));
+        distributor.refundVoidedPage(node, 1, 0, single(payer), single(100 ether));
+
+        Credits memory c3 = _credits(10 ether, 9 ether); // the node goes on from epoch 3
+        _settle(3, c3, 20 ether);
+        vm.warp(block.timestamp + CHALLENGE_WINDOW);
+        _claimAll(3, c3);
+        assertEq(token.balanceOf(alice), 10 ether);
+    }
+
+    function test_resolveChallenge_revertsWhenNotChallenged() public {
+        vm.prank(governance);
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsNotChallenged.selector, node, 1));
+        distributor.resolveChallenge(node, 1, true, "");
+    }
+
+    function test_refundVoidedPage_revertsForValidEpochOrWrongPage() public {
+        Credits memory c = _credits(50 ether, 45 ether);
+        _settle(1, c, 100 ether);
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsInvalidRefund.selector, node, 1, 0));
+        distributor.refundVoidedPage(node, 1, 0, single(payer), single(100 ether));
+        _challenge(1);
+        vm.prank(governance);
+        distributor.resolveChallenge(node, 1, true, "");
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsInvalidRefund.selector, node, 1, 0));
+        distributor.refundVoidedPage(node, 1, 0, single(payer), single(200 ether));
+    }
+
+    function test_abandonOpenEpoch_voidsAndRefunds() public {
+        Credits memory c = _credits(50 ether, 45 ether);
+        IRewardDistributor.EpochHeader memory h = header(1, c.root, 100 ether, 1, 2);
+        vm.startPrank(node);
+        distributor.settleEpoch(h, 0, single(payer), single(40 ether));
+        distributor.abandonOpenEpoch();
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsNoOpenEpoch.selector, node));
+        distributor.abandonOpenEpoch();
+        vm.stopPrank();
+        distributor.refundVoidedPage(node, 1, 0, single(payer), single(40 ether));
+        assertEq(escrow.accountOf(payer).balance, 1_000 ether);
+        _settle(2, c, 100 ether);
+        vm.warp(block.timestamp + CHALLENGE_WINDOW);
+        _claimAll(2, c);
+        assertEq(token.balanceOf(bob), 45 ether);
+    }
+
+    // ------------------------------------------------------------ protocol
+
+    function test_sweepProtocolFees_onlyAfterFinality() public {
+        Credits memory c = _credits(50 ether, 45 ether);
+        _settle(1, c, 100 ether);
+        distributor.sweepProtocolFees();
+        assertEq(token.balanceOf(treasury), 0, "nothing accrues inside the window");
+        vm.warp(block.timestamp + CHALLENGE_WINDOW);
+        distributor.finalize(node, 10);
+        assertEq(distributor.protocolFeesAccrued(), 5 ether);
+        distributor.sweepProtocolFees();
+        assertEq(token.balanceOf(treasury), 5 ether);
+    }
+
+    function test_setParameters_onlyGovernanceWithinRange() public {
+        RewardDistributor.Parameters memory p = RewardDistributor.Parameters(100, 2 days, 1 ether, 10, treasury);
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, stranger));
+        distributor.setParameters(p);
+        vm.startPrank(governance);
+        distributor.setParameters(p);
+        assertEq(distributor.protocolFeeBps(), 100);
+        assertEq(distributor.previousProtocolFeeBps(), PROTOCOL_FEE_BPS);
+        assertEq(distributor.challengeWindow(), 2 days);
+        p.protocolFeeBps = 10_001;
+        vm.expectRevert(IRewardDistributor.RewardsInvalidParameter.selector);
+        distributor.setParameters(p);
+        p.protocolFeeBps = 100;
+        p.maxPendingEpochs = 0;
+        vm.expectRevert(IRewardDistributor.RewardsInvalidParameter.selector);
+        distributor.setParameters(p);
+        p.maxPendingEpochs = 10;
+        p.treasury = address(0);
+        vm.expectRevert(IRewardDistributor.RewardsZeroAddress.selector);
+        distributor.setParameters(p);
+        vm.stopPrank();
+    }
+
+    function test_splitFee_matchesLibrary() public view {
+        (uint256 protocol, uint256 compute, uint256 developer, uint256 data) =
+            distributor.splitFee(100, 500, 2000, 3000, 5000);
+        assertEq(protocol + compute + developer + data, 100);
+        assertEq(developer, 29);
+        uint256[] memory weights = new uint256[](2);
+        (weights[0], weights[1]) = (1, 2);
+        uint256[] memory parts = distributor.splitByWeights(10, weights);
+        assertEq(parts[0], 3);
+        assertEq(parts[1], 7);
+    }
+}
