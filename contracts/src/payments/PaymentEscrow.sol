@@ -22,6 +22,8 @@ contract PaymentEscrow is IPaymentEscrow, Ownable2Step {
     uint64 public unlockDelay;
     /// @notice Seconds after an authorization's expiry during which its node may still settle.
     uint64 public settlementGrace;
+    /// @dev May wire in the distributor once, so deployment needs no governance vote.
+    address private immutable _deployer;
 
     mapping(address payer => Account) private _accounts;
     mapping(address payer => mapping(address node => Authorization)) private _authorizations;
@@ -32,6 +34,7 @@ contract PaymentEscrow is IPaymentEscrow, Ownable2Step {
         token = token_;
         unlockDelay = unlockDelay_;
         settlementGrace = settlementGrace_;
+        _deployer = msg.sender;
     }
 
     modifier onlyDistributor() {
@@ -161,8 +164,9 @@ contract PaymentEscrow is IPaymentEscrow, Ownable2Step {
 
     // ---------------------------------------------------------------- governance
 
-    /// @notice Wires in the RewardDistributor, once (done by the deployer before handing over).
-    function setDistributor(address distributor_) external onlyOwner {
+    /// @notice Wires in the RewardDistributor, once, by the deployer or governance.
+    function setDistributor(address distributor_) external {
+        if (msg.sender != _deployer && msg.sender != owner()) revert OwnableUnauthorizedAccount(msg.sender);
         if (distributor != address(0)) revert EscrowDistributorAlreadySet();
         if (distributor_ == address(0)) revert EscrowZeroAddress();
         distributor = distributor_;

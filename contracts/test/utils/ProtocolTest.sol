@@ -57,8 +57,7 @@ abstract contract ProtocolTest is Test {
                 treasury: treasury
             })
         );
-        vm.prank(governance);
-        escrow.setDistributor(address(distributor));
+        escrow.setDistributor(address(distributor)); // as the deployer, once
     }
 
     // ------------------------------------------------------------ accounts

@@ -1,0 +1,71 @@
+/**
+ * viem clients for a protocol deployment on any RPC URL.
+ */
+import {
+  type Account,
+  type Chain,
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  type Hex,
+  http,
+  type PublicClient,
+  type Transport,
+  type WalletClient,
+} from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+
+/** A chain description for an RPC endpoint whose id is known (viem needs one to sign). */
+export function chainFor({ chainId, rpcUrl }: { chainId: number; rpcUrl: string }): Chain {
+  return defineChain({
+    id: chainId,
+    name: chainId === 31337 ? 'Anvil' : `Chain ${chainId}`,
+    nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+    rpcUrls: { default: { http: [rpcUrl] } },
+  });
+}
+
+export type ProtocolClients = {
+  chain: Chain;
+  publicClient: PublicClient<Transport, Chain>;
+  walletClient: WalletClient<Transport, Chain, Account>;
+  account: Account;
+};
+
+export type CreateProtocolClientsParameters = {
+  rpcUrl: string;
+  /** A viem account, or a private key. */
+  account: Account | Hex;
+  /** The chain id; asked from the RPC when omitted. */
+  chainId?: number;
+  /** Milliseconds between receipt polls (default viem's, shorter suits Anvil). */
+  pollingInterval?: number;
+};
+
+/**
+ * Public and wallet clients bound to one chain and account.
+ *
+ * @example
+ * const { publicClient, walletClient } = await createProtocolClients({ rpcUrl, account: privateKey });
+ */
+export async function createProtocolClients(
+  parameters: CreateProtocolClientsParameters,
+): Promise<ProtocolClients> {
+  const { rpcUrl, pollingInterval } = parameters;
+  const account =
+    typeof parameters.account === 'string' ? privateKeyToAccount(parameters.account) : parameters.account;
+  const chainId = parameters.chainId ?? (await createPublicClient({ transport: http(rpcUrl) }).getChainId());
+  const chain = chainFor({ chainId, rpcUrl });
+  const transport = http(rpcUrl);
+  return {
+    chain,
+    account,
+    publicClient: createPublicClient({ chain, transport, ...(pollingInterval ? { pollingInterval } : {}) }),
+    walletClient: createWalletClient({
+      chain,
+      transport,
+      account,
+      ...(pollingInterval ? { pollingInterval } : {}),
+    }),
+  };
+}
