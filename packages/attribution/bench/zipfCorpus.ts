@@ -1,0 +1,118 @@
+/**
+ * A synthetic corpus generator for tests and benchmarks: documents of Zipf-distributed tokens with
+ * planted copies (passages copied verbatim from earlier documents), from a fixed seed.
+ */
+
+/** A seeded pseudo-random generator (SplitMix32): the same seed gives the same sequence everywhere. */
+export function createRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x9e3779b9) >>> 0;
+    let z = state;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    return ((z ^ (z >>> 16)) >>> 0) / 4294967296;
+  };
+}
+
+/** Walker/Vose alias table for O(1) sampling from a discrete distribution. */
+export function createAliasSampler(weights: Float64Array, random: () => number): () => number {
+  const n = weights.length;
+  let total = 0;
+  for (let i = 0; i < n; i++) total += weights[i]!;
+  const probability = new Float64Array(n);
+  const alias = new Int32Array(n);
+  const scaled = new Float64Array(n);
+  const small: number[] = [];
+  const large: number[] = [];
+  for (let i = 0; i < n; i++) {
+    scaled[i] = (weights[i]! * n) / total;
+    (scaled[i]! < 1 ? small : large).push(i);
+  }
+  while (small.length > 0 && large.length > 0) {
+    const s = small.pop()!;
+    const l = large.pop()!;
+    probability[s] = scaled[s]!;
+    alias[s] = l;
+    scaled[l] = scaled[l]! + scaled[s]! - 1;
+    (scaled[l]! < 1 ? small : large).push(l);
+  }
+  for (const i of large) probability[i] = 1;
+  for (const i of small) probability[i] = 1;
+  return () => {
+    const u = random() * n;
+    const i = Math.floor(u);
+    return u - i < probability[i]! ? i : alias[i]!;
+  };
+}
+
+export type ZipfCorpusParameters = {
+  /** Total tokens in the documents (separators excluded). */
+  tokens: number;
+  /** Distinct token types (symbols 1..vocabulary). */
+  vocabulary?: number;
+  /** Zipf exponent. */
+  exponent?: number;
+  /** Mean document length in tokens (lengths are uniform in [mean/2, 3·mean/2]). */
+  meanDocumentLength?: number;
+  /** Fraction of documents that contain a passage copied from an earlier document. */
+  plantedFraction?: number;
+  seed?: number;
+};
+
+export type ZipfCorpus = {
+  /** Dense symbols 1..vocabulary, documents back to back (no separators). */
+  tokens: Uint16Array | Uint32Array;
+  /** Document d occupies tokens[documentStarts[d], documentStarts[d + 1]). */
+  documentStarts: Uint32Array;
+  vocabulary: number;
+};
+
+/**
+ * Generates a Zipf corpus with planted copies, allocating only the token array and the document
+ * offsets (so that it can be used to measure build memory).
+ * @example
+ * const corpus = generateZipfCorpus({ tokens: 1_000_000, seed: 1 });
+ */
+export function generateZipfCorpus(parameters: ZipfCorpusParameters): ZipfCorpus {
+  const total = Math.floor(parameters.tokens);
+  const vocabulary = parameters.vocabulary ?? 50_000;
+  const exponent = parameters.exponent ?? 1.05;
+  const mean = parameters.meanDocumentLength ?? 500;
+  const plantedFraction = parameters.plantedFraction ?? 0.02;
+  const random = createRandom(parameters.seed ?? 1);
+  const weights = new Float64Array(vocabulary);
+  for (let r = 0; r < vocabulary; r++) weights[r] = 1 / (r + 1) ** exponent;
+  const sample = createAliasSampler(weights, random);
+  // Token symbols are a fixed permutation of ranks so that frequent tokens are not all small ids.
+  const symbolOfRank = new Uint32Array(vocabulary);
+  for (let r = 0; r < vocabulary; r++) symbolOfRank[r] = r + 1;
+  for (let r = vocabulary - 1; r > 0; r--) {
+    const k = Math.floor(random() * (r + 1));
+    const t = symbolOfRank[r]!;
+    symbolOfRank[r] = symbolOfRank[k]!;
+    symbolOfRank[k] = t;
+  }
+  const tokens = vocabulary < 65_536 ? new Uint16Array(total) : new Uint32Array(total);
+  const starts: number[] = [0];
+  let position = 0;
+  while (position < total) {
+    const length = Math.min(total - position, Math.max(1, Math.floor(mean / 2 + random() * mean)));
+    const end = position + length;
+    let i = position;
+    if (starts.length > 2 && random() < plantedFraction) {
+      // Plant a passage copied from an earlier document.
+      const copyLength = Math.min(length, 20 + Math.floor(random() * 180));
+      const source = Math.floor(random() * position);
+      const from = Math.max(0, Math.min(source, position - copyLength));
+      const at = position + Math.floor(random() * (length - copyLength + 1));
+      for (; i < at; i++) tokens[i] = symbolOfRank[sample()]!;
+      tokens.copyWithin(at, from, from + copyLength);
+      i = at + copyLength;
+    }
+    for (; i < end; i++) tokens[i] = symbolOfRank[sample()]!;
+    position = end;
+    starts.push(position);
+  }
+  return { tokens, documentStarts: Uint32Array.from(starts), vocabulary };
+}

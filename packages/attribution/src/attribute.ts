@@ -1,0 +1,153 @@
+/**
+ * Attribution weights: each traced span's information is shared equally among the contributions
+ * that contain it, and the totals are normalized to parts per million. All arithmetic is on
+ * integers (information in micro-bits, shares by integer division with the remainder going to the
+ * lowest contribution ids, normalization by largest remainder with ties to the lowest id), so the
+ * same index, text and options give byte-identical results on any machine.
+ */
+import { type ContributionId, compareContributionIds } from './contributionId.js';
+import type { Searchable } from './count.js';
+import type { Hex32 } from './indexRoot.js';
+import type { QueryInput } from './indexSearch.js';
+import { tokenizerName } from './tokenizer.js';
+import { resolveTraceOptions, type TracedSpan, type TraceSpansOptions, traceSpans } from './traceSpans.js';
+
+/** Parts per million in a whole. */
+export const partsPerMillion = 1_000_000;
+
+export type AttributeParameters = QueryInput & TraceSpansOptions & { index: Searchable };
+
+export type ContributionWeight = {
+  contributionId: ContributionId;
+  contributor: string;
+  datanetId: string | null;
+  /** Share of the attribution in parts per million (all shares sum to exactly 1,000,000). */
+  ppm: number;
+  /** Information credited to the contribution, in micro-bits. */
+  information: number;
+  /** Indices into `spans` of the spans that earned it. */
+  spans: number[];
+};
+
+export type ContributorWeight = { contributor: string; ppm: number };
+
+export type AttributeReturnType = {
+  indexRoot: Hex32;
+  tokenizer: string;
+  options: { minLength: number; maxCount: number; maxSpans: number; maxDocumentsPerSpan: number };
+  /** Tokens in the output. */
+  tokens: number;
+  /** Information of all spans, in micro-bits (0: nothing informative matched, no weights). */
+  totalInformation: number;
+  /** By ppm (descending), then contribution id; empty when nothing informative matched. */
+  contributions: ContributionWeight[];
+  /** Contributions' ppm summed per contributor, by ppm (descending), then contributor. */
+  contributors: ContributorWeight[];
+  spans: TracedSpan[];
+};
+
+/**
+ * Attributes a model output to contributions: weights in parts per million that sum to exactly
+ * 1,000,000, each with the spans that earned it, or no weights when nothing informative matches.
+ * @example
+ * const { contributions } = attribute({ index, text: modelOutput });
+ * for (const c of contributions) console.log(c.contributionId, c.ppm);
+ */
+export function attribute(parameters: AttributeParameters): AttributeReturnType {
+  const options = resolveTraceOptions(parameters);
+  const trace = traceSpans({ ...parameters, ...options });
+  const credit = new Map<ContributionId, { information: number; spans: number[] }>();
+  const owners = new Map<ContributionId, { contributor: string; datanetId: string | null }>();
+  trace.spans.forEach((span, k) => {
+    const ids = span.contributions;
+    if (ids.length === 0 || span.information === 0) return;
+    const share = Math.floor(span.information / ids.length);
+    const extra = span.information - share * ids.length;
+    ids.forEach((id, j) => {
+      const entry = credit.get(id) ?? { information: 0, spans: [] };
+      entry.information += share + (j < extra ? 1 : 0);
+      entry.spans.push(k);
+      credit.set(id, entry);
+    });
+    for (const d of span.documents)
+      owners.set(d.contributionId, { contributor: d.contributor, datanetId: d.datanetId });
+  });
+  // Owners of contributions beyond the listed documents of a span.
+  if ([...credit.keys()].some((id) => !owners.has(id))) {
+    for (const [id, owner] of contributionOwners(parameters.index, new Set(credit.keys())))
+      owners.set(id, owner);
+  }
+  const ids = [...credit.keys()].sort(compareContributionIds);
+  const total = ids.reduce((sum, id) => sum + credit.get(id)!.information, 0);
+  const ppm = largestRemainder(
+    ids.map((id) => credit.get(id)!.information),
+    partsPerMillion,
+  );
+  const contributions: ContributionWeight[] = ids.map((id, k) => ({
+    contributionId: id,
+    contributor: owners.get(id)!.contributor,
+    datanetId: owners.get(id)!.datanetId,
+    ppm: ppm[k]!,
+    information: credit.get(id)!.information,
+    spans: credit.get(id)!.spans,
+  }));
+  contributions.sort((a, b) => b.ppm - a.ppm || compareContributionIds(a.contributionId, b.contributionId));
+  const perContributor = new Map<string, number>();
+  for (const c of contributions)
+    perContributor.set(c.contributor, (perContributor.get(c.contributor) ?? 0) + c.ppm);
+  const contributors = [...perContributor]
+    .map(([contributor, value]) => ({ contributor, ppm: value }))
+    .sort(
+      (a, b) => b.ppm - a.ppm || (a.contributor < b.contributor ? -1 : a.contributor > b.contributor ? 1 : 0),
+    );
+  return {
+    indexRoot: trace.indexRoot,
+    tokenizer: tokenizerName,
+    options,
+    tokens: trace.tokens,
+    totalInformation: total,
+    contributions,
+    contributors,
+    spans: trace.spans,
+  };
+}
+
+/**
+ * Splits `whole` in proportion to integer `weights` by largest remainder: floor shares first, then
+ * one more to the largest remainders, ties to the earliest index. All zero (or none) → all zero.
+ * @example
+ * largestRemainder([1, 1, 1], 1_000_000); // [333334, 333333, 333333]
+ */
+export function largestRemainder(weights: readonly number[], whole: number): number[] {
+  const total = weights.reduce((sum, w) => sum + BigInt(w), 0n);
+  if (total === 0n) return weights.map(() => 0);
+  const bigWhole = BigInt(whole);
+  const shares = weights.map((w) => (BigInt(w) * bigWhole) / total);
+  const remainders = weights.map((w, k) => BigInt(w) * bigWhole - shares[k]! * total);
+  let left = Number(bigWhole - shares.reduce((sum, s) => sum + s, 0n));
+  const order = weights
+    .map((_, k) => k)
+    .sort((a, b) => (remainders[b]! > remainders[a]! ? 1 : remainders[b]! < remainders[a]! ? -1 : a - b));
+  for (const k of order) {
+    if (left === 0) break;
+    shares[k]! += 1n;
+    left--;
+  }
+  return shares.map(Number);
+}
+
+/** Owners (contributor, datanet) of contributions, looked up in the index's segments. */
+function contributionOwners(
+  index: Searchable,
+  ids: ReadonlySet<ContributionId>,
+): Map<ContributionId, { contributor: string; datanetId: string | null }> {
+  const out = new Map<ContributionId, { contributor: string; datanetId: string | null }>();
+  for (const entry of index.snapshot.segments) {
+    for (const c of entry.segment.contributions) {
+      if (ids.has(c.contributionId) && !out.has(c.contributionId)) {
+        out.set(c.contributionId, { contributor: c.contributor, datanetId: c.datanetId });
+      }
+    }
+  }
+  return out;
+}

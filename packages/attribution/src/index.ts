@@ -1,0 +1,82 @@
+/**
+ * @tributary/attribution — Tributary's attribution engine: a segmented suffix-array index over
+ * contributed documents and span tracing (the infini-gram / OLMoTrace method) that attributes a
+ * model output to the contributions it came from, deterministically.
+ */
+
+export {
+  type AttributeParameters,
+  type AttributeReturnType,
+  attribute,
+  type ContributionWeight,
+  type ContributorWeight,
+  largestRemainder,
+  partsPerMillion,
+} from './attribute.js';
+export {
+  type AddDocumentsParameters,
+  type AddDocumentsReturnType,
+  AttributionIndex,
+  type DocumentInput,
+  defaultIndexLimits,
+  type IndexLimits,
+  type IndexSnapshot,
+  type IndexStats,
+  type MergeParameters,
+  type MergeReturnType,
+  type OpenIndexParameters,
+  openIndex,
+  type RemoveContributionParameters,
+  type RemoveContributionReturnType,
+  type SegmentEntry,
+} from './attributionIndex.js';
+export {
+  type ContributionId,
+  compareContributionIds,
+  type NormalizeContributionIdParameters,
+  normalizeContributionId,
+  sortContributionIds,
+} from './contributionId.js';
+export { type CountParameters, type CountReturnType, count, type Searchable } from './count.js';
+export {
+  type DocumentSnippetParameters,
+  type DocumentSnippetReturnType,
+  documentSnippet,
+} from './documentSnippet.js';
+export * from './errors.js';
+export {
+  type FindOccurrencesParameters,
+  type FindOccurrencesReturnType,
+  findOccurrences,
+} from './findOccurrences.js';
+export { type ComputeIndexRootParameters, computeIndexRoot, type Hex32 } from './indexRoot.js';
+export type { Occurrence, QueryInput } from './indexSearch.js';
+export {
+  type LongestMatchesParameters,
+  type LongestMatchesReturnType,
+  longestMatches,
+} from './longestMatches.js';
+export type { ContributionRecord, Segment, SegmentData } from './segment.js';
+export { readSegmentFile, segmentFormatVersion, writeSegmentFile } from './segmentFile.js';
+export {
+  type BuildSuffixArrayParameters,
+  type BuildSuffixArrayReturnType,
+  buildSuffixArray,
+  buildSuffixArrayAsync,
+} from './suffixArray.js';
+export {
+  decodeTokens,
+  type TokenizeParameters,
+  type TokenizeReturnType,
+  tokenize,
+  tokenizerName,
+} from './tokenizer.js';
+export {
+  type DisplaySpan,
+  type SpanDocument,
+  type TracedSpan,
+  type TraceSpansOptions,
+  type TraceSpansParameters,
+  type TraceSpansReturnType,
+  traceSpans,
+} from './traceSpans.js';

@@ -1,0 +1,227 @@
+/**
+ * Tokenization with one fixed BPE encoding, `o200k_base` (the encoding of GPT-4o and later OpenAI
+ * models, from `gpt-tokenizer`), with character offsets back into the text.
+ *
+ * Special-token strings such as `<|endoftext|>` are tokenized as ordinary text, so any string can
+ * be indexed and `decode(tokenize(text)) === text`.
+ */
+import bpeRanks from 'gpt-tokenizer/bpeRanks/o200k_base';
+import { encode } from 'gpt-tokenizer/encoding/o200k_base';
+
+/** The name of the encoding every index and query uses (recorded in the index manifest and root). */
+export const tokenizerName = 'o200k_base';
+
+const noSpecialTokens = new Set<string>();
+
+export type TokenizeParameters = {
+  text: string;
+};
+
+export type TokenizeReturnType = {
+  /** Token ids of the encoding. */
+  ids: Uint32Array;
+  /**
+   * Token i covers `text.slice(charStarts[i], charEnds[i])`. A token that holds only part of a
+   * multi-byte character (some emoji, CJK) is widened to whole code points, so the ranges are valid
+   * string ranges; neighbouring tokens that split one character then overlap on it.
+   */
+  charStarts: Uint32Array;
+  charEnds: Uint32Array;
+};
+
+/**
+ * Tokenizes text into token ids with character offsets.
+ * @example
+ * const { ids, charStarts, charEnds } = tokenize({ text: 'Hello world' });
+ */
+export function tokenize(parameters: TokenizeParameters): TokenizeReturnType {
+  const { text } = parameters;
+  const ids = Uint32Array.from(encode(text, { disallowedSpecial: noSpecialTokens }));
+  const { charStarts, charEnds } = tokenCharOffsets(text, ids);
+  return { ids, charStarts, charEnds };
+}
+
+/**
+ * Tokenizes text into token ids only (no offsets): for indexing documents.
+ * @example
+ * const ids = tokenIds({ text: 'Hello world' });
+ */
+export function tokenIds(parameters: TokenizeParameters): Uint32Array {
+  return Uint32Array.from(encode(parameters.text, { disallowedSpecial: noSpecialTokens }));
+}
+
+type TokenBytes = { bytes: Uint8Array; offsets: Uint32Array };
+let tokenBytesTable: TokenBytes | undefined;
+
+/** The bytes of every token, concatenated, with offsets (built once, about 1.5 MB). */
+function tokenBytes(): TokenBytes {
+  if (tokenBytesTable) return tokenBytesTable;
+  const encoder = new TextEncoder();
+  const count = bpeRanks.length;
+  const offsets = new Uint32Array(count + 1);
+  const parts: Uint8Array[] = new Array(count);
+  let total = 0;
+  for (let id = 0; id < count; id++) {
+    const value = bpeRanks[id];
+    const part =
+      value === undefined
+        ? new Uint8Array(0)
+        : typeof value === 'string'
+          ? encoder.encode(value)
+          : Uint8Array.from(value);
+    parts[id] = part;
+    offsets[id] = total;
+    total += part.length;
+  }
+  offsets[count] = total;
+  const bytes = new Uint8Array(total);
+  for (let id = 0; id < count; id++) bytes.set(parts[id]!, offsets[id]!);
+  tokenBytesTable = { bytes, offsets };
+  return tokenBytesTable;
+}
+
+/** Number of UTF-8 bytes of a token of the encoding. */
+export function tokenByteLength(id: number): number {
+  const { offsets } = tokenBytes();
+  return id + 1 < offsets.length ? offsets[id + 1]! - offsets[id]! : 0;
+}
+
+/** Character ranges of tokens in `text` (which they encode), widened to whole code points. */
+function tokenCharOffsets(
+  text: string,
+  ids: Uint32Array,
+): { charStarts: Uint32Array; charEnds: Uint32Array } {
+  const { offsets } = tokenBytes();
+  const count = ids.length;
+  const charStarts = new Uint32Array(count);
+  const charEnds = new Uint32Array(count);
+  // Cursor on the code point that contains the current byte: its first byte and UTF-16 index.
+  let cpByte = 0;
+  let cpChar = 0;
+  let cpBytes = codePointBytes(text, 0);
+  let cpUnits = codePointUnits(text, 0);
+  let byte = 0;
+  for (let i = 0; i < count; i++) {
+    const id = ids[i]!;
+    const length = offsets[id + 1]! - offsets[id]!;
+    const first = byte;
+    const last = byte + length - 1;
+    while (cpByte + cpBytes <= first) {
+      cpByte += cpBytes;
+      cpChar += cpUnits;
+      cpBytes = codePointBytes(text, cpChar);
+      cpUnits = codePointUnits(text, cpChar);
+    }
+    charStarts[i] = cpChar;
+    while (cpByte + cpBytes <= last) {
+      cpByte += cpBytes;
+      cpChar += cpUnits;
+      cpBytes = codePointBytes(text, cpChar);
+      cpUnits = codePointUnits(text, cpChar);
+    }
+    charEnds[i] = Math.min(text.length, cpChar + cpUnits);
+    byte += length;
+  }
+  return { charStarts, charEnds };
+}
+
+/** UTF-8 length of the code point at UTF-16 index i (lone surrogates encode as U+FFFD: 3 bytes). */
+function codePointBytes(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (Number.isNaN(c) || c < 0x80) return 1;
+  if (c < 0x800) return 2;
+  if (c >= 0xd800 && c <= 0xdbff) {
+    const d = text.charCodeAt(i + 1);
+    if (d >= 0xdc00 && d <= 0xdfff) return 4;
+  }
+  return 3;
+}
+
+function codePointUnits(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c >= 0xd800 && c <= 0xdbff) {
+    const d = text.charCodeAt(i + 1);
+    if (d >= 0xdc00 && d <= 0xdfff) return 2;
+  }
+  return 1;
+}
+
+export type DecodeTokensParameters = {
+  /** Token ids of the encoding. */
+  ids: ArrayLike<number>;
+};
+
+export type DecodeTokensReturnType = TokenizeReturnType & { text: string };
+
+/**
+ * Decodes token ids back to text with the character range of each token. Bytes of a character cut
+ * off at either end of the sequence (a window that starts or ends inside a multi-byte character)
+ * are dropped, so the text never holds replacement characters that the source did not.
+ * @example
+ * const { text } = decodeTokens({ ids: tokenize({ text: 'Hello' }).ids }); // 'Hello'
+ */
+export function decodeTokens(parameters: DecodeTokensParameters): DecodeTokensReturnType {
+  const { bytes: table, offsets } = tokenBytes();
+  const ids = parameters.ids;
+  let total = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    total += offsets[id + 1]! - offsets[id]!;
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    bytes.set(table.subarray(offsets[id]!, offsets[id + 1]!), at);
+    at += offsets[id + 1]! - offsets[id]!;
+  }
+  // Trim a partial character at the start (continuation bytes) and at the end (a truncated lead).
+  let start = 0;
+  while (start < total && (bytes[start]! & 0xc0) === 0x80) start++;
+  let end = total;
+  for (let back = 1; back <= 3 && end - back >= start; back++) {
+    const b = bytes[end - back]!;
+    if ((b & 0xc0) === 0x80) continue;
+    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    if (need > back) end -= back;
+    break;
+  }
+  const text = new TextDecoder().decode(bytes.subarray(start, end));
+  // Map token byte ranges to character ranges (clamped to the kept bytes).
+  const charStarts = new Uint32Array(ids.length);
+  const charEnds = new Uint32Array(ids.length);
+  let byte = -start;
+  let cpByte = 0;
+  let cpChar = 0;
+  let cpBytes = codePointBytes(text, 0);
+  let cpUnits = codePointUnits(text, 0);
+  const keptBytes = end - start;
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    const length = offsets[id + 1]! - offsets[id]!;
+    const first = Math.min(Math.max(byte, 0), keptBytes);
+    const last = Math.min(byte + length - 1, keptBytes - 1);
+    byte += length;
+    if (last < first) {
+      // The token lies wholly in trimmed bytes.
+      charStarts[i] = first >= keptBytes ? text.length : 0;
+      charEnds[i] = charStarts[i]!;
+      continue;
+    }
+    while (cpByte + cpBytes <= first) {
+      cpByte += cpBytes;
+      cpChar += cpUnits;
+      cpBytes = codePointBytes(text, cpChar);
+      cpUnits = codePointUnits(text, cpChar);
+    }
+    charStarts[i] = cpChar;
+    while (cpByte + cpBytes <= last) {
+      cpByte += cpBytes;
+      cpChar += cpUnits;
+      cpBytes = codePointBytes(text, cpChar);
+      cpUnits = codePointUnits(text, cpChar);
+    }
+    charEnds[i] = Math.min(text.length, cpChar + cpUnits);
+  }
+  return { text, ids: Uint32Array.from(ids), charStarts, charEnds };
+}

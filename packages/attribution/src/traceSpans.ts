@@ -1,0 +1,239 @@
+/**
+ * Span tracing, the OLMoTrace method: for each token position of a model output, the longest
+ * sequence starting there that occurs verbatim in the index; keep the maximal ones of at least
+ * `minLength` tokens, drop those occurring more than `maxCount` times (too common to say where the
+ * output came from), rank the rest by rarity (the sum of the tokens' unigram information), and list
+ * the documents, contributions and contributors that contain each.
+ */
+import type { IndexSnapshot } from './attributionIndex.js';
+import { type ContributionId, compareContributionIds } from './contributionId.js';
+import type { Searchable } from './count.js';
+import { InvalidInputError } from './errors.js';
+import type { Hex32 } from './indexRoot.js';
+import {
+  liveCount,
+  liveLongestMatches,
+  liveOccurrences,
+  liveUnigramCount,
+  type PreparedQuery,
+  prepareQuery,
+  type QueryInput,
+  queryTokens,
+} from './indexSearch.js';
+import { decodeTokens } from './tokenizer.js';
+
+export type TraceSpansOptions = {
+  /** Shortest span kept, in tokens (default 6). */
+  minLength?: number | undefined;
+  /** Spans occurring more often than this in the index are dropped as uninformative (default 1000). */
+  maxCount?: number | undefined;
+  /** Keep only the this many rarest spans (default: all). */
+  maxSpans?: number | undefined;
+  /** Documents listed per span (default 10; contributions and contributors are always complete). */
+  maxDocumentsPerSpan?: number | undefined;
+};
+
+export type TraceSpansParameters = QueryInput & TraceSpansOptions & { index: Searchable };
+
+/** A document that contains a span. */
+export type SpanDocument = {
+  documentId: number;
+  contributionId: ContributionId;
+  contributor: string;
+  datanetId: string | null;
+  /** Occurrences of the span in this document. */
+  occurrences: number;
+};
+
+/** A maximal span of the output found verbatim in the index. */
+export type TracedSpan = {
+  /** Token range in the output, `[tokenStart, tokenEnd)`. */
+  tokenStart: number;
+  tokenEnd: number;
+  /** Character range in the output text, `[charStart, charEnd)`. */
+  charStart: number;
+  charEnd: number;
+  text: string;
+  /** Live occurrences in the index (≤ maxCount). */
+  count: number;
+  /**
+   * Rarity: the sum over the span's tokens of their unigram information, −log2(count / total
+   * tokens), in micro-bits (each token's term rounded to an integer, so sums are exact).
+   */
+  information: number;
+  /** Documents containing the span. */
+  documentCount: number;
+  /** The first `maxDocumentsPerSpan` of them, by document id. */
+  documents: SpanDocument[];
+  /** All contributions containing the span, in numeric order. */
+  contributions: ContributionId[];
+  /** All contributors of those contributions, sorted. */
+  contributors: string[];
+};
+
+/** Overlapping spans merged into one highlighted range of the output. */
+export type DisplaySpan = {
+  tokenStart: number;
+  tokenEnd: number;
+  charStart: number;
+  charEnd: number;
+  /** Indices into `spans`. */
+  spans: number[];
+};
+
+export type TraceSpansReturnType = {
+  indexRoot: Hex32;
+  /** Tokens in the output. */
+  tokens: number;
+  /** Spans, rarest first (ties: earlier first). */
+  spans: TracedSpan[];
+  /** Kept spans merged where they overlap, in output order. */
+  displaySpans: DisplaySpan[];
+};
+
+/** Validated options with defaults. */
+export type ResolvedTraceOptions = Required<{ [K in keyof TraceSpansOptions]: number }>;
+
+/** Fills in and checks trace options. */
+export function resolveTraceOptions(options: TraceSpansOptions): ResolvedTraceOptions {
+  const resolved = {
+    minLength: options.minLength ?? 6,
+    maxCount: options.maxCount ?? 1000,
+    maxSpans: options.maxSpans ?? Number.MAX_SAFE_INTEGER,
+    maxDocumentsPerSpan: options.maxDocumentsPerSpan ?? 10,
+  };
+  for (const [name, value] of Object.entries(resolved)) {
+    if (!Number.isSafeInteger(value) || value < (name === 'maxDocumentsPerSpan' ? 0 : 1)) {
+      throw new InvalidInputError(`${name} must be a positive integer`, [`got ${value}`]);
+    }
+  }
+  return resolved;
+}
+
+/**
+ * Traces the spans of a model output (text, or token ids of the index's encoding) to the indexed
+ * documents that contain them verbatim.
+ * @example
+ * const { spans } = traceSpans({ index, text: modelOutput, minLength: 6, maxCount: 1000 });
+ */
+export function traceSpans(parameters: TraceSpansParameters): TraceSpansReturnType {
+  const snapshot = parameters.index.snapshot;
+  const options = resolveTraceOptions(parameters);
+  const query = queryTokens(snapshot, parameters);
+  const prepared = prepareQuery(snapshot, query.ids);
+  const spans = findSpans(snapshot, prepared, options);
+  const text = query.text;
+  const traced: TracedSpan[] = spans.map((span) => {
+    const charStart = query.charStarts[span.start]!;
+    const charEnd = query.charEnds[span.end - 1]!;
+    return {
+      tokenStart: span.start,
+      tokenEnd: span.end,
+      charStart: text === null ? span.start : charStart,
+      charEnd: text === null ? span.end : charEnd,
+      text:
+        text === null
+          ? decodeTokens({ ids: query.ids.subarray(span.start, span.end) }).text
+          : text.slice(charStart, charEnd),
+      count: span.count,
+      information: span.information,
+      ...spanSources(snapshot, prepared, span, options.maxDocumentsPerSpan),
+    };
+  });
+  return {
+    indexRoot: snapshot.root,
+    tokens: query.ids.length,
+    spans: traced,
+    displaySpans: mergeForDisplay(traced),
+  };
+}
+
+type RawSpan = { start: number; end: number; count: number; information: number };
+
+/** Maximal, informative spans ranked by rarity. */
+function findSpans(snapshot: IndexSnapshot, query: PreparedQuery, options: ResolvedTraceOptions): RawSpan[] {
+  const m = query.ids.length;
+  if (snapshot.tokenCount === 0 || m === 0) return [];
+  const lengths = liveLongestMatches(snapshot, query);
+  const information = tokenInformation(snapshot, query, lengths);
+  const spans: RawSpan[] = [];
+  for (let i = 0; i < m; i++) {
+    const length = lengths[i]!;
+    // (i, length) is maximal unless the span at i - 1 contains it (length < lengths[i - 1]).
+    if (length < options.minLength || (i > 0 && length < lengths[i - 1]!)) continue;
+    const count = liveCount(snapshot, query, i, length);
+    if (count > options.maxCount || count === 0) continue;
+    let info = 0;
+    for (let k = i; k < i + length; k++) info += information[k]!;
+    spans.push({ start: i, end: i + length, count, information: info });
+  }
+  spans.sort((a, b) => b.information - a.information || a.start - b.start);
+  return spans.slice(0, options.maxSpans);
+}
+
+/** Per output token: round(1e6 · log2(total / count)) for tokens inside some match, else 0. */
+function tokenInformation(snapshot: IndexSnapshot, query: PreparedQuery, lengths: Int32Array): Float64Array {
+  const total = snapshot.tokenCount;
+  const information = new Float64Array(lengths.length);
+  for (let i = 0; i < lengths.length; i++) {
+    if (lengths[i]! === 0) continue;
+    const count = liveUnigramCount(snapshot, query, i);
+    information[i] = count > 0 ? Math.round(1e6 * Math.log2(total / count)) : 0;
+  }
+  return information;
+}
+
+function spanSources(
+  snapshot: IndexSnapshot,
+  query: PreparedQuery,
+  span: RawSpan,
+  maxDocuments: number,
+): Pick<TracedSpan, 'documentCount' | 'documents' | 'contributions' | 'contributors'> {
+  const occurrences = liveOccurrences(snapshot, query, span.start, span.end - span.start, span.count);
+  const byDocument = new Map<number, SpanDocument>();
+  for (const o of occurrences) {
+    const seen = byDocument.get(o.documentId);
+    if (seen) seen.occurrences++;
+    else {
+      byDocument.set(o.documentId, {
+        documentId: o.documentId,
+        contributionId: o.contributionId,
+        contributor: o.contributor,
+        datanetId: o.datanetId,
+        occurrences: 1,
+      });
+    }
+  }
+  const documents = [...byDocument.values()].sort((a, b) => a.documentId - b.documentId);
+  const contributions = [...new Set(documents.map((d) => d.contributionId))].sort(compareContributionIds);
+  const contributors = [...new Set(documents.map((d) => d.contributor))].sort();
+  return {
+    documentCount: documents.length,
+    documents: documents.slice(0, maxDocuments),
+    contributions,
+    contributors,
+  };
+}
+
+function mergeForDisplay(spans: readonly TracedSpan[]): DisplaySpan[] {
+  const order = spans.map((_, k) => k).sort((a, b) => spans[a]!.tokenStart - spans[b]!.tokenStart || a - b);
+  const merged: DisplaySpan[] = [];
+  for (const k of order) {
+    const span = spans[k]!;
+    const last = merged[merged.length - 1];
+    if (last && span.tokenStart < last.tokenEnd) {
+      last.tokenEnd = Math.max(last.tokenEnd, span.tokenEnd);
+      last.charEnd = Math.max(last.charEnd, span.charEnd);
+      last.spans.push(k);
+    } else {
+      merged.push({
+        tokenStart: span.tokenStart,
+        tokenEnd: span.tokenEnd,
+        charStart: span.charStart,
+        charEnd: span.charEnd,
+        spans: [k],
+      });
+    }
+  }
+  return merged;
+}
