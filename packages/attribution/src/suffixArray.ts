@@ -163,7 +163,7 @@ function* sais(T: SymbolArray, SA: Int32Array, n: number, K: number, depth = 0):
     if (naming.groups < n1) {
       let sorted = false;
       if (naming.groups * 2 >= n1) {
-        sorted = yield* sortByDoubling(reduced, reducedSA, n1, 4 * n1 + 1024);
+        sorted = yield* sortByDoubling(reduced, reducedSA, n1, 4 * n1 + 16);
       }
       if (!sorted) {
         const distinct = densifyNames(reduced, reducedSA, n1);

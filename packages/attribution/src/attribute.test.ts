@@ -1,0 +1,155 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makePlantedOutputs, scoreRecovery } from '../bench/plantedSpans.js';
+import { createTextGenerator } from '../bench/syntheticText.js';
+import { attribute, largestRemainder, partsPerMillion } from './attribute.js';
+import { type AttributionIndex, openIndex } from './attributionIndex.js';
+import { EmptyTextError } from './errors.js';
+
+let directory: string;
+let index: AttributionIndex;
+const documents: { contributionId: string; contributor: string; text: string }[] = [];
+const generator = createTextGenerator({ seed: 17 });
+
+beforeAll(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'attribute-'));
+  index = await openIndex({ directory, create: true });
+  // 300 documents from 120 contributors, in 6 segments.
+  for (let k = 0; k < 300; k++) {
+    documents.push({
+      contributionId: String(1000 + k),
+      contributor: `0x${(k % 120).toString(16).padStart(40, '0')}`,
+      text: generator.text(150 + (k % 5) * 40),
+    });
+  }
+  for (let s = 0; s < 6; s++) await index.addDocuments({ documents: documents.slice(s * 50, s * 50 + 50) });
+});
+
+afterAll(async () => {
+  await index.close();
+  await rm(directory, { recursive: true, force: true });
+});
+
+describe('attribute', () => {
+  it('recovers the sources of planted passages (precision and recall)', () => {
+    const outputs = makePlantedOutputs({ documents, novel: (n) => generator.text(n), outputs: 60, seed: 3 });
+    const score = scoreRecovery(
+      outputs.map((o) => ({
+        sources: o.sources,
+        weights: new Map(
+          attribute({ index, text: o.text }).contributions.map((c) => [c.contributionId, c.ppm]),
+        ),
+      })),
+    );
+    console.log(`planted-span recovery (synthetic text, 300 documents): ${JSON.stringify(score)}`);
+    expect(score.recall).toBeGreaterThanOrEqual(0.95);
+    expect(score.precision).toBeGreaterThanOrEqual(0.9);
+    expect(score.weightOnSources).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('gives weights that sum to exactly 1,000,000 ppm, each with its spans', () => {
+    const outputs = makePlantedOutputs({ documents, novel: (n) => generator.text(n), outputs: 20, seed: 8 });
+    for (const { text } of outputs) {
+      const result = attribute({ index, text, minLength: 4 });
+      expect(result.contributions.reduce((sum, c) => sum + c.ppm, 0)).toBe(partsPerMillion);
+      expect(result.contributors.reduce((sum, c) => sum + c.ppm, 0)).toBe(partsPerMillion);
+      for (const c of result.contributions) {
+        expect(c.spans.length).toBeGreaterThan(0);
+        for (const k of c.spans) expect(result.spans[k]!.contributions).toContain(c.contributionId);
+      }
+    }
+  });
+
+  it('is byte-identical for the same index, text and options, across reopening and merging', async () => {
+    const [output] = makePlantedOutputs({
+      documents,
+      novel: (n) => generator.text(n),
+      outputs: 1,
+      seed: 21,
+      passages: [3, 3],
+    });
+    const first = JSON.stringify(attribute({ index, text: output!.text }));
+    expect(JSON.stringify(attribute({ index, text: output!.text }))).toBe(first);
+    const reopened = await openIndex({ directory });
+    expect(JSON.stringify(attribute({ index: reopened, text: output!.text }))).toBe(first);
+    await reopened.close();
+    // A merge changes the root (other segment files) but not the attribution.
+    const other = await openIndex({
+      directory: await mkdtemp(join(tmpdir(), 'attribute-merged-')),
+      create: true,
+    });
+    for (let s = 0; s < 6; s++) await other.addDocuments({ documents: documents.slice(s * 50, s * 50 + 50) });
+    await other.merge({ full: true });
+    const merged = attribute({ index: other, text: output!.text });
+    expect(merged.indexRoot).not.toBe(index.indexRoot);
+    expect(JSON.stringify({ ...merged, indexRoot: index.indexRoot })).toBe(first);
+    await rm(other.directory, { recursive: true, force: true });
+    await other.close();
+  });
+
+  it('shares a span equally among the contributions that contain it', async () => {
+    const shared = await openIndex({
+      directory: await mkdtemp(join(tmpdir(), 'attribute-shared-')),
+      create: true,
+    });
+    const passage = generator.text(30);
+    await shared.addDocuments({
+      documents: [
+        { contributionId: '2', contributor: '0xb', text: `${generator.text(20)} ${passage}` },
+        { contributionId: '1', contributor: '0xa', text: `${passage} ${generator.text(20)}` },
+        { contributionId: '3', contributor: '0xc', text: generator.text(50) },
+      ],
+    });
+    const result = attribute({
+      index: shared,
+      text: `Novel words first. ${passage.split(' ').slice(2, 25).join(' ')}`,
+    });
+    expect(result.contributions.map((c) => [c.contributionId, c.ppm])).toEqual([
+      ['1', 500_000],
+      ['2', 500_000],
+    ]);
+    await shared.close();
+    await rm(shared.directory, { recursive: true, force: true });
+  });
+
+  it('is empty when nothing informative matches, and rejects empty text', () => {
+    const result = attribute({
+      index,
+      text: 'Entirely novel sentence about quantum chromodynamics and glue.',
+    });
+    expect(result.contributions).toEqual([]);
+    expect(result.contributors).toEqual([]);
+    expect(result.totalInformation).toBe(0);
+    expect(() => attribute({ index, text: '   ' })).toThrow(EmptyTextError);
+  });
+});
+
+describe('largestRemainder', () => {
+  it('splits exactly, giving leftovers to the largest remainders and ties to the earliest', () => {
+    expect(largestRemainder([1, 1, 1], 1_000_000)).toEqual([333_334, 333_333, 333_333]);
+    expect(largestRemainder([2, 1], 1_000_000)).toEqual([666_667, 333_333]);
+    expect(largestRemainder([0, 0], 1_000_000)).toEqual([0, 0]);
+    expect(largestRemainder([5], 1_000_000)).toEqual([1_000_000]);
+  });
+
+  it('always sums to the whole', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 2 ** 40 }), { minLength: 1, maxLength: 50 }),
+        (weights) => {
+          fc.pre(weights.some((w) => w > 0));
+          const shares = largestRemainder(weights, 1_000_000);
+          expect(shares.reduce((a, b) => a + b, 0)).toBe(1_000_000);
+          shares.forEach((s, k) => {
+            const exact = (weights[k]! * 1_000_000) / weights.reduce((a, b) => a + b, 0);
+            expect(Math.abs(s - exact)).toBeLessThan(1 + 1e-6);
+          });
+        },
+      ),
+      { seed: 5, numRuns: 300 },
+    );
+  });
+});
