@@ -47,7 +47,11 @@ function naiveOf(docs: Doc[], ids: number[], removed: Set<string>): NaiveDocumen
   }));
 }
 
-function expectLikeNaive(index: AttributionIndex, naive: NaiveDocument[], queries: (readonly number[])[]): void {
+function expectLikeNaive(
+  index: AttributionIndex,
+  naive: NaiveDocument[],
+  queries: (readonly number[])[],
+): void {
   for (const query of queries) {
     const found = findOccurrences({ index, tokens: query, limit: 10_000 });
     const expected = naiveOccurrences(naive, query);
