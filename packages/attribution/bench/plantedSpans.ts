@@ -58,6 +58,10 @@ export type RecoveryScore = {
   precision: number;
   /** Of the sources, the fraction given any weight. */
   recall: number;
+  /** Precision counting only contributions given at least 1% (10,000 ppm). */
+  precisionAtOnePercent: number;
+  /** Recall counting only sources given at least 1%. */
+  recallAtOnePercent: number;
   /** Mean share (of 1,000,000 ppm) that went to sources. */
   weightOnSources: number;
 };
@@ -74,14 +78,18 @@ export function scoreRecovery(
   let relevant = 0;
   let hits = 0;
   let onSources = 0;
+  let predictedAt1 = 0;
+  let hitsAt1 = 0;
   for (const { sources, weights } of results) {
     const truth = new Set(sources);
     predicted += weights.size;
     relevant += truth.size;
     for (const [id, ppm] of weights) {
+      if (ppm >= 10_000) predictedAt1++;
       if (truth.has(id)) {
         hits++;
         onSources += ppm / 1_000_000;
+        if (ppm >= 10_000) hitsAt1++;
       }
     }
   }
@@ -89,6 +97,8 @@ export function scoreRecovery(
     outputs: results.length,
     precision: predicted === 0 ? 1 : hits / predicted,
     recall: relevant === 0 ? 1 : hits / relevant,
+    precisionAtOnePercent: predictedAt1 === 0 ? 1 : hitsAt1 / predictedAt1,
+    recallAtOnePercent: relevant === 0 ? 1 : hitsAt1 / relevant,
     weightOnSources: results.length === 0 ? 0 : onSources / results.length,
   };
 }

@@ -57,13 +57,20 @@ export type ZipfCorpusParameters = {
   meanDocumentLength?: number;
   /** Fraction of documents that contain a passage copied from an earlier document. */
   plantedFraction?: number;
+  /** End each document with the separator 0, as in a segment's text (default false). */
+  separators?: boolean;
   seed?: number;
+  /** Seed of the symbol-to-frequency-rank assignment; keep it to share token frequencies (default 1). */
+  rankSeed?: number;
 };
 
 export type ZipfCorpus = {
-  /** Dense symbols 1..vocabulary, documents back to back (no separators). */
+  /** Symbols 1..vocabulary, documents back to back (each followed by 0 with `separators`). */
   tokens: Uint16Array | Uint32Array;
-  /** Document d occupies tokens[documentStarts[d], documentStarts[d + 1]). */
+  /**
+   * Document d starts at documentStarts[d]; it ends at documentStarts[d + 1] (without separators)
+   * or one before it (with separators).
+   */
   documentStarts: Uint32Array;
   vocabulary: number;
 };
@@ -80,39 +87,50 @@ export function generateZipfCorpus(parameters: ZipfCorpusParameters): ZipfCorpus
   const exponent = parameters.exponent ?? 1.05;
   const mean = parameters.meanDocumentLength ?? 500;
   const plantedFraction = parameters.plantedFraction ?? 0.02;
+  const separator = parameters.separators ? 1 : 0;
   const random = createRandom(parameters.seed ?? 1);
   const weights = new Float64Array(vocabulary);
   for (let r = 0; r < vocabulary; r++) weights[r] = 1 / (r + 1) ** exponent;
   const sample = createAliasSampler(weights, random);
   // Token symbols are a fixed permutation of ranks so that frequent tokens are not all small ids.
   const symbolOfRank = new Uint32Array(vocabulary);
+  const rankRandom = createRandom(parameters.rankSeed ?? 1);
   for (let r = 0; r < vocabulary; r++) symbolOfRank[r] = r + 1;
   for (let r = vocabulary - 1; r > 0; r--) {
-    const k = Math.floor(random() * (r + 1));
+    const k = Math.floor(rankRandom() * (r + 1));
     const t = symbolOfRank[r]!;
     symbolOfRank[r] = symbolOfRank[k]!;
     symbolOfRank[k] = t;
   }
-  const tokens = vocabulary < 65_536 ? new Uint16Array(total) : new Uint32Array(total);
-  const starts: number[] = [0];
+  // Document lengths first, so that the text is allocated once.
+  const lengths: number[] = [];
+  for (let sum = 0; sum < total; ) {
+    const length = Math.min(total - sum, Math.max(1, Math.floor(mean / 2 + random() * mean)));
+    lengths.push(length);
+    sum += length;
+  }
+  const size = total + separator * lengths.length;
+  const tokens = vocabulary < 65_536 ? new Uint16Array(size) : new Uint32Array(size);
+  const documentStarts = new Uint32Array(lengths.length + 1);
   let position = 0;
-  while (position < total) {
-    const length = Math.min(total - position, Math.max(1, Math.floor(mean / 2 + random() * mean)));
+  lengths.forEach((length, d) => {
+    documentStarts[d] = position;
     const end = position + length;
     let i = position;
-    if (starts.length > 2 && random() < plantedFraction) {
+    if (d > 2 && random() < plantedFraction) {
       // Plant a passage copied from an earlier document.
       const copyLength = Math.min(length, 20 + Math.floor(random() * 180));
-      const source = Math.floor(random() * position);
-      const from = Math.max(0, Math.min(source, position - copyLength));
+      const from = Math.max(0, Math.floor(random() * position) - copyLength);
       const at = position + Math.floor(random() * (length - copyLength + 1));
       for (; i < at; i++) tokens[i] = symbolOfRank[sample()]!;
       tokens.copyWithin(at, from, from + copyLength);
+      // A copy that took in a separator stops being a copy there.
+      for (let k = at; k < at + copyLength; k++) if (tokens[k] === 0) tokens[k] = symbolOfRank[sample()]!;
       i = at + copyLength;
     }
     for (; i < end; i++) tokens[i] = symbolOfRank[sample()]!;
-    position = end;
-    starts.push(position);
-  }
-  return { tokens, documentStarts: Uint32Array.from(starts), vocabulary };
+    position = end + separator;
+  });
+  documentStarts[lengths.length] = position;
+  return { tokens, documentStarts, vocabulary };
 }

@@ -9,7 +9,7 @@ import { type ContributionId, compareContributionIds } from './contributionId.js
 import type { Searchable } from './count.js';
 import type { Hex32 } from './indexRoot.js';
 import type { QueryInput } from './indexSearch.js';
-import { tokenizerName } from './tokenizer.js';
+import { tokenizerName } from './tokenizerName.js';
 import { resolveTraceOptions, type TracedSpan, type TraceSpansOptions, traceSpans } from './traceSpans.js';
 
 /** Parts per million in a whole. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sortContributionIds } from './contributionId.js';
-import { tokenizerName } from './tokenizer.js';
+import { tokenizerName } from './tokenizerName.js';
 
 /** A 32-byte hash as 0x-prefixed hex (the form a receipt or contract stores). */
 export type Hex32 = `0x${string}`;

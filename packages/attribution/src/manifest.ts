@@ -8,7 +8,7 @@ import { open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { normalizeContributionId } from './contributionId.js';
 import { CorruptManifestError } from './errors.js';
-import { tokenizerName } from './tokenizer.js';
+import { tokenizerName } from './tokenizerName.js';
 
 export const manifestFileName = 'manifest.json';
 const manifestFormat = 'tributary-attribution-index';

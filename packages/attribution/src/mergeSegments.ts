@@ -58,24 +58,34 @@ export function* mergeSegmentsSteps(parameters: MergeSegmentsParameters): Steps<
     for (let i = from; i < to; i++) mark[tokens[i]!] = 1;
     total += to - from + 1;
     sinceYield += to - from;
-    if (sinceYield > 1 << 20) {
+    if (sinceYield > 1 << 18) {
       sinceYield = 0;
       yield;
     }
   }
-  const ids = new Set<number>();
+  let maxId = 0;
+  for (const s of sources) {
+    const v = s.segment.vocabulary;
+    if (v.length > 0) maxId = Math.max(maxId, v[v.length - 1]!);
+  }
+  const present = new Uint8Array(maxId + 1);
   sources.forEach((s, k) => {
     const mark = used[k]!;
-    for (let d = 1; d < mark.length; d++) if (mark[d]) ids.add(s.segment.vocabulary[d - 1]!);
+    for (let d = 1; d < mark.length; d++) if (mark[d]) present[s.segment.vocabulary[d - 1]!] = 1;
   });
-  const vocabulary = Uint32Array.from(ids).sort();
-  const denseOfId = new Map<number, number>();
-  vocabulary.forEach((id, d) => {
-    denseOfId.set(id, d + 1);
-  });
+  let size = 0;
+  for (let id = 0; id <= maxId; id++) size += present[id]!;
+  const vocabulary = new Uint32Array(size);
+  const denseOfId = new Uint32Array(maxId + 1);
+  for (let id = 0, d = 0; id <= maxId; id++) {
+    if (present[id]) {
+      vocabulary[d] = id;
+      denseOfId[id] = ++d;
+    }
+  }
   const remap = sources.map((s) => {
     const table = new Uint32Array(s.segment.vocabulary.length + 1);
-    for (let d = 1; d < table.length; d++) table[d] = denseOfId.get(s.segment.vocabulary[d - 1]!) ?? 0;
+    for (let d = 1; d < table.length; d++) table[d] = denseOfId[s.segment.vocabulary[d - 1]!]!;
     return table;
   });
   yield;
@@ -116,7 +126,7 @@ export function* mergeSegmentsSteps(parameters: MergeSegmentsParameters): Steps<
     tokens[at++] = 0;
     counts[0]!++;
     sinceYield += to - from;
-    if (sinceYield > 1 << 20) {
+    if (sinceYield > 1 << 18) {
       sinceYield = 0;
       yield;
     }

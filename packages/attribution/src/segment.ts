@@ -8,7 +8,7 @@
  */
 import type { ContributionId } from './contributionId.js';
 import { InvalidInputError } from './errors.js';
-import { bitsFor, PackedIntArray, packInPlaceSteps } from './packedIntArray.js';
+import { bitsFor, type PackedIntArray, packInPlaceSteps } from './packedIntArray.js';
 import { type RunStepsAsyncOptions, runSteps, runStepsAsync, type Steps } from './steps.js';
 import { suffixArraySteps } from './suffixArray.js';
 
@@ -139,7 +139,7 @@ function* layOutSteps(parameters: BuildSegmentParameters): Steps<SegmentLayout> 
     tokens[at++] = 0;
     counts[0]!++;
     sinceYield += source.length;
-    if (sinceYield > 1 << 20) {
+    if (sinceYield > 1 << 18) {
       sinceYield = 0;
       yield;
     }
@@ -181,13 +181,9 @@ export function* finishSegmentSteps(layout: SegmentLayout): Steps<Segment> {
   bucketStarts[counts.length] = sum;
   const { sa, steps } = suffixArraySteps({ tokens: layout.tokens, alphabetSize: counts.length });
   yield* steps;
-  const packed = yield* packInPlaceSteps({ values: sa, bits: bitsFor(layout.tokens.length) });
-  // Copy the packed words out of the 4-byte-per-token buffer so that it can be freed.
-  const suffixArray = new PackedIntArray({
-    words: packed.words.slice(),
-    bits: packed.bits,
-    length: packed.length,
-  });
+  // Packed in place: the words view the suffix array's own buffer (no second copy at build time;
+  // the spare 4 − bits/8 bytes per token are released when the segment is next read from disk).
+  const suffixArray = yield* packInPlaceSteps({ values: sa, bits: bitsFor(layout.tokens.length) });
   return withFigures({ ...rest, suffixArray, bucketStarts });
 }
 

@@ -24,7 +24,7 @@ import { open, rename } from 'node:fs/promises';
 import { CorruptSegmentError } from './errors.js';
 import { PackedIntArray, packedWordCount } from './packedIntArray.js';
 import { type ContributionRecord, type Segment, type SegmentData, withFigures } from './segment.js';
-import { tokenizerName } from './tokenizer.js';
+import { tokenizerName } from './tokenizerName.js';
 
 /** Current version of the segment file format. */
 export const segmentFormatVersion = 1;
@@ -32,6 +32,7 @@ export const segmentFormatVersion = 1;
 const magic = Buffer.from('TRIBSEG\0', 'latin1');
 const headerBytes = 56;
 const entryBytes = 24;
+const hashSlice = 1 << 23;
 
 const Section = {
   Meta: 1,
@@ -80,7 +81,13 @@ export async function writeSegmentFile(
   const hash = createHash('sha256');
   hash.update(header.subarray(0, 24));
   hash.update(header.subarray(headerBytes));
-  for (const part of parts) hash.update(part);
+  // Hash in slices, yielding between them, so that a large segment does not stall the event loop.
+  for (const part of parts) {
+    for (let from = 0; from < part.length; from += hashSlice) {
+      hash.update(part.subarray(from, Math.min(part.length, from + hashSlice)));
+      if (part.length > hashSlice) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
   const digest = hash.digest();
   digest.copy(header, 24);
   const temporary = `${path}.tmp`;
@@ -192,7 +199,18 @@ export async function readSegmentFile(
   } catch (error) {
     throw new CorruptSegmentError(path, ['the file cannot be read'], error);
   }
-  return decodeSegment({ path, bytes, checksum: parameters.checksum });
+  // Hash before decoding, in slices that yield to the event loop (a large segment takes a while).
+  let computedChecksum: string | undefined;
+  if (bytes.length >= headerBytes) {
+    const hash = createHash('sha256');
+    hash.update(bytes.subarray(0, 24));
+    for (let from = headerBytes; from < bytes.length; from += hashSlice) {
+      hash.update(bytes.subarray(from, Math.min(bytes.length, from + hashSlice)));
+      if (bytes.length > hashSlice) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    computedChecksum = hash.digest('hex');
+  }
+  return decodeSegment({ path, bytes, checksum: parameters.checksum, computedChecksum });
 }
 
 /**
@@ -203,7 +221,10 @@ export async function readSegmentFile(
 export function decodeSegment(parameters: {
   path: string;
   bytes: Uint8Array;
+  /** Expected checksum (from the manifest). */
   checksum?: string | undefined;
+  /** The SHA-256 of [0, 24) and [56, end) when the caller already computed it. */
+  computedChecksum?: string | undefined;
 }): ReadSegmentFileReturnType {
   const { path } = parameters;
   let bytes = parameters.bytes;
@@ -220,10 +241,9 @@ export function decodeSegment(parameters: {
   if (declaredLength !== buffer.length) {
     fail(`file is ${buffer.length} bytes but its header says ${declaredLength} (truncated or extended)`);
   }
-  const hash = createHash('sha256');
-  hash.update(buffer.subarray(0, 24));
-  hash.update(buffer.subarray(headerBytes));
-  const checksum = hash.digest('hex');
+  const checksum =
+    parameters.computedChecksum ??
+    createHash('sha256').update(buffer.subarray(0, 24)).update(buffer.subarray(headerBytes)).digest('hex');
   const stored = buffer.subarray(24, headerBytes).toString('hex');
   if (checksum !== stored) fail('checksum mismatch: the file content is damaged');
   if (parameters.checksum !== undefined && parameters.checksum !== checksum) {

@@ -19,7 +19,7 @@ import { type RunStepsAsyncOptions, runSteps, runStepsAsync, type Steps } from '
 export type SymbolArray = Uint16Array | Uint32Array;
 
 /** Iterations a step of the builder runs before it yields (between slices of the event loop). */
-export const suffixArrayChunk = 1 << 18;
+export const suffixArrayChunk = 1 << 17;
 /** Distance, in entries, at which the induction passes touch upcoming text positions. */
 const PREFETCH = 32;
 
@@ -166,8 +166,7 @@ function* sais(T: SymbolArray, SA: Int32Array, n: number, K: number, depth = 0):
         sorted = yield* sortByDoubling(reduced, reducedSA, n1, 4 * n1 + 16);
       }
       if (!sorted) {
-        const distinct = densifyNames(reduced, reducedSA, n1);
-        yield;
+        const distinct = yield* densifyNames(reduced, reducedSA, n1);
         yield* sais(reduced, reducedSA, n1, distinct, depth + 1);
       }
     }
@@ -190,12 +189,10 @@ function* sais(T: SymbolArray, SA: Int32Array, n: number, K: number, depth = 0):
     yield;
   }
   bucketEnds(C, B);
-  for (let i = n1 - 1; i >= 0; i--) {
-    const p = SA[i]!;
-    SA[i] = 0;
-    SA[--B[T[p]!]!] = p;
+  for (let from = n1 - 1; from >= 0; from -= suffixArrayChunk) {
+    placeSortedLms(T, SA, B, from, Math.max(-1, from - suffixArrayChunk));
+    yield;
   }
-  yield;
   yield* induce(T, SA, C, B, n, false);
   lap(`${depth}:stage3`, t);
 }
@@ -306,8 +303,7 @@ function* sortByDoubling(
   n1: number,
   workLimit: number,
 ): Generator<void, boolean, void> {
-  let groups = collectGroups(ISA, SA1, n1);
-  yield;
+  let groups = yield* collectGroups(ISA, SA1, n1);
   let h = 1;
   let work = 0;
   const scratch = new Scratch();
@@ -362,7 +358,7 @@ class Scratch {
   }
 }
 
-function collectGroups(ISA: Uint32Array, SA1: Int32Array, n1: number): GroupList {
+function* collectGroups(ISA: Uint32Array, SA1: Int32Array, n1: number): Steps<GroupList> {
   const groups = new GroupList();
   let s = 0;
   let current = ISA[SA1[0]!]!;
@@ -373,6 +369,7 @@ function collectGroups(ISA: Uint32Array, SA1: Int32Array, n1: number): GroupList
       s = k;
       current = v;
     }
+    if ((k & (suffixArrayChunk - 1)) === 0) yield;
   }
   return groups;
 }
@@ -433,7 +430,7 @@ function refineGroup(
 }
 
 /** Replaces the names (sorted indices of group starts) with dense ranks 0..distinct-1. */
-function densifyNames(ISA: Uint32Array, SA1: Int32Array, n1: number): number {
+function* densifyNames(ISA: Uint32Array, SA1: Int32Array, n1: number): Steps<number> {
   let dense = -1;
   let previous = -1;
   for (let k = 0; k < n1; k++) {
@@ -444,8 +441,18 @@ function densifyNames(ISA: Uint32Array, SA1: Int32Array, n1: number): number {
       previous = v;
     }
     ISA[r] = dense;
+    if ((k & (suffixArrayChunk - 1)) === 0) yield;
   }
   return dense + 1;
+}
+
+/** Puts the sorted LMS suffixes SA[to+1..from] (walking down) at the ends of their buckets. */
+function placeSortedLms(T: SymbolArray, SA: Int32Array, B: Int32Array, from: number, to: number): void {
+  for (let i = from; i > to; i--) {
+    const p = SA[i]!;
+    SA[i] = 0;
+    SA[--B[T[p]!]!] = p;
+  }
 }
 
 function mapRanksToPositions(SA: Int32Array, base: number, from: number, to: number): void {

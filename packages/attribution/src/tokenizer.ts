@@ -8,8 +8,7 @@
 import bpeRanks from 'gpt-tokenizer/bpeRanks/o200k_base';
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
 
-/** The name of the encoding every index and query uses (recorded in the index manifest and root). */
-export const tokenizerName = 'o200k_base';
+export { tokenizerName } from './tokenizerName.js';
 
 const noSpecialTokens = new Set<string>();
 
