@@ -10,7 +10,13 @@ import type { Searchable } from './count.js';
 import type { Hex32 } from './indexRoot.js';
 import type { QueryInput } from './indexSearch.js';
 import { tokenizerName } from './tokenizerName.js';
-import { resolveTraceOptions, type TracedSpan, type TraceSpansOptions, traceSpans } from './traceSpans.js';
+import {
+  type ResolvedTraceOptions,
+  resolveTraceOptions,
+  type TracedSpan,
+  type TraceSpansOptions,
+  traceSpans,
+} from './traceSpans.js';
 
 /** Parts per million in a whole. */
 export const partsPerMillion = 1_000_000;
@@ -34,7 +40,7 @@ export type ContributorWeight = { contributor: string; ppm: number };
 export type AttributeReturnType = {
   indexRoot: Hex32;
   tokenizer: string;
-  options: { minLength: number; maxCount: number; maxSpans: number; maxDocumentsPerSpan: number };
+  options: ResolvedTraceOptions;
   /** Tokens in the output. */
   tokens: number;
   /** Information of all spans, in micro-bits (0: nothing informative matched, no weights). */

@@ -235,6 +235,21 @@ describe('AttributionIndex', () => {
     await expect(openIndex({ directory })).rejects.toThrow(/truncated/);
   });
 
+  it('never treats segment files without a manifest as a new index', async () => {
+    const directory = await freshDirectory();
+    const index = await openIndex({ directory, create: true });
+    await index.addDocuments({
+      documents: [{ contributionId: '5', contributor: '0xe', text: 'Deltas form at river mouths.' }],
+    });
+    await index.close();
+    await rm(join(directory, 'manifest.json'));
+    await expect(openIndex({ directory, create: true })).rejects.toMatchObject({
+      code: 'CORRUPT_MANIFEST',
+      details: [expect.stringMatching(/segment files but no manifest/)],
+    });
+    expect(await readdir(directory)).toContain('seg-000001.tseg');
+  });
+
   it('gives the same root for the same documents added the same way', async () => {
     const roots: string[] = [];
     for (let run = 0; run < 2; run++) {

@@ -183,6 +183,13 @@ export class AttributionIndex {
     if (!manifest) {
       if (!parameters.create) throw new IndexNotFoundError(directory);
       await mkdir(directory, { recursive: true });
+      // Segment files without a manifest mean a lost manifest, not a new index: never delete them.
+      const stray = (await readdir(directory)).filter((f) => f.endsWith('.tseg'));
+      if (stray.length > 0) {
+        throw new CorruptManifestError(join(directory, 'manifest.json'), [
+          `the directory holds ${stray.length} segment files but no manifest`,
+        ]);
+      }
       manifest = emptyManifest();
       await writeManifest({ directory, manifest });
     }
@@ -376,7 +383,7 @@ export class AttributionIndex {
    * await index.merge({ full: true });
    */
   merge(parameters: MergeParameters = {}): Promise<MergeReturnType> {
-    this.#assertOpen();
+    if (this.#closed) return Promise.reject(new IndexClosedError());
     if (this.#merging) return this.#merging;
     this.#merging = this.#merge(parameters).finally(() => {
       this.#merging = null;

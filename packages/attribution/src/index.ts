@@ -73,6 +73,7 @@ export {
 } from './tokenizer.js';
 export {
   type DisplaySpan,
+  type ResolvedTraceOptions,
   type SpanDocument,
   type TracedSpan,
   type TraceSpansOptions,

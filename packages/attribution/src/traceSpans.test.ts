@@ -83,7 +83,14 @@ describe('traceSpans', () => {
         (parts, minLength, maxCount) => {
           const query = parts.flat();
           fc.pre(query.length > 0);
-          const result = traceSpans({ index, tokens: query, minLength, maxCount, maxDocumentsPerSpan: 100 });
+          const result = traceSpans({
+            index,
+            tokens: query,
+            minLength,
+            maxCount,
+            maxChanceMatches: Number.POSITIVE_INFINITY,
+            maxDocumentsPerSpan: 100,
+          });
           const got = result.spans
             .map((s) => ({
               start: s.tokenStart,
@@ -134,6 +141,22 @@ describe('traceSpans', () => {
     expect(kept.map((s) => [s.text, s.count, s.contributions])).toEqual([
       [' quick brown fox jumps over the lazy dog', 2, ['1', '4']],
     ]);
+  });
+
+  it('drops spans that would match by chance', () => {
+    const output = 'Say the the the the the the the the now';
+    const all = traceSpans({ index, text: output, minLength: 4, maxChanceMatches: Number.POSITIVE_INFINITY });
+    expect(all.spans).toHaveLength(1);
+    const { information } = all.spans[0]!;
+    // Kept iff m · N · 2^(−I) ≤ maxChanceMatches.
+    const chance = all.tokens * index.snapshot.tokenCount * 2 ** -(information / 1e6);
+    expect(
+      traceSpans({ index, text: output, minLength: 4, maxChanceMatches: chance * 1.01 }).spans,
+    ).toHaveLength(1);
+    expect(
+      traceSpans({ index, text: output, minLength: 4, maxChanceMatches: chance * 0.99 }).spans,
+    ).toHaveLength(0);
+    expect(() => traceSpans({ index, text: output, maxChanceMatches: 0 })).toThrow(InvalidInputError);
   });
 
   it('merges overlapping spans for display', () => {

@@ -2,8 +2,9 @@
  * Span tracing, the OLMoTrace method: for each token position of a model output, the longest
  * sequence starting there that occurs verbatim in the index; keep the maximal ones of at least
  * `minLength` tokens, drop those occurring more than `maxCount` times (too common to say where the
- * output came from), rank the rest by rarity (the sum of the tokens' unigram information), and list
- * the documents, contributions and contributors that contain each.
+ * output came from) and those rare enough to match by chance (`maxChanceMatches`), rank the rest by
+ * rarity (the sum of the tokens' unigram information), and list the documents, contributions and
+ * contributors that contain each.
  */
 import type { IndexSnapshot } from './attributionIndex.js';
 import { type ContributionId, compareContributionIds } from './contributionId.js';
@@ -27,6 +28,13 @@ export type TraceSpansOptions = {
   minLength?: number | undefined;
   /** Spans occurring more often than this in the index are dropped as uninformative (default 1000). */
   maxCount?: number | undefined;
+  /**
+   * Spans that could match by chance are dropped: a span of information I bits is kept only if
+   * m · N · 2^−I ≤ maxChanceMatches, the expected number of spans at least this rare that an
+   * output of m tokens would match by chance in an index of N tokens under a unigram model
+   * (default 0.01; `Infinity` turns the filter off).
+   */
+  maxChanceMatches?: number | undefined;
   /** Keep only the this many rarest spans (default: all). */
   maxSpans?: number | undefined;
   /** Documents listed per span (default 10; contributions and contributors are always complete). */
@@ -50,7 +58,7 @@ export type TracedSpan = {
   /** Token range in the output, `[tokenStart, tokenEnd)`. */
   tokenStart: number;
   tokenEnd: number;
-  /** Character range in the output text, `[charStart, charEnd)`. */
+  /** Character range in the output text, `[charStart, charEnd)` (token positions for token input). */
   charStart: number;
   charEnd: number;
   text: string;
@@ -99,11 +107,16 @@ export function resolveTraceOptions(options: TraceSpansOptions): ResolvedTraceOp
   const resolved = {
     minLength: options.minLength ?? 6,
     maxCount: options.maxCount ?? 1000,
+    maxChanceMatches: options.maxChanceMatches ?? 0.01,
     maxSpans: options.maxSpans ?? Number.MAX_SAFE_INTEGER,
     maxDocumentsPerSpan: options.maxDocumentsPerSpan ?? 10,
   };
   for (const [name, value] of Object.entries(resolved)) {
-    if (!Number.isSafeInteger(value) || value < (name === 'maxDocumentsPerSpan' ? 0 : 1)) {
+    if (name === 'maxChanceMatches') {
+      if (typeof value !== 'number' || !(value > 0)) {
+        throw new InvalidInputError('maxChanceMatches must be a positive number', [`got ${value}`]);
+      }
+    } else if (!Number.isSafeInteger(value) || value < (name === 'maxDocumentsPerSpan' ? 0 : 1)) {
       throw new InvalidInputError(`${name} must be a positive integer`, [`got ${value}`]);
     }
   }
@@ -156,6 +169,10 @@ function findSpans(snapshot: IndexSnapshot, query: PreparedQuery, options: Resol
   if (snapshot.tokenCount === 0 || m === 0) return [];
   const lengths = liveLongestMatches(snapshot, query);
   const information = tokenInformation(snapshot, query, lengths);
+  // Least information (micro-bits) a span needs to be unlikely to match by chance.
+  const minInformation = Number.isFinite(options.maxChanceMatches)
+    ? Math.ceil(1e6 * Math.log2((m * snapshot.tokenCount) / options.maxChanceMatches))
+    : Number.NEGATIVE_INFINITY;
   const spans: RawSpan[] = [];
   for (let i = 0; i < m; i++) {
     const length = lengths[i]!;
@@ -165,6 +182,7 @@ function findSpans(snapshot: IndexSnapshot, query: PreparedQuery, options: Resol
     if (count > options.maxCount || count === 0) continue;
     let info = 0;
     for (let k = i; k < i + length; k++) info += information[k]!;
+    if (info < minInformation) continue;
     spans.push({ start: i, end: i + length, count, information: info });
   }
   spans.sort((a, b) => b.information - a.information || a.start - b.start);
