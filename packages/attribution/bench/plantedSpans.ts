@@ -5,8 +5,8 @@
  */
 import { createRandom } from './zipfCorpus.js';
 
-/** An output with the contributions its planted passages came from. */
-export type PlantedOutput = { text: string; sources: string[] };
+/** An output with the contributions its planted passages came from, and the passages. */
+export type PlantedOutput = { text: string; sources: string[]; passages: string[] };
 
 export type MakePlantedOutputsParameters = {
   documents: readonly { contributionId: string; text: string }[];
@@ -36,6 +36,7 @@ export function makePlantedOutputs(parameters: MakePlantedOutputsParameters): Pl
   for (let o = 0; o < parameters.outputs; o++) {
     const parts = [parameters.novel(between(parameters.novelWords ?? [20, 60]))];
     const sources = new Set<string>();
+    const copied: string[] = [];
     const passages = between(parameters.passages ?? [1, 3]);
     for (let p = 0; p < passages; p++) {
       const document = candidates[Math.floor(random() * candidates.length)]!;
@@ -43,11 +44,13 @@ export function makePlantedOutputs(parameters: MakePlantedOutputsParameters): Pl
       const words = document.text.split(' ');
       const length = Math.min(words.length - 1, between(parameters.passageWords ?? [12, 30]));
       const start = 1 + Math.floor(random() * (words.length - length));
-      parts.push(words.slice(start, start + length).join(' '));
+      const passage = words.slice(start, start + length).join(' ');
+      parts.push(passage);
+      copied.push(passage);
       parts.push(parameters.novel(between(parameters.novelWords ?? [20, 60])));
       sources.add(document.contributionId);
     }
-    out.push({ text: parts.join(' '), sources: [...sources] });
+    out.push({ text: parts.join(' '), sources: [...sources], passages: copied });
   }
   return out;
 }
