@@ -58,6 +58,11 @@ describe('tokenize', () => {
     }
   });
 
+  it('decodes ids outside the encoding to nothing', () => {
+    const { ids } = tokenize({ text: 'ok' });
+    expect(decodeTokens({ ids: [...ids, 4_000_000_000] }).text).toBe('ok');
+  });
+
   it('drops characters cut at the edges of a decoded window', () => {
     const { ids } = tokenize({ text: '🇫🇷🇩🇪 flags' });
     const inner = decodeTokens({ ids: ids.subarray(1, ids.length - 1) });

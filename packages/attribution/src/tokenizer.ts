@@ -79,12 +79,6 @@ function tokenBytes(): TokenBytes {
   return tokenBytesTable;
 }
 
-/** Number of UTF-8 bytes of a token of the encoding. */
-export function tokenByteLength(id: number): number {
-  const { offsets } = tokenBytes();
-  return id + 1 < offsets.length ? offsets[id + 1]! - offsets[id]! : 0;
-}
-
 /** Character ranges of tokens in `text` (which they encode), widened to whole code points. */
 function tokenCharOffsets(
   text: string,
@@ -162,17 +156,17 @@ export type DecodeTokensReturnType = TokenizeReturnType & { text: string };
 export function decodeTokens(parameters: DecodeTokensParameters): DecodeTokensReturnType {
   const { bytes: table, offsets } = tokenBytes();
   const ids = parameters.ids;
+  // Ids outside the encoding decode to nothing.
+  const length = (id: number) => (id >= 0 && id + 1 < offsets.length ? offsets[id + 1]! - offsets[id]! : 0);
   let total = 0;
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i]!;
-    total += offsets[id + 1]! - offsets[id]!;
-  }
+  for (let i = 0; i < ids.length; i++) total += length(ids[i]!);
   const bytes = new Uint8Array(total);
   let at = 0;
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i]!;
-    bytes.set(table.subarray(offsets[id]!, offsets[id + 1]!), at);
-    at += offsets[id + 1]! - offsets[id]!;
+    const n = length(id);
+    if (n > 0) bytes.set(table.subarray(offsets[id]!, offsets[id]! + n), at);
+    at += n;
   }
   // Trim a partial character at the start (continuation bytes) and at the end (a truncated lead).
   let start = 0;
@@ -196,11 +190,10 @@ export function decodeTokens(parameters: DecodeTokensParameters): DecodeTokensRe
   let cpUnits = codePointUnits(text, 0);
   const keptBytes = end - start;
   for (let i = 0; i < ids.length; i++) {
-    const id = ids[i]!;
-    const length = offsets[id + 1]! - offsets[id]!;
+    const size = length(ids[i]!);
     const first = Math.min(Math.max(byte, 0), keptBytes);
-    const last = Math.min(byte + length - 1, keptBytes - 1);
-    byte += length;
+    const last = Math.min(byte + size - 1, keptBytes - 1);
+    byte += size;
     if (last < first) {
       // The token lies wholly in trimmed bytes.
       charStarts[i] = first >= keptBytes ? text.length : 0;
