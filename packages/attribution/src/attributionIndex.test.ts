@@ -183,6 +183,41 @@ describe('AttributionIndex', () => {
     await index.close();
   });
 
+  it('applies takedowns and additions made while a merge runs', async () => {
+    const directory = await freshDirectory();
+    const index = await openIndex({ directory, create: true, sliceMs: 1 });
+    const filler = 'Sediment settles in deltas over long ages of quiet water. '.repeat(40);
+    for (let s = 0; s < 6; s++) {
+      await index.addDocuments({
+        documents: Array.from({ length: 10 }, (_, k) => ({
+          contributionId: String(s * 10 + k + 1),
+          contributor: `0x${s}`,
+          text: `${filler} Marker ${s}-${k} unique phrase number ${s * 10 + k + 1}.`,
+        })),
+      });
+    }
+    const merge = index.merge({ full: true });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(index.stats().merging).toBe(true);
+    await index.removeContribution({ contributionId: '7' });
+    expect(count({ index, text: ' unique phrase number 7.' }).count).toBe(0);
+    await index.addDocuments({
+      documents: [{ contributionId: '100', contributor: '0xf', text: 'Added during the merge.' }],
+    });
+    const merged = await merge;
+    expect(merged.merged).toHaveLength(6);
+    expect(count({ index, text: ' unique phrase number 7.' }).count).toBe(0);
+    expect(count({ index, text: ' unique phrase number 8.' }).count).toBe(1);
+    expect(count({ index, text: 'Added during the merge.' }).count).toBe(1);
+    // The merged segment was built before the takedown: it still holds document 7 until the next merge.
+    expect(index.stats().segments.map((s) => s.removedDocuments)).toEqual([1, 0]);
+    // The next (size-tiered) merge rewrites the segment holding removed documents.
+    await index.merge();
+    expect(index.stats().segments.map((s) => s.removedDocuments)).toEqual([0, 0]);
+    expect(index.stats().documentCount).toBe(60);
+    await index.close();
+  });
+
   it('reopens with the same root and answers, and cleans up files of an interrupted write', async () => {
     const directory = await freshDirectory();
     const index = await openIndex({ directory, create: true });
