@@ -91,25 +91,12 @@ export function suffixArraySteps(parameters: BuildSuffixArrayParameters): {
   return { sa, steps: sais(tokens, sa.subarray(0, n), n, alphabetSize) };
 }
 
-const timings: Record<string, number> | undefined = process.env.SAIS_TIMINGS ? {} : undefined;
-function lap(label: string, t: number[]): void {
-  if (!timings) return;
-  const now = performance.now();
-  timings[label] = (timings[label] ?? 0) + now - t[0]!;
-  t[0] = now;
-}
-/** @internal Stage timings when SAIS_TIMINGS is set (for tuning). */
-export function suffixArrayTimings(): Record<string, number> | undefined {
-  return timings;
-}
-
-function* sais(T: SymbolArray, SA: Int32Array, n: number, K: number, depth = 0): Generator<void, void, void> {
+function* sais(T: SymbolArray, SA: Int32Array, n: number, K: number): Steps<void> {
   if (n === 0) return;
   if (n === 1) {
     SA[0] = 0;
     return;
   }
-  const t = [performance.now()];
   const C = new Int32Array(K);
   for (let from = 0; from < n; from += suffixArrayChunk) {
     countSymbols(T, C, from, Math.min(n, from + suffixArrayChunk));
@@ -135,7 +122,6 @@ function* sais(T: SymbolArray, SA: Int32Array, n: number, K: number, depth = 0):
     n1 = compactPositive(SA, from, Math.min(n, from + suffixArrayChunk), n1);
     yield;
   }
-  lap(`${depth}:stage1`, t);
 
   if (n1 > 0) {
     // Name the LMS substrings by the sorted index of the first member of their group of equal
@@ -155,7 +141,6 @@ function* sais(T: SymbolArray, SA: Int32Array, n: number, K: number, depth = 0):
       nameLmsSubstrings(T, SA, n, base, lms, from, Math.min(n1, from + suffixArrayChunk), naming);
       yield;
     }
-    lap(`${depth}:naming`, t);
 
     // Stage 2: sort the reduced suffixes.
     const reduced = new Uint32Array(SA.buffer, SA.byteOffset + base * 4, n1);
@@ -167,10 +152,9 @@ function* sais(T: SymbolArray, SA: Int32Array, n: number, K: number, depth = 0):
       }
       if (!sorted) {
         const distinct = yield* densifyNames(reduced, reducedSA, n1);
-        yield* sais(reduced, reducedSA, n1, distinct, depth + 1);
+        yield* sais(reduced, reducedSA, n1, distinct);
       }
     }
-    lap(`${depth}:reduced`, t);
     // Overwrite the reduced text with the LMS positions in text order, then map ranks to positions.
     const gather = { isS: false, next: T[n - 1]!, top: n };
     for (let from = n - 2; from >= 0; from -= suffixArrayChunk) {
@@ -194,7 +178,6 @@ function* sais(T: SymbolArray, SA: Int32Array, n: number, K: number, depth = 0):
     yield;
   }
   yield* induce(T, SA, C, B, n, false);
-  lap(`${depth}:stage3`, t);
 }
 
 /** LMS positions as a bitmap with a rank directory (count of LMS positions before each word). */
