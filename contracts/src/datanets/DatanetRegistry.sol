@@ -25,7 +25,7 @@ contract DatanetRegistry is IDatanetRegistry, Ownable2Step, EIP712, Nonces {
     );
     /// @notice EIP-712 type of a create-by-signature request.
     bytes32 public constant CREATE_DATANET_TYPEHASH = keccak256(
-        "CreateDatanet(address owner,bytes32 metadataHash,Policy policy,uint256 nonce,uint256 deadline)"
+        "CreateDatanet(address owner,bytes32 metadataHash,Policy policy,address curator,uint256 nonce,uint256 deadline)"
         "Policy(uint8 contributionMode,uint8 licence,uint16 minDataBps,uint128 contributionBond,uint128 licenceFee)"
     );
 
@@ -68,7 +68,8 @@ contract DatanetRegistry is IDatanetRegistry, Ownable2Step, EIP712, Nonces {
         return _create(msg.sender, metadataHash, policy);
     }
 
-    /// @notice Creates a datanet for `request.owner`, who signed the request (EIP-712); anyone may relay it.
+    /// @notice Creates a datanet for `request.owner`, who signed the request (EIP-712); anyone may
+    ///         relay it. The signed request may name a curator (the relaying node).
     function createDatanetBySig(CreateDatanetRequest calldata request, bytes calldata signature)
         external
         returns (uint256 datanetId)
@@ -82,6 +83,7 @@ contract DatanetRegistry is IDatanetRegistry, Ownable2Step, EIP712, Nonces {
                     request.owner,
                     request.metadataHash,
                     _hashPolicy(request.policy),
+                    request.curator,
                     request.nonce,
                     request.deadline
                 )
@@ -91,7 +93,11 @@ contract DatanetRegistry is IDatanetRegistry, Ownable2Step, EIP712, Nonces {
             revert DatanetInvalidSignature(request.owner);
         }
         _useNonce(request.owner);
-        return _create(request.owner, request.metadataHash, request.policy);
+        datanetId = _create(request.owner, request.metadataHash, request.policy);
+        if (request.curator != address(0)) {
+            _curators[datanetId][request.curator] = true;
+            emit DatanetCuratorSet(datanetId, request.curator, true);
+        }
     }
 
     /// @notice Hands the datanet to `newOwner`.

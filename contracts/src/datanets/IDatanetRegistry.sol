@@ -64,10 +64,13 @@ interface IDatanetRegistry {
     }
 
     /// @notice Parameters for creating a datanet by signature (EIP-712, relayed by anyone).
+    /// @param curator An account the owner makes curator at once (typically the node that relays
+    ///        the request and will commit versions), or zero for none.
     struct CreateDatanetRequest {
         address owner;
         bytes32 metadataHash;
         Policy policy;
+        address curator;
         uint256 nonce;
         uint256 deadline;
     }

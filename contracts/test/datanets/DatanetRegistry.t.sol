@@ -49,7 +49,12 @@ contract DatanetRegistryTest is ProtocolTest {
 
     function _request(uint256 nonce, uint256 deadline) internal view returns (IDatanetRegistry.CreateDatanetRequest memory) {
         return IDatanetRegistry.CreateDatanetRequest({
-            owner: owner, metadataHash: keccak256("meta"), policy: openPolicy(), nonce: nonce, deadline: deadline
+            owner: owner,
+            metadataHash: keccak256("meta"),
+            policy: openPolicy(),
+            curator: curator,
+            nonce: nonce,
+            deadline: deadline
         });
     }
 
@@ -65,7 +70,9 @@ contract DatanetRegistryTest is ProtocolTest {
             )
         );
         bytes32 structHash = keccak256(
-            abi.encode(datanets.CREATE_DATANET_TYPEHASH(), r.owner, r.metadataHash, policyHash, r.nonce, r.deadline)
+            abi.encode(
+                datanets.CREATE_DATANET_TYPEHASH(), r.owner, r.metadataHash, policyHash, r.curator, r.nonce, r.deadline
+            )
         );
         (uint8 v, bytes32 rr, bytes32 s) = vm.sign(pk, keccak256(abi.encodePacked("\x19\x01", domain, structHash)));
         return abi.encodePacked(rr, s, v);
@@ -78,6 +85,7 @@ contract DatanetRegistryTest is ProtocolTest {
         uint256 id = datanets.createDatanetBySig(r, sig);
         assertEq(datanets.getDatanet(id).owner, owner);
         assertEq(datanets.nonces(owner), 1);
+        assertTrue(datanets.isCurator(id, curator), "the signed curator can commit versions");
     }
 
     function test_createDatanetBySig_revertsWhenExpired() public {

@@ -7,6 +7,7 @@ import {
   maxUint256,
   parseEther,
   toHex,
+  zeroAddress,
 } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProtocolClients, type ProtocolClients } from './clients.js';
@@ -337,12 +338,20 @@ describe('one full protocol cycle on a real Anvil', () => {
         domain: datanetRegistryDomain({ chainId, verifyingContract: a.datanetRegistry }),
         types: createDatanetTypes,
         primaryType: 'CreateDatanet',
-        message: { owner: addr(ownerIx), metadataHash: keccak256('0x05'), policy, nonce, deadline },
+        message: {
+          owner: addr(ownerIx),
+          metadataHash: keccak256('0x05'),
+          policy,
+          curator: zeroAddress,
+          nonce,
+          deadline,
+        },
       });
     const request = (deadline: bigint, nonce: bigint) => ({
       owner: addr(ownerIx),
       metadataHash: keccak256('0x05'),
       policy,
+      curator: zeroAddress,
       nonce,
       deadline,
     });

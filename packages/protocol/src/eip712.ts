@@ -26,12 +26,13 @@ const policyType = [
   { name: 'licenceFee', type: 'uint128' },
 ] as const;
 
-/** A datanet owner's request to create a datanet, relayed by anyone. */
+/** A datanet owner's request to create a datanet (naming an optional curator), relayed by anyone. */
 export const createDatanetTypes = {
   CreateDatanet: [
     { name: 'owner', type: 'address' },
     { name: 'metadataHash', type: 'bytes32' },
     { name: 'policy', type: 'Policy' },
+    { name: 'curator', type: 'address' },
     { name: 'nonce', type: 'uint256' },
     { name: 'deadline', type: 'uint256' },
   ],
@@ -87,4 +88,21 @@ export const RemovalReason = {
   Quality: 4,
   Legal: 5,
   Other: 6,
+} as const;
+
+/**
+ * Domain of one node's off-chain API (API keys): bound to the chain and, as the verifying
+ * "contract", the node operator's address, so a login for one node cannot be replayed on another.
+ */
+export const nodeApiDomain = ({ chainId, node }: { chainId: number; node: Address }) =>
+  ({ name: 'TributaryNode', version: '1', chainId, verifyingContract: node }) as const;
+
+/** A wallet's request for an API key on a node. */
+export const apiKeyRequestTypes = {
+  ApiKeyRequest: [
+    { name: 'account', type: 'address' },
+    { name: 'label', type: 'string' },
+    { name: 'nonce', type: 'uint256' },
+    { name: 'deadline', type: 'uint256' },
+  ],
 } as const;

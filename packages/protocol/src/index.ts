@@ -1,4 +1,5 @@
 export * from './anvil.js';
+export * from './api.js';
 export * from './clients.js';
 export * from './deploy.js';
 export * from './eip712.js';

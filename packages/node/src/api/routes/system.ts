@@ -1,0 +1,66 @@
+/**
+ * Liveness, readiness, metrics and the node's public facts (chain, addresses, signing domains).
+ */
+import { Hono } from 'hono';
+import type { AppEnv } from '../app.js';
+
+export function systemRoutes() {
+  const app = new Hono<AppEnv>();
+  app.get('/health', (c) => c.json({ status: 'ok' }));
+  app.get('/ready', async (c) => {
+    const ctx = c.get('ctx');
+    const checks: Record<string, string> = {};
+    try {
+      await ctx.db.query('select 1');
+      checks.database = 'ok';
+    } catch (error) {
+      checks.database = String(error);
+    }
+    try {
+      const head = await ctx.chain.publicClient.getBlockNumber();
+      const [cursor] = await ctx.db.query<{ block_number: bigint }>(
+        "select block_number from indexer_cursor where name = 'protocol'",
+      );
+      const lag = head - (cursor?.block_number ?? 0n);
+      checks.chain = 'ok';
+      checks.indexer = lag <= 10n ? 'ok' : `${lag} blocks behind`;
+    } catch (error) {
+      checks.chain = String(error);
+    }
+    const ready = Object.values(checks).every((v) => v === 'ok');
+    return c.json({ status: ready ? 'ready' : 'not ready', checks }, ready ? 200 : 503);
+  });
+  app.get('/metrics', async (c) => {
+    const { registry } = c.get('ctx').metrics;
+    return c.body(await registry.metrics(), 200, { 'content-type': registry.contentType });
+  });
+  app.get('/v1/info', async (c) => {
+    const ctx = c.get('ctx');
+    const [cursor] = await ctx.db.query<{ block_number: bigint }>(
+      "select block_number from indexer_cursor where name = 'protocol'",
+    );
+    return c.json({
+      chainId: ctx.chain.chainId,
+      node: ctx.chain.operator.address,
+      signer: ctx.chain.signer.address,
+      addresses: ctx.chain.addresses,
+      indexedBlock: cursor?.block_number.toString() ?? null,
+      limits: ctx.config.limits,
+      eip712: {
+        contributions: {
+          name: 'TributaryDatanetRegistry',
+          version: '1',
+          chainId: ctx.chain.chainId,
+          verifyingContract: ctx.chain.addresses.datanetRegistry,
+        },
+        apiKeys: {
+          name: 'TributaryNode',
+          version: '1',
+          chainId: ctx.chain.chainId,
+          verifyingContract: ctx.chain.operator.address,
+        },
+      },
+    });
+  });
+  return app;
+}

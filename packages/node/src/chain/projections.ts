@@ -1,0 +1,256 @@
+/**
+ * Projections: how each protocol event changes the node's tables. Each is an upsert keyed by the
+ * entity, so replaying events is idempotent, and an entity can be rebuilt from its events after a
+ * reorg removes some of them.
+ */
+import type { Queryable } from '../store/db.js';
+
+/** A decoded event as the indexer stores it (bigints as decimal strings). */
+export type StoredEvent = {
+  blockNumber: bigint;
+  logIndex: number;
+  blockTime: Date;
+  txHash: string;
+  eventName: string;
+  args: Record<string, unknown>;
+};
+
+const lower = (value: unknown) => String(value).toLowerCase();
+const str = (value: unknown) => String(value);
+
+type Projection = (tx: Queryable, event: StoredEvent) => Promise<void>;
+
+const datanetProjections: Record<string, Projection> = {
+  async DatanetCreated(tx, { args, blockNumber, blockTime }) {
+    await tx.query(
+      `insert into datanets (id, owner, metadata_hash, policy, version_count, created_block, created_at)
+       values ($1, $2, $3, $4, 0, $5, $6) on conflict (id) do nothing`,
+      [str(args.datanetId), lower(args.owner), lower(args.metadataHash), args.policy, blockNumber, blockTime],
+    );
+  },
+  async DatanetOwnershipTransferred(tx, { args }) {
+    await tx.query('update datanets set owner = $2 where id = $1', [
+      str(args.datanetId),
+      lower(args.newOwner),
+    ]);
+  },
+  async DatanetMetadataUpdated(tx, { args }) {
+    await tx.query('update datanets set metadata_hash = $2 where id = $1', [
+      str(args.datanetId),
+      lower(args.metadataHash),
+    ]);
+  },
+  async DatanetPolicyUpdated(tx, { args }) {
+    await tx.query('update datanets set policy = $2 where id = $1', [str(args.datanetId), args.policy]);
+  },
+  async DatanetCuratorSet(tx, { args }) {
+    if (args.enabled) {
+      await tx.query(
+        'insert into datanet_curators (datanet_id, account) values ($1, $2) on conflict do nothing',
+        [str(args.datanetId), lower(args.curator)],
+      );
+    } else {
+      await tx.query('delete from datanet_curators where datanet_id = $1 and account = $2', [
+        str(args.datanetId),
+        lower(args.curator),
+      ]);
+    }
+  },
+  async DatanetVersionCommitted(tx, { args, blockNumber, blockTime }) {
+    const id = str(args.datanetId);
+    await tx.query('update datanets set version_count = greatest(version_count, $2) where id = $1', [
+      id,
+      Number(args.version),
+    ]);
+    // A version this node prepared becomes committed; one committed elsewhere is recorded as the chain says.
+    await tx.query(
+      `insert into datanet_versions (datanet_id, version, parent_version, manifest_root, manifest_hash,
+         contribution_count, token_count, status, author, block_number, committed_at)
+       values ($1, $2, $3, $4, $5, $6, $7, 'committed', $8, $9, $10)
+       on conflict (datanet_id, version) do update set status = 'committed', author = excluded.author,
+         block_number = excluded.block_number, committed_at = excluded.committed_at,
+         manifest_root = excluded.manifest_root, manifest_hash = excluded.manifest_hash`,
+      [
+        id,
+        Number(args.version),
+        Number(args.parentVersion),
+        lower(args.manifestRoot),
+        lower(args.manifestHash),
+        Number(args.contributionCount),
+        BigInt(str(args.tokenCount)),
+        lower(args.author),
+        blockNumber,
+        blockTime,
+      ],
+    );
+  },
+  async ContributionRemoved(tx, { args, blockTime }) {
+    await tx.query(
+      `update contributions set status = 'removed', removed_at = coalesce(removed_at, $3),
+         removed_by = coalesce(removed_by, $4), removal_reason = coalesce(removal_reason, $5)
+       where datanet_id = $1 and id = $2 and status <> 'removed'`,
+      [str(args.datanetId), str(args.contributionId), blockTime, lower(args.by), Number(args.reasonCode)],
+    );
+  },
+};
+
+const accountProjections: Record<string, Projection> = {
+  async ContributorBanSet(tx, { args, blockTime }) {
+    if (args.banned) {
+      await tx.query(
+        'insert into banned_accounts (account, banned_at) values ($1, $2) on conflict do nothing',
+        [lower(args.account), blockTime],
+      );
+    } else {
+      await tx.query('delete from banned_accounts where account = $1', [lower(args.account)]);
+    }
+  },
+};
+
+const modelProjections: Record<string, Projection> = {
+  async ModelRegistered(tx, { args, blockNumber }) {
+    await tx.query(
+      `insert into models (id, developer, node, status, metadata_hash, pricing, split, version_count, created_block)
+       values ($1, $2, $3, 0, $4, $5, $6, 0, $7) on conflict (id) do nothing`,
+      [
+        str(args.modelId),
+        lower(args.developer),
+        lower(args.node),
+        lower(args.metadataHash),
+        args.pricing,
+        args.split,
+        blockNumber,
+      ],
+    );
+  },
+  async ModelVersionPublished(tx, { args, blockNumber }) {
+    await tx.query(
+      `insert into model_versions (model_id, version, artifact_hash, config_hash, datanets, block_number)
+       values ($1, $2, $3, $4, $5, $6) on conflict do nothing`,
+      [
+        str(args.modelId),
+        Number(args.version),
+        lower(args.artifactHash),
+        lower(args.configHash),
+        JSON.stringify(args.datanets),
+        blockNumber,
+      ],
+    );
+    await tx.query('update models set version_count = greatest(version_count, $2) where id = $1', [
+      str(args.modelId),
+      Number(args.version),
+    ]);
+  },
+  async DatanetLicensed(tx, { args }) {
+    await tx.query(
+      'insert into model_licences (model_id, datanet_id, fee) values ($1, $2, $3) on conflict do nothing',
+      [str(args.modelId), str(args.datanetId), str(args.fee)],
+    );
+  },
+  async ModelPricingUpdated(tx, { args }) {
+    await tx.query('update models set pricing = $2 where id = $1', [str(args.modelId), args.pricing]);
+  },
+  async ModelSplitUpdated(tx, { args }) {
+    await tx.query('update models set split = $2 where id = $1', [str(args.modelId), args.split]);
+  },
+  async ModelNodeUpdated(tx, { args }) {
+    await tx.query('update models set node = $2 where id = $1', [str(args.modelId), lower(args.node)]);
+  },
+  async ModelMetadataUpdated(tx, { args }) {
+    await tx.query('update models set metadata_hash = $2 where id = $1', [
+      str(args.modelId),
+      lower(args.metadataHash),
+    ]);
+  },
+  async ModelDeveloperTransferred(tx, { args }) {
+    await tx.query('update models set developer = $2 where id = $1', [
+      str(args.modelId),
+      lower(args.newDeveloper),
+    ]);
+  },
+  async ModelStatusChanged(tx, { args }) {
+    await tx.query('update models set status = $2 where id = $1', [str(args.modelId), Number(args.status)]);
+  },
+};
+
+const projections: Record<string, Projection> = {
+  ...datanetProjections,
+  ...accountProjections,
+  ...modelProjections,
+};
+
+/** Applies `event` to the projected tables (events without a projection are only stored). */
+export async function project(tx: Queryable, event: StoredEvent): Promise<void> {
+  await projections[event.eventName]?.(tx, event);
+}
+
+/**
+ * Undoes events removed by a reorg: the entities they touched are rebuilt from the events that
+ * remain. Versions this node prepared go back to pending (their transaction will be re-sent).
+ */
+export async function unproject(tx: Queryable, removed: readonly StoredEvent[]): Promise<void> {
+  const datanets = new Set<string>();
+  const models = new Set<string>();
+  const accounts = new Set<string>();
+  for (const event of removed) {
+    if (event.eventName in datanetProjections) datanets.add(str(event.args.datanetId));
+    if (event.eventName in modelProjections) models.add(str(event.args.modelId));
+    if (event.eventName in accountProjections) accounts.add(lower(event.args.account));
+    if (event.eventName === 'DatanetVersionCommitted') {
+      await tx.query(
+        `update datanet_versions set status = 'pending', author = null, block_number = null, committed_at = null
+         where datanet_id = $1 and version = $2 and tx_purpose is not null`,
+        [str(event.args.datanetId), Number(event.args.version)],
+      );
+      await tx.query(
+        "delete from datanet_versions where datanet_id = $1 and version = $2 and tx_purpose is null and status = 'committed'",
+        [str(event.args.datanetId), Number(event.args.version)],
+      );
+    }
+  }
+  const replay = async (names: string[], key: string, value: string) => {
+    const rows = await tx.query<StoredEventRow>(
+      `select block_number, log_index, block_time, tx_hash, event_name, args from chain_events
+       where event_name = any($1) and lower(args->>'${key}') = $2 order by block_number, log_index`,
+      [names, value],
+    );
+    for (const row of rows) await project(tx, fromRow(row));
+  };
+  for (const id of datanets) {
+    await tx.query('delete from datanets where id = $1', [id]);
+    await tx.query('delete from datanet_curators where datanet_id = $1', [id]);
+    await replay(Object.keys(datanetProjections), 'datanetId', id);
+  }
+  for (const id of models) {
+    for (const table of [
+      'models where id',
+      'model_versions where model_id',
+      'model_licences where model_id',
+    ]) {
+      await tx.query(`delete from ${table} = $1`, [id]);
+    }
+    await replay(Object.keys(modelProjections), 'modelId', id);
+  }
+  for (const account of accounts) {
+    await tx.query('delete from banned_accounts where account = $1', [account]);
+    await replay(Object.keys(accountProjections), 'account', account);
+  }
+}
+
+export type StoredEventRow = {
+  block_number: bigint;
+  log_index: number;
+  block_time: Date;
+  tx_hash: string;
+  event_name: string;
+  args: Record<string, unknown>;
+};
+
+export const fromRow = (row: StoredEventRow): StoredEvent => ({
+  blockNumber: row.block_number,
+  logIndex: row.log_index,
+  blockTime: row.block_time,
+  txHash: row.tx_hash,
+  eventName: row.event_name,
+  args: row.args,
+});

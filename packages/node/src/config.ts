@@ -1,0 +1,127 @@
+/**
+ * The node's configuration: defaults, then a JSON config file, then environment variables.
+ * Validated with zod so a wrong value fails at start with the field named.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { TributaryError } from '@tributary/protocol';
+import { z } from 'zod';
+
+const hexKey = z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'a 32-byte hex private key (0x + 64 hex digits)');
+
+export const configSchema = z.object({
+  /** Where the node keeps its state: database, blobs, indexes, addresses. */
+  home: z.string(),
+  host: z.string().default('127.0.0.1'),
+  port: z.coerce.number().int().min(0).max(65_535).default(8787),
+  /** The URL others reach this node at (published in epoch data URIs). */
+  publicUrl: z.string().url().optional(),
+  rpcUrl: z.string().url().default('http://127.0.0.1:8545'),
+  /** The deployment's addresses file (written by `deploy`). */
+  addressesFile: z.string().optional(),
+  /** The node operator's key: sends curator and relayer transactions, settles epochs. */
+  operatorKey: hexKey,
+  /** The key that signs receipts (registered on-chain for the operator). Defaults to the operator key. */
+  signingKey: hexKey.optional(),
+  /** PostgreSQL URL; without it the node uses embedded PGlite under `home`. */
+  databaseUrl: z.string().optional(),
+  limits: z
+    .object({
+      maxUploadBytes: z.coerce.number().int().positive().default(1_048_576),
+      maxContributionsPerDay: z.coerce.number().int().positive().default(200),
+      maxBytesPerDay: z.coerce
+        .number()
+        .int()
+        .positive()
+        .default(20 * 1_048_576),
+    })
+    .default({ maxUploadBytes: 1_048_576, maxContributionsPerDay: 200, maxBytesPerDay: 20 * 1_048_576 }),
+  indexer: z
+    .object({
+      pollIntervalMs: z.coerce.number().int().positive().default(500),
+      /** Blocks behind the head before an event counts (0 on a local chain). */
+      confirmations: z.coerce.number().int().min(0).default(0),
+      /** How far back a reorg can be undone. */
+      reorgDepth: z.coerce.number().int().positive().default(64),
+      batchSize: z.coerce.number().int().positive().default(2_000),
+    })
+    .default({ pollIntervalMs: 500, confirmations: 0, reorgDepth: 64, batchSize: 2_000 }),
+  log: z
+    .object({
+      level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+      format: z.enum(['pretty', 'json']).optional(),
+    })
+    .default({ level: 'info' }),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+/** Thrown when the configuration is invalid; the details name each bad field. */
+export class ConfigError extends TributaryError {
+  override name = 'ConfigError';
+}
+
+export type LoadConfigParameters = {
+  /** Environment to read (default `process.env`). */
+  env?: Record<string, string | undefined>;
+  /** Values that win over file and environment (tests, the CLI). */
+  overrides?: Partial<ConfigInput>;
+};
+
+/**
+ * Loads the configuration.
+ *
+ * Environment: TRIBUTARY_HOME, TRIBUTARY_CONFIG (a JSON file; default `$home/config.json`),
+ * HOST, PORT, PUBLIC_URL, RPC_URL, ADDRESSES_FILE, OPERATOR_KEY, SIGNING_KEY, DATABASE_URL,
+ * LOG_LEVEL, LOG_FORMAT.
+ */
+export function loadConfig({ env = process.env, overrides = {} }: LoadConfigParameters = {}): Config {
+  const home = resolve(overrides.home ?? env.TRIBUTARY_HOME ?? '.tributary');
+  const file = env.TRIBUTARY_CONFIG ?? join(home, 'config.json');
+  let fromFile: Record<string, unknown> = {};
+  if (existsSync(file)) {
+    try {
+      fromFile = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch (cause) {
+      throw new ConfigError({ code: 'CONFIG_INVALID', message: `${file} is not valid JSON`, cause });
+    }
+  }
+  const fromEnv = definedOnly({
+    host: env.HOST,
+    port: env.PORT,
+    publicUrl: env.PUBLIC_URL,
+    rpcUrl: env.RPC_URL,
+    addressesFile: env.ADDRESSES_FILE,
+    operatorKey: env.OPERATOR_KEY,
+    signingKey: env.SIGNING_KEY,
+    databaseUrl: env.DATABASE_URL,
+  });
+  const log = definedOnly({ level: env.LOG_LEVEL, format: env.LOG_FORMAT });
+  const merged = {
+    ...fromFile,
+    ...fromEnv,
+    ...overrides,
+    home,
+    log: { ...(fromFile.log as object | undefined), ...log, ...overrides.log },
+  };
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    throw new ConfigError({
+      code: 'CONFIG_INVALID',
+      message: 'the node configuration is invalid',
+      details: parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+    });
+  }
+  const config = parsed.data;
+  config.addressesFile ??= join(home, 'addresses.json');
+  config.publicUrl ??= `http://${config.host}:${config.port}`;
+  return config;
+}
+
+function definedOnly(values: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined && v !== '')) as Record<
+    string,
+    string
+  >;
+}

@@ -1,0 +1,95 @@
+/**
+ * Creates a datanet from its owner's EIP-712 signature: the node relays the transaction (and
+ * pays its gas), so an owner needs no native tokens. The signed request usually names this node
+ * as curator, so the node can commit versions for the owner.
+ */
+import {
+  createDatanetTypes,
+  datanetRegistryAbi,
+  datanetRegistryDomain,
+  policyToChain,
+} from '@tributary/protocol';
+import { type Address, type Hex, parseEventLogs } from 'viem';
+import { verifySignature } from '../auth/verifySignature.js';
+import { sendTransaction } from '../chain/transactions.js';
+import type { Context } from '../context.js';
+import { conflict } from '../errors.js';
+import { type DatanetView, getDatanet, type PolicyView } from './datanetQueries.js';
+import { metadataHashOf, storeMetadata } from './metadata.js';
+
+export type CreateDatanetParameters = {
+  owner: Address;
+  metadata: Record<string, unknown>;
+  policy: PolicyView;
+  curator: Address;
+  nonce: bigint;
+  deadline: bigint;
+  signature: Hex;
+};
+
+/**
+ * Relays `createDatanetBySig` and returns the new datanet once indexed.
+ *
+ * @example
+ * const datanet = await createDatanet(ctx, { owner, metadata, policy, curator: node, nonce, deadline, signature });
+ */
+export async function createDatanet(ctx: Context, parameters: CreateDatanetParameters): Promise<DatanetView> {
+  const metadataHash = metadataHashOf(parameters.metadata);
+  await storeMetadata(ctx, parameters.metadata);
+  const request = {
+    owner: parameters.owner,
+    metadataHash,
+    policy: policyToChain(parameters.policy),
+    curator: parameters.curator,
+    nonce: parameters.nonce,
+    deadline: parameters.deadline,
+  };
+  // Checked here first so a bad signature is a clear 401, not a reverted relay.
+  await verifySignature(ctx, {
+    signer: parameters.owner,
+    domain: datanetRegistryDomain({
+      chainId: ctx.chain.chainId,
+      verifyingContract: ctx.chain.addresses.datanetRegistry,
+    }),
+    types: createDatanetTypes,
+    primaryType: 'CreateDatanet',
+    message: request,
+    signature: parameters.signature,
+    deadline: parameters.deadline,
+    what: 'create-datanet',
+  });
+  const expected = await ctx.chain.publicClient.readContract({
+    address: ctx.chain.addresses.datanetRegistry,
+    abi: datanetRegistryAbi,
+    functionName: 'nonces',
+    args: [parameters.owner],
+  });
+  const purpose = `createDatanet:${parameters.owner.toLowerCase()}:${parameters.nonce}`;
+  if (expected !== parameters.nonce && !(await alreadyRelayed(ctx, purpose))) {
+    throw conflict(
+      'NONCE_REPLAYED',
+      `nonce ${parameters.nonce} is not ${parameters.owner}'s next create-datanet nonce`,
+      [`the registry expects nonce ${expected}`],
+    );
+  }
+  const receipt = await sendTransaction(ctx, {
+    purpose,
+    address: ctx.chain.addresses.datanetRegistry,
+    abi: datanetRegistryAbi,
+    functionName: 'createDatanetBySig',
+    args: [request, parameters.signature],
+  });
+  const [created] = parseEventLogs({
+    abi: datanetRegistryAbi,
+    logs: receipt.logs,
+    eventName: 'DatanetCreated',
+  });
+  if (!created)
+    throw new Error(`createDatanetBySig mined in ${receipt.transactionHash} without DatanetCreated`);
+  await ctx.indexer.waitForBlock(receipt.blockNumber);
+  return getDatanet(ctx, created.args.datanetId.toString());
+}
+
+async function alreadyRelayed(ctx: Context, purpose: string): Promise<boolean> {
+  return (await ctx.db.query('select 1 from outgoing_transactions where purpose = $1', [purpose])).length > 0;
+}

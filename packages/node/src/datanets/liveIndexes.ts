@@ -1,0 +1,55 @@
+/**
+ * One attribution index per datanet, updated as contributions are accepted or taken down, so a
+ * new contribution is attributable at once. Opened lazily, kept open, closed on shutdown.
+ */
+import { join } from 'node:path';
+import { type AttributionIndex, openIndex } from '@tributary/attribution';
+
+export type LiveIndexes = ReturnType<typeof createLiveIndexes>;
+
+export type IndexedDocument = {
+  contributionId: bigint;
+  contributor: string;
+  datanetId: string;
+  text: string;
+};
+
+/** The live indexes of the datanets under `dir`. */
+export function createLiveIndexes(dir: string) {
+  const open = new Map<string, Promise<AttributionIndex>>();
+  const indexOf = (datanetId: string) => {
+    let index = open.get(datanetId);
+    if (!index) {
+      index = openIndex({ directory: join(dir, `datanet-${datanetId}`), create: true });
+      open.set(datanetId, index);
+      index.catch(() => open.delete(datanetId));
+    }
+    return index;
+  };
+  return {
+    indexOf,
+    /** Adds documents of one datanet as a new segment; attributable when this resolves. */
+    async add(datanetId: string, documents: readonly IndexedDocument[]): Promise<void> {
+      if (documents.length === 0) return;
+      const index = await indexOf(datanetId);
+      await index.addDocuments({
+        documents: documents.map((d) => ({
+          contributionId: d.contributionId,
+          contributor: d.contributor,
+          datanetId: d.datanetId,
+          text: d.text,
+        })),
+      });
+    },
+    /** Excludes a contribution from every answer at once (and from disk at the next merge). */
+    async remove(datanetId: string, contributionId: bigint): Promise<void> {
+      const index = await indexOf(datanetId);
+      await index.removeContribution({ contributionId });
+    },
+    async close(): Promise<void> {
+      const indexes = await Promise.allSettled(open.values());
+      open.clear();
+      for (const result of indexes) if (result.status === 'fulfilled') await result.value.close();
+    },
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * Datanet metadata documents (name, description, …): stored by their sha256, which is the
+ * `metadataHash` committed on-chain, so anyone can check a document against its datanet.
+ */
+import type { Hex } from 'viem';
+import type { Context } from '../context.js';
+import { sha256Hex } from '../store/blobs.js';
+
+/** Canonical JSON: keys sorted at every level, no spaces. The hash is of these bytes. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The metadata hash (bytes32) of a document. */
+export const metadataHashOf = (document: Record<string, unknown>): Hex =>
+  `0x${sha256Hex(canonicalJson(document))}`;
+
+/** Stores a metadata document and returns its hash. */
+export async function storeMetadata(ctx: Context, document: Record<string, unknown>): Promise<Hex> {
+  const hash = metadataHashOf(document);
+  await ctx.db.query('insert into datanet_metadata (hash, document) values ($1, $2) on conflict do nothing', [
+    hash,
+    JSON.stringify(document),
+  ]);
+  return hash;
+}

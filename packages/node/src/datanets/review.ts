@@ -1,0 +1,88 @@
+/**
+ * Curation: the owner or a curator accepts or rejects a pending contribution. An accepted one is
+ * indexed at once; a rejected one's content is deleted. A posted bond is returned on acceptance
+ * and, on rejection, returned or forfeited to the owner as the curator decides.
+ */
+import { datanetRegistryAbi } from '@tributary/protocol';
+import type { Address } from 'viem';
+import { sendTransaction } from '../chain/transactions.js';
+import type { Context } from '../context.js';
+import { conflict } from '../errors.js';
+import {
+  type ContributionRow,
+  type ContributionView,
+  contributionColumns,
+  contributionView,
+  getContributionRow,
+} from './contributionQueries.js';
+import { getDatanet, requireCurator } from './datanetQueries.js';
+import { indexContributions } from './indexContributions.js';
+
+export type ReviewParameters = {
+  contributionId: string;
+  reviewer: Address;
+  decision: 'accept' | 'reject';
+  /** On rejection, keep the contributor's bond for the owner (spam, abuse). */
+  forfeitBond?: boolean;
+};
+
+/** Records a curator's decision on a pending contribution. */
+export async function reviewContribution(
+  ctx: Context,
+  parameters: ReviewParameters,
+): Promise<ContributionView> {
+  const { contributionId, reviewer, decision } = parameters;
+  const current = await getContributionRow(ctx.db, contributionId);
+  const datanet = await getDatanet(ctx, current.datanet_id);
+  requireCurator(datanet, reviewer);
+  const status = decision === 'accept' ? 'accepted' : 'rejected';
+  const [row] = await ctx.db.query<ContributionRow>(
+    `update contributions set status = $2, decided_at = now(), decided_by = $3
+     where id = $1 and status = 'pending' returning ${contributionColumns}`,
+    [contributionId, status, reviewer.toLowerCase()],
+  );
+  if (!row) {
+    if (current.status === status) return contributionView(current); // the same decision again
+    throw conflict('NOT_PENDING', `contribution ${contributionId} is ${current.status}, not pending`);
+  }
+  if (status === 'accepted') await indexContributions(ctx, datanet.id);
+  else await deleteContentIfUnused(ctx, row.content_hash);
+
+  if (BigInt(datanet.policy.contributionBond) > 0n) {
+    const contentHash = `0x${row.content_hash}` as const;
+    const [held] = await ctx.chain.publicClient.readContract({
+      address: ctx.chain.addresses.datanetRegistry,
+      abi: datanetRegistryAbi,
+      functionName: 'bondOf',
+      args: [BigInt(datanet.id), row.contributor as Address, contentHash],
+    });
+    if (held > 0n) {
+      await sendTransaction(ctx, {
+        purpose: `settleBond:${datanet.id}:${row.id}`,
+        address: ctx.chain.addresses.datanetRegistry,
+        abi: datanetRegistryAbi,
+        functionName: 'settleBond',
+        args: [
+          BigInt(datanet.id),
+          row.contributor,
+          contentHash,
+          status === 'rejected' && parameters.forfeitBond === true,
+        ],
+      });
+    }
+  }
+  const [fresh] = await ctx.db.query<ContributionRow>(
+    `select ${contributionColumns} from contributions where id = $1`,
+    [row.id],
+  );
+  return contributionView(fresh!);
+}
+
+/** Deletes a blob unless a contribution that still needs it (not rejected or removed) refers to it. */
+export async function deleteContentIfUnused(ctx: Context, contentHash: string): Promise<void> {
+  const users = await ctx.db.query(
+    "select 1 from contributions where content_hash = $1 and status in ('pending', 'accepted') limit 1",
+    [contentHash],
+  );
+  if (users.length === 0) await ctx.blobs.delete(contentHash);
+}

@@ -1,0 +1,83 @@
+/**
+ * Starting and stopping a node: context, catch-up (indexer, stored transactions, pending
+ * versions, index backlog, takedowns), background indexing, and the HTTP server.
+ */
+import { type ServerType, serve } from '@hono/node-server';
+import { createApp } from './api/app.js';
+import { createIndexer } from './chain/indexer.js';
+import { resumeTransactions } from './chain/transactions.js';
+import type { Config } from './config.js';
+import { type Context, createContext } from './context.js';
+import { indexAllContributions } from './datanets/indexContributions.js';
+import { completeTakedowns } from './datanets/takedown.js';
+import { resumePendingVersions } from './datanets/versions.js';
+import type { Logger } from './logger.js';
+
+export type RunningNode = {
+  ctx: Context;
+  /** The URL the API listens on. */
+  url: string;
+  /** Stops serving, indexing and closes the database (graceful shutdown). */
+  stop(): Promise<void>;
+};
+
+/**
+ * Starts a node and resolves once it serves requests.
+ *
+ * @example
+ * const node = await startNode(loadConfig());
+ * console.log(node.url);
+ */
+export async function startNode(config: Config, logger?: Logger): Promise<RunningNode> {
+  const base = await createContext(config, logger);
+  const ctx = base as Context;
+  ctx.indexer = createIndexer(ctx);
+  const log = ctx.logger;
+
+  await ctx.indexer.syncOnce();
+  const resumed = await resumeTransactions(ctx);
+  const versions = await resumePendingVersions(ctx);
+  const indexed = await indexAllContributions(ctx);
+  const takedowns = await completeTakedowns(ctx);
+  if (resumed + versions + indexed + takedowns > 0) {
+    log.info(
+      { transactions: resumed, versions, indexed, takedowns },
+      'resumed work interrupted by the last stop',
+    );
+  }
+  ctx.indexer.onRange(async (events) => {
+    const removed = new Set(
+      events.filter((e) => e.eventName === 'ContributionRemoved').map((e) => String(e.args.datanetId)),
+    );
+    for (const datanetId of removed) await completeTakedowns(ctx, datanetId);
+  });
+  ctx.indexer.start();
+
+  const app = createApp(ctx);
+  const server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host}:${port}`;
+  log.info(
+    { url, chainId: ctx.chain.chainId, node: ctx.chain.operator.address, database: ctx.db.kind },
+    'node ready',
+  );
+
+  let stopping: Promise<void> | null = null;
+  return {
+    ctx,
+    url,
+    stop() {
+      stopping ??= (async () => {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await ctx.indexer.stop();
+        await ctx.indexes.close();
+        await ctx.db.close();
+        log.info('node stopped');
+      })();
+      return stopping;
+    },
+  };
+}

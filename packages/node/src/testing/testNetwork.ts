@@ -1,0 +1,152 @@
+/**
+ * Test harness: a real Anvil with the protocol deployed, and a real node on it (in this process,
+ * or as a child process for crash tests), each with its own temporary home.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ANVIL_PRIVATE_KEYS, type DeployConfig } from '@tributary/protocol';
+import { startTestChain, type TestChain } from '@tributary/protocol/testing';
+import { createTributaryClient, type TributaryClient } from '@tributary/sdk';
+import type { Hex } from 'viem';
+import { type ConfigInput, loadConfig } from '../config.js';
+import { createLogger } from '../logger.js';
+import { type RunningNode, startNode } from '../node.js';
+
+/** Anvil key the test node operates with (the others are users). */
+export const NODE_KEY = ANVIL_PRIVATE_KEYS[9];
+
+export type TestNetwork = {
+  chain: TestChain;
+  home: string;
+  /** Config values of the node (for restarts and child processes). */
+  nodeConfig: ConfigInput;
+  /** A client signing with Anvil key `i` (0 holds the token supply; 9 is the node). */
+  client(i: number): TributaryClient;
+  /** Starts the node in this process. */
+  startNode(overrides?: Partial<ConfigInput>): Promise<RunningNode>;
+  /** Starts the node as a child process (which `kill -9` can stop at any point). */
+  spawnNode(
+    env?: Record<string, string>,
+  ): Promise<{ child: ChildProcess; url: string; exited: Promise<number | null> }>;
+  url: string;
+  stop(): Promise<void>;
+};
+
+/**
+ * Starts a chain and prepares a node home; call `startNode` or `spawnNode` to run the node.
+ *
+ * @example
+ * const net = await startTestNetwork();
+ * const node = await net.startNode();
+ */
+export async function startTestNetwork(
+  options: {
+    databaseUrl?: string | undefined;
+    deploy?: Partial<DeployConfig>;
+    config?: Partial<ConfigInput>;
+  } = {},
+): Promise<TestNetwork> {
+  const chain = await startTestChain(options.deploy);
+  const home = mkdtempSync(join(tmpdir(), 'tributary-node-'));
+  const addressesFile = join(home, 'addresses.json');
+  writeFileSync(
+    addressesFile,
+    JSON.stringify({
+      chainId: chain.chainId,
+      deployer: chain.accounts[0],
+      startBlock: '0',
+      addresses: chain.addresses,
+      wired: [],
+    }),
+  );
+  const databaseUrl = options.databaseUrl ? await freshPostgresDatabase(options.databaseUrl) : undefined;
+  const nodeConfig: ConfigInput = {
+    home,
+    port: 0,
+    rpcUrl: chain.anvil.rpcUrl,
+    addressesFile,
+    operatorKey: NODE_KEY,
+    ...(databaseUrl ? { databaseUrl } : {}),
+    indexer: { pollIntervalMs: 100, confirmations: 0, reorgDepth: 64, batchSize: 2_000 },
+    log: { level: process.env.TEST_LOG_LEVEL ?? 'warn', format: 'json' } as ConfigInput['log'],
+    ...options.config,
+  };
+  const running: RunningNode[] = [];
+  const children: ChildProcess[] = [];
+  let url = '';
+  const network: TestNetwork = {
+    chain,
+    home,
+    nodeConfig,
+    get url() {
+      return url;
+    },
+    client: (i) => createTributaryClient({ url, account: ANVIL_PRIVATE_KEYS[i] as Hex }),
+    async startNode(overrides = {}) {
+      const config = loadConfig({ env: {}, overrides: { ...nodeConfig, ...overrides } });
+      const node = await startNode(config, createLogger(config));
+      running.push(node);
+      url = node.url;
+      return node;
+    },
+    async spawnNode(env = {}) {
+      const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'main.ts');
+      const child = fork(main, [], {
+        execArgv: ['--import', 'tsx'],
+        env: {
+          ...process.env,
+          ...env,
+          TRIBUTARY_CONFIG: writeConfigFile(home, nodeConfig),
+          TRIBUTARY_HOME: home,
+          OPERATOR_KEY: NODE_KEY,
+        },
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
+      children.push(child);
+      const exited = new Promise<number | null>((resolve) =>
+        child.once('exit', (code, signal) => resolve(signal ? 137 : code)),
+      );
+      const ready = await Promise.race([
+        new Promise<string>((resolve) =>
+          child.once('message', (m: { ready?: string }) => resolve(m.ready ?? '')),
+        ),
+        exited.then((code) => {
+          throw new Error(`the node process exited (${code}) before it was ready`);
+        }),
+      ]);
+      url = ready;
+      return { child, url: ready, exited };
+    },
+    async stop() {
+      for (const child of children)
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await Promise.allSettled(running.map((n) => n.stop()));
+      await chain.stop();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+  return network;
+}
+
+function writeConfigFile(home: string, config: ConfigInput): string {
+  const path = join(home, 'test-config.json');
+  const { home: _home, ...rest } = config;
+  writeFileSync(path, JSON.stringify(rest));
+  return path;
+}
+
+/** A new, empty database on the PostgreSQL server of `baseUrl` (each test network gets its own). */
+async function freshPostgresDatabase(baseUrl: string): Promise<string> {
+  const pg = (await import('pg')).default;
+  const name = `tributary_test_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}

@@ -1,0 +1,124 @@
+/**
+ * The node's HTTP API in types: what requests carry and responses hold. The node produces these
+ * shapes and the SDK consumes them, so both compile against one definition.
+ */
+import type { Address, Hex } from 'viem';
+import { ContributionMode, Licence } from './eip712.js';
+
+/** The error body of every failed request. */
+export type ApiErrorBody = { error: { code: string; message: string; details: string[] } };
+
+/** A datanet's rules as the API writes them (amounts in token base units, as decimal strings). */
+export type PolicyView = {
+  contributionMode: 'open' | 'curated';
+  licence: 'open' | 'licensed';
+  minDataBps: number;
+  contributionBond: string;
+  licenceFee: string;
+};
+
+/** A policy in a request: the amounts and minimum data share default to 0. */
+export type PolicyInput = Pick<PolicyView, 'contributionMode' | 'licence'> & Partial<PolicyView>;
+
+/** The policy as DatanetRegistry encodes it. */
+export function policyToChain(policy: PolicyInput) {
+  return {
+    contributionMode:
+      policy.contributionMode === 'curated' ? ContributionMode.Curated : ContributionMode.Open,
+    licence: policy.licence === 'licensed' ? Licence.Licensed : Licence.Open,
+    minDataBps: policy.minDataBps ?? 0,
+    contributionBond: BigInt(policy.contributionBond ?? 0),
+    licenceFee: BigInt(policy.licenceFee ?? 0),
+  };
+}
+
+export type DatanetView = {
+  id: string;
+  owner: Address;
+  curators: Address[];
+  metadataHash: string;
+  metadata: Record<string, unknown> | null;
+  policy: PolicyView;
+  versionCount: number;
+  createdAt: string;
+};
+
+export type ContributionStatus = 'pending' | 'accepted' | 'rejected' | 'removed';
+
+export type ContributionView = {
+  id: string;
+  datanetId: string;
+  contributor: Address;
+  /** sha256 of the content, as the bytes32 the manifest commits to. */
+  contentHash: Hex;
+  filename: string;
+  mediaType: string;
+  bytes: number;
+  tokens: number;
+  status: ContributionStatus;
+  createdAt: string;
+  decidedAt: string | null;
+  removedAt: string | null;
+  removalReason: number | null;
+};
+
+export type VersionView = {
+  datanetId: string;
+  version: number;
+  parentVersion: number;
+  manifestRoot: Hex;
+  manifestHash: Hex;
+  contributionCount: number;
+  tokenCount: number;
+  status: 'pending' | 'committed' | 'failed';
+  author: Address | null;
+  blockNumber: string | null;
+  committedAt: string | null;
+  /** Contribution ids new in this version, and ids of the parent that it leaves out. */
+  added: string[];
+  removed: string[];
+};
+
+export type ProofView = {
+  datanetId: string;
+  version: number;
+  manifestRoot: Hex;
+  leaf: { contributionId: string; contributor: Address; contentHash: Hex };
+  proof: Hex[];
+};
+
+export type HistoryEntry = {
+  kind: 'created' | 'version' | 'removed' | 'owner' | 'policy' | 'metadata' | 'curator';
+  blockNumber: string;
+  time: string;
+  txHash: Hex;
+  details: Record<string, unknown>;
+};
+
+export type AccountView = {
+  address: Address;
+  /** The next nonce DatanetRegistry expects in this account's create-by-signature request. */
+  createDatanetNonce: string;
+  banned: boolean;
+};
+
+export type NodeInfo = {
+  chainId: number;
+  /** The node operator's address (its identity on-chain). */
+  node: Address;
+  /** The key that signs the node's receipts. */
+  signer: Address;
+  addresses: {
+    token: Address;
+    timelock: Address;
+    datanetRegistry: Address;
+    nodeRegistry: Address;
+    modelRegistry: Address;
+    paymentEscrow: Address;
+    rewardDistributor: Address;
+    governor: Address;
+    governanceRewards: Address;
+  };
+  indexedBlock: string | null;
+  limits: { maxUploadBytes: number; maxContributionsPerDay: number; maxBytesPerDay: number };
+};

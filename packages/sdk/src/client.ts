@@ -1,0 +1,250 @@
+/**
+ * A client of one Tributary node: it signs what needs the wallet's signature (EIP-712) and sends
+ * the requests. Every method throws `TributaryApiError` with the node's error code on failure.
+ */
+
+import type {
+  AccountView,
+  ContributionView,
+  DatanetView,
+  HistoryEntry,
+  NodeInfo,
+  PolicyInput,
+  ProofView,
+  VersionView,
+} from '@tributary/protocol';
+import {
+  apiKeyRequestTypes,
+  contributionTypes,
+  createDatanetTypes,
+  datanetRegistryDomain,
+  nodeApiDomain,
+  policyToChain,
+} from '@tributary/protocol';
+import { type Address, bytesToHex, type Hex, type LocalAccount, sha256 } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { TributaryApiError } from './errors.js';
+
+export type CreateTributaryClientParameters = {
+  /** The node's base URL, e.g. http://127.0.0.1:8787 */
+  url: string;
+  /** The wallet that signs (a viem local account or a private key); optional for reading. */
+  account?: LocalAccount | Hex;
+  /** An API key from `login`, if you have one. */
+  apiKey?: string;
+};
+
+/** Seconds from now, as a uint256 deadline. */
+const deadlineIn = (seconds: number) => BigInt(Math.floor(Date.now() / 1000) + seconds);
+/** A random uint256 nonce (the node refuses a nonce it has seen from the signer). */
+const randomNonce = () => BigInt(bytesToHex(crypto.getRandomValues(new Uint8Array(16))));
+
+/**
+ * Creates a client.
+ *
+ * @example
+ * const client = createTributaryClient({ url: 'http://127.0.0.1:8787', account: privateKey });
+ * await client.login();
+ * const datanet = await client.createDatanet({ metadata: { name: 'Rivers' }, policy: { contributionMode: 'open', licence: 'open' } });
+ */
+export function createTributaryClient(parameters: CreateTributaryClientParameters) {
+  const base = parameters.url.replace(/\/$/, '');
+  const account =
+    typeof parameters.account === 'string' ? privateKeyToAccount(parameters.account) : parameters.account;
+  let apiKey = parameters.apiKey;
+  let info: NodeInfo | undefined;
+
+  const needAccount = () => {
+    if (!account) throw new Error('this action needs a wallet: create the client with `account`');
+    return account;
+  };
+
+  async function request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    init: { auth?: boolean; raw?: boolean } = {},
+  ): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (apiKey && init.auth !== false) headers.authorization = `Bearer ${apiKey}`;
+    let payload: FormData | string | undefined;
+    if (body instanceof FormData) payload = body;
+    else if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      payload = JSON.stringify(body, (_, v) => (typeof v === 'bigint' ? v.toString() : v));
+    }
+    const response = await fetch(`${base}${path}`, { method, headers, body: payload });
+    if (!response.ok) {
+      const parsed = (await response.json().catch(() => undefined)) as
+        | { error?: { code?: string; message?: string; details?: string[] } }
+        | undefined;
+      throw new TributaryApiError(
+        response.status,
+        parsed?.error,
+        `${method} ${path} failed with ${response.status}`,
+      );
+    }
+    if (response.status === 204) return undefined as T;
+    return (init.raw ? await response.text() : await response.json()) as T;
+  }
+
+  const nodeInfo = async () => (info ??= await request<NodeInfo>('GET', '/v1/info'));
+
+  return {
+    /** The account that signs, if any. */
+    account,
+    /** The API key in use. */
+    get apiKey() {
+      return apiKey;
+    },
+    /** Lower-level access to the node's REST API. */
+    request,
+    /** The node's chain, addresses and signing domains. */
+    info: nodeInfo,
+
+    /** Proves the wallet to the node (EIP-712) and keeps the API key it issues. */
+    async login({ label = 'sdk' }: { label?: string } = {}): Promise<string> {
+      const signer = needAccount();
+      const { chainId, node } = await nodeInfo();
+      const message = { account: signer.address, label, nonce: randomNonce(), deadline: deadlineIn(600) };
+      const signature = await signer.signTypedData({
+        domain: nodeApiDomain({ chainId, node }),
+        types: apiKeyRequestTypes,
+        primaryType: 'ApiKeyRequest',
+        message,
+      });
+      const issued = await request<{ key: string }>(
+        'POST',
+        '/v1/auth/keys',
+        { ...message, signature },
+        { auth: false },
+      );
+      apiKey = issued.key;
+      return issued.key;
+    },
+
+    /** Creates a datanet owned by the wallet, relayed by the node (which becomes its curator by default). */
+    async createDatanet(args: {
+      metadata: Record<string, unknown>;
+      policy: PolicyInput;
+      curator?: Address;
+    }): Promise<DatanetView> {
+      const signer = needAccount();
+      const { chainId, addresses, node } = await nodeInfo();
+      const { metadataHash } = await request<{ metadataHash: Hex }>(
+        'POST',
+        '/v1/datanets/metadata',
+        args.metadata,
+      );
+      const policy = { minDataBps: 0, contributionBond: '0', licenceFee: '0', ...args.policy };
+      // The nonce comes from the registry through the node, so the signature matches on-chain.
+      const message = {
+        owner: signer.address,
+        metadataHash,
+        policy: policyToChain(policy),
+        curator: args.curator ?? node,
+        nonce: await registryNonce(signer.address),
+        deadline: deadlineIn(600),
+      };
+      const signature = await signer.signTypedData({
+        domain: datanetRegistryDomain({ chainId, verifyingContract: addresses.datanetRegistry }),
+        types: createDatanetTypes,
+        primaryType: 'CreateDatanet',
+        message,
+      });
+      return request<DatanetView>('POST', '/v1/datanets', {
+        owner: signer.address,
+        metadata: args.metadata,
+        policy,
+        curator: message.curator,
+        nonce: message.nonce,
+        deadline: message.deadline,
+        signature,
+      });
+    },
+
+    /** Uploads a file to a datanet, signed by the wallet. */
+    async contribute(args: {
+      datanetId: string | bigint;
+      filename: string;
+      content: string | Uint8Array;
+      nonce?: bigint;
+      deadline?: bigint;
+    }): Promise<ContributionView> {
+      const signer = needAccount();
+      const { chainId, addresses } = await nodeInfo();
+      const bytes = typeof args.content === 'string' ? new TextEncoder().encode(args.content) : args.content;
+      const message = {
+        datanetId: BigInt(args.datanetId),
+        contentHash: sha256(bytes),
+        nonce: args.nonce ?? randomNonce(),
+        deadline: args.deadline ?? deadlineIn(600),
+      };
+      const signature = await signer.signTypedData({
+        domain: datanetRegistryDomain({ chainId, verifyingContract: addresses.datanetRegistry }),
+        types: contributionTypes,
+        primaryType: 'Contribution',
+        message,
+      });
+      const form = new FormData();
+      form.set('file', new Blob([bytes]), args.filename);
+      form.set('contributor', signer.address);
+      form.set('nonce', message.nonce.toString());
+      form.set('deadline', message.deadline.toString());
+      form.set('signature', signature);
+      return request<ContributionView>('POST', `/v1/datanets/${args.datanetId}/contributions`, form);
+    },
+
+    getAccount: (address: Address) => request<AccountView>('GET', `/v1/accounts/${address}`),
+    getDatanet: (id: string | bigint) => request<DatanetView>('GET', `/v1/datanets/${id}`),
+    listDatanets: async () => (await request<{ datanets: DatanetView[] }>('GET', '/v1/datanets')).datanets,
+    datanetHistory: async (id: string | bigint) =>
+      (await request<{ history: HistoryEntry[] }>('GET', `/v1/datanets/${id}/history`)).history,
+    listContributions: async (datanetId: string | bigint, status?: ContributionView['status']) =>
+      (
+        await request<{ contributions: ContributionView[] }>(
+          'GET',
+          `/v1/datanets/${datanetId}/contributions${status ? `?status=${status}` : ''}`,
+        )
+      ).contributions,
+    getContribution: (id: string | bigint) => request<ContributionView>('GET', `/v1/contributions/${id}`),
+    /** The text of a contribution (licensed datanets need a login with access). */
+    getContent: (id: string | bigint) =>
+      request<string>('GET', `/v1/contributions/${id}/content`, undefined, { raw: true }),
+    review: (args: {
+      contributionId: string | bigint;
+      decision: 'accept' | 'reject';
+      forfeitBond?: boolean;
+    }) =>
+      request<ContributionView>('POST', `/v1/contributions/${args.contributionId}/review`, {
+        decision: args.decision,
+        forfeitBond: args.forfeitBond,
+      }),
+    takedown: (args: { contributionId: string | bigint; reason?: number }) =>
+      request<{ contribution: ContributionView; version: VersionView | null }>(
+        'DELETE',
+        `/v1/contributions/${args.contributionId}`,
+        {
+          reason: args.reason,
+        },
+      ),
+    commitVersion: (datanetId: string | bigint) =>
+      request<VersionView>('POST', `/v1/datanets/${datanetId}/versions`),
+    listVersions: async (datanetId: string | bigint) =>
+      (await request<{ versions: VersionView[] }>('GET', `/v1/datanets/${datanetId}/versions`)).versions,
+    getVersion: (datanetId: string | bigint, version: number) =>
+      request<VersionView>('GET', `/v1/datanets/${datanetId}/versions/${version}`),
+    getProof: (datanetId: string | bigint, version: number, contributionId: string | bigint) =>
+      request<ProofView>('GET', `/v1/datanets/${datanetId}/versions/${version}/proofs/${contributionId}`),
+    getSnapshot: (datanetId: string | bigint, version: number) =>
+      request<string>('GET', `/v1/datanets/${datanetId}/versions/${version}/snapshot.jsonl`, undefined, {
+        raw: true,
+      }),
+  };
+
+  async function registryNonce(owner: Address): Promise<bigint> {
+    return BigInt((await request<AccountView>('GET', `/v1/accounts/${owner}`)).createDatanetNonce);
+  }
+}
+
+export type TributaryClient = ReturnType<typeof createTributaryClient>;
