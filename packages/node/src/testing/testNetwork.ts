@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ANVIL_PRIVATE_KEYS, type DeployConfig } from '@tributary/protocol';
+import { ANVIL_PRIVATE_KEYS, type DeployConfig, freePort } from '@tributary/protocol';
 import { startTestChain, type TestChain } from '@tributary/protocol/testing';
 import { createTributaryClient, type TributaryClient } from '@tributary/sdk';
 import type { Hex } from 'viem';
@@ -63,9 +63,11 @@ export async function startTestNetwork(
     }),
   );
   const databaseUrl = options.databaseUrl ? await freshPostgresDatabase(options.databaseUrl) : undefined;
+  // One port for every start, so clients keep working across restarts.
+  const port = await freePort();
   const nodeConfig: ConfigInput = {
     home,
-    port: 0,
+    port,
     rpcUrl: chain.anvil.rpcUrl,
     addressesFile,
     operatorKey: NODE_KEY,
@@ -76,7 +78,7 @@ export async function startTestNetwork(
   };
   const running: RunningNode[] = [];
   const children: ChildProcess[] = [];
-  let url = '';
+  const url = `http://127.0.0.1:${port}`;
   const network: TestNetwork = {
     chain,
     home,
@@ -89,7 +91,6 @@ export async function startTestNetwork(
       const config = loadConfig({ env: {}, overrides: { ...nodeConfig, ...overrides } });
       const node = await startNode(config, createLogger(config));
       running.push(node);
-      url = node.url;
       return node;
     },
     async spawnNode(env = {}) {
@@ -117,7 +118,6 @@ export async function startTestNetwork(
           throw new Error(`the node process exited (${code}) before it was ready`);
         }),
       ]);
-      url = ready;
       return { child, url: ready, exited };
     },
     async stop() {

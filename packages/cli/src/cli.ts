@@ -1,0 +1,87 @@
+/**
+ * The `tributary` command. This file only parses arguments; each command lives in commands/.
+ * One catch at the top prints any error's message and details in red and exits non-zero.
+ */
+import { parseArgs } from 'node:util';
+import { deployCommand } from './commands/deploy.js';
+import { devCommand } from './commands/dev.js';
+import { nodeCommand } from './commands/node.js';
+import { printError } from './ui.js';
+
+const usage = `Usage: tributary <command> [options]
+
+Commands:
+  dev       Run a local network: Anvil, the contracts, and a node (state in .tributary/)
+              --demo            load a demo datanet (several contributors, one version)
+              --home DIR        where state lives (default .tributary)
+              --chain-port N    Anvil's port (default 8545)
+              --port N          the node's port (default 8787)
+  node      Run a node against a deployment (configured by env and <home>/config.json)
+              --home DIR
+  deploy    Deploy the contracts to a chain
+              --rpc URL --key 0x… [--out FILE] [--dev]
+
+Every command accepts --json for machine-readable output and --help.`;
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      demo: { type: 'boolean', default: false },
+      home: { type: 'string' },
+      'chain-port': { type: 'string' },
+      port: { type: 'string' },
+      rpc: { type: 'string' },
+      key: { type: 'string' },
+      out: { type: 'string', default: 'addresses.json' },
+      dev: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
+  const port = (value: string | undefined, flag: string) => {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0 || n > 65_535)
+      throw new Error(`${flag} must be a port number, got ${value}`);
+    return n;
+  };
+  switch (command) {
+    case 'dev':
+      return devCommand({
+        demo: values.demo!,
+        home: values.home,
+        chainPort: port(values['chain-port'], '--chain-port'),
+        port: port(values.port, '--port'),
+        json: values.json!,
+      });
+    case 'node':
+      return nodeCommand({ home: values.home });
+    case 'deploy':
+      if (!values.rpc || !values.key)
+        throw new Error('deploy needs --rpc URL and --key 0x… (the deployer private key)');
+      return deployCommand({
+        rpc: values.rpc,
+        key: values.key,
+        out: values.out!,
+        dev: values.dev!,
+        json: values.json!,
+      });
+    default:
+      throw new Error(`unknown command "${command}"; run \`tributary --help\``);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (error) => {
+    printError(error);
+    process.exit(1);
+  },
+);

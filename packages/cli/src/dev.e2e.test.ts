@@ -1,0 +1,96 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '@tributary/protocol';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'tributary.js');
+
+/** Starts `tributary dev --demo --json` and resolves with its JSON summary once it is up. */
+async function runDev(home: string, chainPort: number, port: number) {
+  const child = spawn(
+    process.execPath,
+    [
+      bin,
+      'dev',
+      '--demo',
+      '--json',
+      '--home',
+      home,
+      '--chain-port',
+      String(chainPort),
+      '--port',
+      String(port),
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  const summary = await new Promise<Record<string, unknown>>((resolve, reject) => {
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) resolve(JSON.parse(line));
+    });
+    child.once('exit', (code) => reject(new Error(`tributary dev exited with ${code}: ${err}`)));
+  });
+  return { child, summary };
+}
+
+const stop = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.kill('SIGINT');
+  });
+
+describe('tributary dev', () => {
+  const home = mkdtempSync(join(tmpdir(), 'tributary-dev-'));
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+  it('starts a local network with the demo datanet, and a second run resumes the same state', async () => {
+    const [chainPort, port] = [await freePort(), await freePort()];
+    const first = await runDev(home, chainPort, port);
+    expect(first.summary).toMatchObject({ resumed: false, demo: { datanetId: '1', version: 1 } });
+    const api = `http://127.0.0.1:${port}`;
+    const datanets = await (await fetch(`${api}/v1/datanets`)).json();
+    const contributions = await (await fetch(`${api}/v1/datanets/1/contributions`)).json();
+    expect(datanets.datanets[0].metadata.name).toBe('Rivers and their tributaries');
+    expect(contributions.contributions).toHaveLength(10);
+    expect(new Set(contributions.contributions.map((c: { contributor: string }) => c.contributor)).size).toBe(
+      3,
+    );
+    expect(await stop(first.child)).toBe(0);
+
+    const second = await runDev(home, chainPort, port);
+    expect(second.summary).toMatchObject({ resumed: true, demo: { datanetId: '1', version: 1 } });
+    expect(await (await fetch(`${api}/v1/datanets`)).json()).toEqual(datanets);
+    expect(await (await fetch(`${api}/v1/datanets/1/contributions`)).json()).toEqual(contributions);
+    const versions = await (await fetch(`${api}/v1/datanets/1/versions`)).json();
+    expect(versions.versions).toHaveLength(1);
+    expect(await stop(second.child)).toBe(0);
+  });
+
+  it('refuses a second instance on the same home with a clear error', async () => {
+    const [chainPort, port] = [await freePort(), await freePort()];
+    const first = await runDev(home, chainPort, port);
+    const [chainPort2, port2] = [await freePort(), await freePort()];
+    const second = spawn(
+      process.execPath,
+      [bin, 'dev', '--home', home, '--chain-port', String(chainPort2), '--port', String(port2)],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let err = '';
+    second.stderr!.on('data', (d) => (err += d));
+    const code = await new Promise((resolve) => second.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(err).toContain('another tributary dev');
+    expect(await stop(first.child)).toBe(0);
+  });
+});

@@ -1,0 +1,203 @@
+/**
+ * The local network behind `tributary dev`: Anvil with its state under `<home>/chain`, the
+ * protocol deployed once (addresses in `<home>/addresses.json`), dev accounts funded, this
+ * node registered and staked, and the node serving on top. Every step checks what exists first,
+ * so a second start resumes the same chain, database and files.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadConfig, type RunningNode, startNode } from '@tributary/node';
+import {
+  ANVIL_PRIVATE_KEYS,
+  type AnvilInstance,
+  createProtocolClients,
+  deploy,
+  devDeployConfig,
+  nodeRegistryAbi,
+  nodeRegistryDomain,
+  type ProtocolAddresses,
+  signingKeyConsentTypes,
+  startAnvil,
+  TributaryError,
+  tributaryTokenAbi,
+} from '@tributary/protocol';
+import { type Hex, parseEther } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import type { Ui } from './ui.js';
+
+/** Dev account 9 operates the node (and signs its receipts). */
+export const DEV_NODE_KEY = ANVIL_PRIVATE_KEYS[9];
+/** Tokens each dev account gets once. */
+export const DEV_ACCOUNT_TOKENS = parseEther('100000');
+
+export type StartDevNetworkParameters = {
+  home?: string;
+  chainPort?: number;
+  nodePort?: number;
+  ui: Ui;
+};
+
+export type DevNetwork = {
+  home: string;
+  anvil: AnvilInstance;
+  node: RunningNode;
+  addresses: ProtocolAddresses;
+  resumed: boolean;
+  stop(): Promise<void>;
+};
+
+/** Starts (or resumes) the local network. */
+export async function startDevNetwork(parameters: StartDevNetworkParameters): Promise<DevNetwork> {
+  const { ui } = parameters;
+  const home = resolve(parameters.home ?? '.tributary');
+  mkdirSync(join(home, 'chain'), { recursive: true });
+  const releaseLock = takeLock(home);
+  let anvil: AnvilInstance | undefined;
+  try {
+    const stateFile = join(home, 'chain', 'state.json');
+    const resumed = existsSync(stateFile);
+    anvil = await ui.step(
+      resumed ? 'Resuming the local chain (Anvil)' : 'Starting a local chain (Anvil)',
+      () => startAnvil({ port: parameters.chainPort ?? 8545, stateFile, stateInterval: 1 }),
+    );
+    const rpcUrl = anvil.rpcUrl;
+    const { addresses } = await ui.step('Deploying the protocol contracts', (update) =>
+      deploy({
+        rpcUrl,
+        deployer: ANVIL_PRIVATE_KEYS[0],
+        addressesFile: join(home, 'addresses.json'),
+        config: devDeployConfig,
+        onProgress: ({ step, status }) => update(`${step} ${status}`),
+      }),
+    );
+    await ui.step('Funding dev accounts and staking the node', () => prepareAccounts(rpcUrl, addresses));
+    const config = loadConfig({
+      env: process.env,
+      overrides: {
+        home,
+        port: parameters.nodePort ?? 8787,
+        rpcUrl,
+        operatorKey: DEV_NODE_KEY,
+        log: { level: (process.env.LOG_LEVEL as 'info') ?? 'warn' },
+      },
+    });
+    const node = await ui.step('Starting the node', () => startNode(config));
+    let stopping: Promise<void> | null = null;
+    return {
+      home,
+      anvil,
+      node,
+      addresses,
+      resumed,
+      stop() {
+        stopping ??= (async () => {
+          await node.stop();
+          await anvil!.stop();
+          releaseLock();
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await anvil?.stop();
+    releaseLock();
+    throw error;
+  }
+}
+
+/** Gives every dev account tokens once, and registers and stakes the node once. */
+async function prepareAccounts(rpcUrl: string, addresses: ProtocolAddresses): Promise<void> {
+  const deployer = await createProtocolClients({
+    rpcUrl,
+    account: ANVIL_PRIVATE_KEYS[0],
+    pollingInterval: 50,
+  });
+  const token = { address: addresses.token, abi: tributaryTokenAbi } as const;
+  for (const key of ANVIL_PRIVATE_KEYS.slice(1)) {
+    const account = privateKeyToAccount(key).address;
+    const balance = await deployer.publicClient.readContract({
+      ...token,
+      functionName: 'balanceOf',
+      args: [account],
+    });
+    if (balance > 0n) continue;
+    const hash = await deployer.walletClient.writeContract({
+      ...token,
+      functionName: 'transfer',
+      args: [account, DEV_ACCOUNT_TOKENS],
+    });
+    await deployer.publicClient.waitForTransactionReceipt({ hash });
+  }
+  const node = await createProtocolClients({ rpcUrl, account: DEV_NODE_KEY as Hex, pollingInterval: 50 });
+  const registry = { address: addresses.nodeRegistry, abi: nodeRegistryAbi } as const;
+  const send = async (request: Parameters<typeof node.walletClient.writeContract>[0]) => {
+    await node.publicClient.waitForTransactionReceipt({
+      hash: await node.walletClient.writeContract(request),
+    });
+  };
+  if (
+    !(await node.publicClient.readContract({
+      ...registry,
+      functionName: 'isRegistered',
+      args: [node.account.address],
+    }))
+  ) {
+    const deadline = BigInt(Math.floor(Date.now() / 1000) + 3600);
+    const nonce = await node.publicClient.readContract({
+      ...registry,
+      functionName: 'nonces',
+      args: [node.account.address],
+    });
+    const consent = await node.walletClient.signTypedData({
+      domain: nodeRegistryDomain({ chainId: node.chain.id, verifyingContract: addresses.nodeRegistry }),
+      types: signingKeyConsentTypes,
+      primaryType: 'SigningKeyConsent',
+      message: { operator: node.account.address, nonce, deadline },
+    });
+    await send({
+      ...registry,
+      functionName: 'register',
+      args: ['http://127.0.0.1:8787', node.account.address, deadline, consent],
+    } as never);
+  }
+  const minStake = await node.publicClient.readContract({ ...registry, functionName: 'minStake' });
+  const { stake } = await node.publicClient.readContract({
+    ...registry,
+    functionName: 'getNode',
+    args: [node.account.address],
+  });
+  if (stake < minStake) {
+    await send({
+      ...token,
+      functionName: 'approve',
+      args: [addresses.nodeRegistry, minStake - stake],
+    } as never);
+    await send({ ...registry, functionName: 'stake', args: [minStake - stake] } as never);
+  }
+}
+
+/** One `tributary dev` per home: a second one would corrupt the embedded database. */
+function takeLock(home: string): () => void {
+  const lock = join(home, 'dev.lock');
+  if (existsSync(lock)) {
+    const pid = Number(readFileSync(lock, 'utf8'));
+    if (pid && pid !== process.pid && isAlive(pid)) {
+      throw new TributaryError({
+        code: 'DEV_ALREADY_RUNNING',
+        message: `another tributary dev (pid ${pid}) is using ${home}`,
+        details: ['stop it first (Ctrl-C in its terminal), or use another --home'],
+      });
+    }
+  }
+  writeFileSync(lock, String(process.pid));
+  return () => rmSync(lock, { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
