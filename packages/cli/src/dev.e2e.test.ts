@@ -57,8 +57,12 @@ describe('tributary dev', () => {
     const first = await runDev(home, chainPort, port);
     expect(first.summary).toMatchObject({ resumed: false, demo: { datanetId: '1', version: 1 } });
     const api = `http://127.0.0.1:${port}`;
-    const datanets = await (await fetch(`${api}/v1/datanets`)).json();
-    const contributions = await (await fetch(`${api}/v1/datanets/1/contributions`)).json();
+    const datanets = (await (await fetch(`${api}/v1/datanets`)).json()) as {
+      datanets: { metadata: { name: string } }[];
+    };
+    const contributions = (await (await fetch(`${api}/v1/datanets/1/contributions`)).json()) as {
+      contributions: { contributor: string }[];
+    };
     expect(datanets.datanets[0].metadata.name).toBe('Rivers and their tributaries');
     expect(contributions.contributions).toHaveLength(10);
     expect(new Set(contributions.contributions.map((c: { contributor: string }) => c.contributor)).size).toBe(
@@ -70,7 +74,7 @@ describe('tributary dev', () => {
     expect(second.summary).toMatchObject({ resumed: true, demo: { datanetId: '1', version: 1 } });
     expect(await (await fetch(`${api}/v1/datanets`)).json()).toEqual(datanets);
     expect(await (await fetch(`${api}/v1/datanets/1/contributions`)).json()).toEqual(contributions);
-    const versions = await (await fetch(`${api}/v1/datanets/1/versions`)).json();
+    const versions = (await (await fetch(`${api}/v1/datanets/1/versions`)).json()) as { versions: unknown[] };
     expect(versions.versions).toHaveLength(1);
     expect(await stop(second.child)).toBe(0);
   });
