@@ -63,7 +63,7 @@ describe('tributary dev', () => {
     const contributions = (await (await fetch(`${api}/v1/datanets/1/contributions`)).json()) as {
       contributions: { contributor: string }[];
     };
-    expect(datanets.datanets[0].metadata.name).toBe('Rivers and their tributaries');
+    expect(datanets.datanets[0]?.metadata.name).toBe('Rivers and their tributaries');
     expect(contributions.contributions).toHaveLength(10);
     expect(new Set(contributions.contributions.map((c: { contributor: string }) => c.contributor)).size).toBe(
       3,
