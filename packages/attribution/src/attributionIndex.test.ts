@@ -125,6 +125,8 @@ describe('AttributionIndex', () => {
       documents: [{ contributionId: '3', contributor: '0xc', text: 'More about rivers.' }],
     });
     expect(count({ index, text: secret }).count).toBe(1);
+    expect(index.hasContribution('1')).toBe(true);
+    expect(index.hasContribution(4n)).toBe(false);
     const rootBefore = index.indexRoot;
     const removal = await index.removeContribution({ contributionId: 1n });
     expect(removal).toMatchObject({ contributionId: '1', removedDocuments: 1, newlyRemoved: true });
@@ -149,6 +151,7 @@ describe('AttributionIndex', () => {
     expect(file.includes(Buffer.from('"contributionId":"1"'))).toBe(false);
     expect(count({ index, text: secret }).count).toBe(0);
     expect(count({ index, text: 'Other public notes' }).count).toBe(1);
+    expect(index.hasContribution('1')).toBe(true); // gone from disk, still known as taken down
     await index.close();
   });
 

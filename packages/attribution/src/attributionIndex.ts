@@ -335,6 +335,17 @@ export class AttributionIndex {
   }
 
   /**
+   * Whether documents of `contributionId` were ever added (including a taken-down contribution),
+   * so a caller that crashed between adding and recording it can tell not to add it twice.
+   * @example
+   * if (!index.hasContribution('12')) await index.addDocuments({ documents });
+   */
+  hasContribution(contributionId: string | bigint): boolean {
+    const id = normalizeContributionId({ value: contributionId });
+    return this.#contributions.has(id) || this.#snapshot.tombstones.has(id);
+  }
+
+  /**
    * Takes a contribution down: from this call's return on, no answer counts or shows its documents;
    * the next merge drops them from disk. Idempotent.
    * @example

@@ -122,3 +122,31 @@ export type NodeInfo = {
   indexedBlock: string | null;
   limits: { maxUploadBytes: number; maxContributionsPerDay: number; maxBytesPerDay: number };
 };
+
+/** An attribution result: contributions' shares in parts per million (summing to 1,000,000). */
+export type AttributionView = {
+  indexRoot: Hex;
+  tokenizer: string;
+  tokens: number;
+  totalInformation: number;
+  contributions: {
+    contributionId: string;
+    contributor: string;
+    datanetId: string | null;
+    ppm: number;
+    information: number;
+    spans: number[];
+  }[];
+  contributors: { contributor: string; ppm: number }[];
+  spans: {
+    tokenStart: number;
+    tokenEnd: number;
+    charStart: number;
+    charEnd: number;
+    text: string;
+    count: number;
+    information: number;
+    contributions: string[];
+    contributors: string[];
+  }[];
+};

@@ -5,6 +5,7 @@
 
 import type {
   AccountView,
+  AttributionView,
   ContributionView,
   DatanetView,
   HistoryEntry,
@@ -228,6 +229,12 @@ export function createTributaryClient(parameters: CreateTributaryClientParameter
           reason: args.reason,
         },
       ),
+    /** Which of a datanet's contributions `text` came from, in parts per million (its live index). */
+    attribute: (args: { datanetId: string | bigint; text: string; minLength?: number }) =>
+      request<AttributionView>('POST', `/v1/datanets/${args.datanetId}/attribute`, {
+        text: args.text,
+        minLength: args.minLength,
+      }),
     commitVersion: (datanetId: string | bigint) =>
       request<VersionView>('POST', `/v1/datanets/${datanetId}/versions`),
     listVersions: async (datanetId: string | bigint) =>

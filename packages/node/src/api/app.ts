@@ -2,6 +2,7 @@
  * The HTTP API: REST for datanets (and, as they land, models and settlement), health and
  * metrics. Every error is `{ error: { code, message, details } }` with a fitting status.
  */
+import { AttributionError } from '@tributary/attribution';
 import { Hono } from 'hono';
 import type { Address } from 'viem';
 import { authenticate } from '../auth/apiKeys.js';
@@ -31,6 +32,10 @@ export function createApp(ctx: Context) {
         { error: { code: error.code, message: error.message, details: error.details } },
         error.status as 400,
       );
+    }
+    if (error instanceof AttributionError) {
+      const status = error.code === 'TEXT_TOO_LONG' ? 413 : error.code.startsWith('CORRUPT') ? 500 : 400;
+      return c.json({ error: { code: error.code, message: error.message, details: error.details } }, status);
     }
     ctx.logger.error({ err: error, path: c.req.path }, 'unhandled error');
     return c.json(

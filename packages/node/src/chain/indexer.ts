@@ -215,7 +215,8 @@ export function createIndexer(ctx: Context): Indexer {
       try {
         await syncOnce();
       } catch (error) {
-        ctx.logger.error({ err: error }, 'indexer pass failed; retrying');
+        const reason = (error as { shortMessage?: string }).shortMessage ?? (error as Error).message;
+        ctx.logger.error({ reason }, 'indexer pass failed; retrying');
       }
       schedule();
     }, pollIntervalMs);

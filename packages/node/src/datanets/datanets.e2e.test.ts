@@ -66,6 +66,15 @@ describe.each(backends)('datanets end to end on a real Anvil and node ($name)', 
     expect(rejected.status).toBe('rejected');
     await expect(owner.getContent(c1.id)).rejects.toMatchObject({ status: 410 });
 
+    // Accepted contributions are attributable at once; pending or rejected ones are not.
+    const quoted = 'Historians agree: the Danube flows through ten countries, more than any other river.';
+    const attribution = await owner.attribute({ datanetId: datanet.id, text: quoted });
+    expect(attribution.contributions.map((c) => c.contributionId)).toEqual([a1.id]);
+    expect(attribution.contributions[0]!.ppm).toBe(1_000_000);
+    expect(
+      (await owner.attribute({ datanetId: datanet.id, text: 'BUY CHEAP WATCHES today only' })).contributions,
+    ).toEqual([]);
+
     const v1 = await owner.commitVersion(datanet.id);
     expect(v1).toMatchObject({ version: 1, parentVersion: 0, status: 'committed', contributionCount: 3 });
     expect(v1.added.sort()).toEqual([a1.id, b1.id, a2.id].sort());
@@ -108,6 +117,10 @@ describe.each(backends)('datanets end to end on a real Anvil and node ($name)', 
     const { version: v2 } = await bob.takedown({ contributionId: b1.id });
     expect(v2).toMatchObject({ version: 2, parentVersion: 1, contributionCount: 2, removed: [b1.id] });
     expect((await owner.getContribution(b1.id)).status).toBe('removed');
+    expect(
+      (await owner.attribute({ datanetId: datanet.id, text: 'We know the Rhine rises in the Swiss Alps.' }))
+        .contributions,
+    ).toEqual([]);
     await expect(owner.getContent(b1.id)).rejects.toMatchObject({ status: 410 });
     const history = await owner.datanetHistory(datanet.id);
     expect(history.map((h) => h.kind)).toEqual(['created', 'curator', 'version', 'removed', 'version']);

@@ -30,10 +30,12 @@ export function createLiveIndexes(dir: string) {
     indexOf,
     /** Adds documents of one datanet as a new segment; attributable when this resolves. */
     async add(datanetId: string, documents: readonly IndexedDocument[]): Promise<void> {
-      if (documents.length === 0) return;
       const index = await indexOf(datanetId);
+      // A crash between adding and recording leaves some already in: add each contribution once.
+      const fresh = documents.filter((d) => !index.hasContribution(d.contributionId));
+      if (fresh.length === 0) return;
       await index.addDocuments({
-        documents: documents.map((d) => ({
+        documents: fresh.map((d) => ({
           contributionId: d.contributionId,
           contributor: d.contributor,
           datanetId: d.datanetId,

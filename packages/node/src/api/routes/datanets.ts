@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { requireReadAccess } from '../../datanets/access.js';
+import { attributeText } from '../../datanets/attributeText.js';
 import { contribute } from '../../datanets/contribute.js';
 import {
   contributionView,
@@ -59,6 +60,11 @@ const takedownRequest = z.object({
     ])
     .transform((r) => (typeof r === 'number' ? r : RemovalReason[r]))
     .optional(),
+});
+const attributeRequest = z.object({
+  text: z.string(),
+  minLength: z.number().int().min(1).max(1000).optional(),
+  maxCount: z.number().int().min(1).optional(),
 });
 const statusQuery = z.enum(['pending', 'accepted', 'rejected', 'removed']).optional();
 
@@ -152,6 +158,15 @@ export function datanetRoutes() {
     const raw = c.req.header('content-type')?.includes('json') ? await json(c) : {};
     const { reason } = parse(takedownRequest, raw, 'takedown');
     return c.json(await takedown(ctx, { contributionId: c.req.param('id'), requester, reason: reason ?? 0 }));
+  });
+
+  app.post('/datanets/:id/attribute', async (c) => {
+    const ctx = c.get('ctx');
+    const datanet = await getDatanet(ctx, c.req.param('id'));
+    // Spans show content, so licensed datanets answer only those who may read them.
+    await requireReadAccess(ctx, datanet, null, await optionalAccount(ctx, c.req.header('authorization')));
+    const { text, ...options } = parse(attributeRequest, await json(c), 'attribution request');
+    return c.json(await attributeText(ctx, { datanetId: datanet.id, text, options }));
   });
 
   app.post('/datanets/:id/versions', async (c) => {

@@ -17,7 +17,7 @@ export function systemRoutes() {
       checks.database = String(error);
     }
     try {
-      const head = await ctx.chain.publicClient.getBlockNumber();
+      const head = await ctx.chain.publicClient.getBlockNumber({ cacheTime: 0 });
       const [cursor] = await ctx.db.query<{ block_number: bigint }>(
         "select block_number from indexer_cursor where name = 'protocol'",
       );
