@@ -53,3 +53,40 @@ export function seededRandom(seed: number): () => number {
     return state / 2 ** 32;
   };
 }
+
+/** The ∞-gram next-token distribution of a context, by brute force (support as contribution → occurrences). */
+export function naiveNextTokens(
+  documents: readonly NaiveDocument[],
+  context: readonly number[],
+  maxSuffixLength = Number.POSITIVE_INFINITY,
+): {
+  suffixLength: number;
+  total: number;
+  candidates: { token: number; count: number; support: Record<string, number> }[];
+} {
+  for (let length = Math.min(context.length, maxSuffixLength); length >= 0; length--) {
+    const pattern = context.slice(context.length - length);
+    const counts = new Map<number, Map<string, number>>();
+    for (const d of documents) {
+      if (!d.live) continue;
+      for (let i = 0; i + length < d.tokens.length; i++) {
+        let k = 0;
+        while (k < length && d.tokens[i + k] === pattern[k]) k++;
+        if (k < length) continue;
+        const next = d.tokens[i + length]!;
+        const support = counts.get(next) ?? new Map<string, number>();
+        support.set(d.contributionId, (support.get(d.contributionId) ?? 0) + 1);
+        counts.set(next, support);
+      }
+    }
+    if (counts.size === 0 && length > 0) continue;
+    const candidates = [...counts].map(([token, support]) => ({
+      token,
+      count: [...support.values()].reduce((a, b) => a + b, 0),
+      support: Object.fromEntries(support),
+    }));
+    candidates.sort((a, b) => b.count - a.count || a.token - b.token);
+    return { suffixLength: length, total: candidates.reduce((a, c) => a + c.count, 0), candidates };
+  }
+  return { suffixLength: 0, total: 0, candidates: [] };
+}
