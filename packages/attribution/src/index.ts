@@ -49,6 +49,14 @@ export {
   type FindOccurrencesReturnType,
   findOccurrences,
 } from './findOccurrences.js';
+export {
+  type FinishReason,
+  type GenerateParameters,
+  Generation,
+  type GenerationResult,
+  type GenerationStep,
+  generate,
+} from './generate.js';
 export { type ComputeIndexRootParameters, computeIndexRoot, type Hex32 } from './indexRoot.js';
 export type { Occurrence, QueryInput } from './indexSearch.js';
 export {
@@ -56,6 +64,15 @@ export {
   type LongestMatchesReturnType,
   longestMatches,
 } from './longestMatches.js';
+export {
+  type NextTokenCandidate,
+  type NextTokenDistributionParameters,
+  type NextTokenDistributionReturnType,
+  type NextTokenOptions,
+  nextTokenDistribution,
+  type TokenSupport,
+} from './nextTokens.js';
+export { type CreateRandomParameters, createRandom, type Random } from './random.js';
 export type { ContributionRecord, Segment, SegmentData } from './segment.js';
 export { readSegmentFile, segmentFormatVersion, writeSegmentFile } from './segmentFile.js';
 export {
@@ -64,6 +81,12 @@ export {
   buildSuffixArray,
   buildSuffixArrayAsync,
 } from './suffixArray.js';
+export {
+  type SupportWeight,
+  type SupportWeightsParameters,
+  type SupportWeightsReturnType,
+  supportWeights,
+} from './supportWeights.js';
 export {
   decodeTokens,
   type TokenizeParameters,

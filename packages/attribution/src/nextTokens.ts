@@ -168,20 +168,32 @@ export function checkTokenIds(tokens: ArrayLike<number>, snapshot: IndexSnapshot
   return ids;
 }
 
-/** One segment's occurrences of the suffix followed by one candidate: a suffix-array range. */
-type Block = { segment: number; lo: number; hi: number; live: number };
+/**
+ * A candidate with its blocks: each block is one segment's occurrences of the suffix followed by
+ * the token, a suffix-array range; the blocks are `order[first, end)` of the distribution's block
+ * table.
+ */
+export type CandidateBlocks = { token: number; count: number; first: number; end: number };
 
-/** A candidate with the blocks that hold its occurrences. */
-export type CandidateBlocks = { token: number; count: number; blocks: Block[] };
-
-/** A distribution before support is read. */
+/**
+ * A distribution before support is read. Blocks live in flat arrays (one object per candidate, not
+ * per block: a unigram distribution has tens of thousands of candidates).
+ */
 export type Distribution = {
   suffixLength: number;
   total: number;
   /** Continuations counting removed documents (the sampling budget's denominator). */
   rawTotal: number;
+  /** By count (descending), then token (ascending). */
   candidates: CandidateBlocks[];
   sampled: boolean;
+  /** Block table: segment, suffix-array range and live occurrences of each block. */
+  blockSegment: number[];
+  blockLo: number[];
+  blockHi: number[];
+  blockLive: number[];
+  /** Blocks grouped by candidate token (ascending), then segment. */
+  order: Uint32Array;
 };
 
 /**
@@ -194,6 +206,10 @@ export class NextTokenSearch {
   #ids: number[] = [];
   /** Per segment: the context in its dense vocabulary (-1: absent), with spare capacity. */
   #dense: Int32Array[];
+  /** The unigram distribution, once computed (it does not depend on the context). */
+  #unigram: Distribution | null = null;
+  /** Token id → candidate index + 1 while a distribution is grouped (else all 0). */
+  #slots: Int32Array | null = null;
 
   constructor(snapshot: IndexSnapshot, ids: ArrayLike<number>, options: ResolvedNextTokenOptions) {
     this.snapshot = snapshot;
@@ -205,6 +221,18 @@ export class NextTokenSearch {
       dense.set(toDense(e.segment, all));
       return dense;
     });
+  }
+
+  #tokenSlots(): Int32Array {
+    if (!this.#slots) {
+      let max = 0;
+      for (const e of this.snapshot.segments) {
+        const v = e.segment.vocabulary;
+        if (v.length > 0 && v[v.length - 1]! > max) max = v[v.length - 1]!;
+      }
+      this.#slots = new Int32Array(max + 1);
+    }
+    return this.#slots;
   }
 
   /** Tokens in the context. */
@@ -286,19 +314,22 @@ export class NextTokenSearch {
 
   /** The counts of the tokens that follow the context's last `length` tokens, with their blocks. */
   distribution(length: number): Distribution {
+    if (length === 0 && this.#unigram) return this.#unigram;
     const snapshot = this.snapshot;
-    const byToken = new Map<number, CandidateBlocks>();
-    let total = 0;
+    const blockToken: number[] = [];
+    const blockSegment: number[] = [];
+    const blockLo: number[] = [];
+    const blockHi: number[] = [];
+    const blockLive: number[] = [];
     let rawTotal = 0;
-    const add = (token: number, block: Block) => {
-      rawTotal += block.hi - block.lo;
-      if (block.live === 0) return;
-      total += block.live;
-      const candidate = byToken.get(token);
-      if (candidate) {
-        candidate.count += block.live;
-        candidate.blocks.push(block);
-      } else byToken.set(token, { token, count: block.live, blocks: [block] });
+    const add = (token: number, s: number, lo: number, hi: number, live: number) => {
+      rawTotal += hi - lo;
+      if (live === 0) return;
+      blockToken.push(token);
+      blockSegment.push(s);
+      blockLo.push(lo);
+      blockHi.push(hi);
+      blockLive.push(live);
     };
     const start = this.#ids.length - length;
     snapshot.segments.forEach((entry, s) => {
@@ -313,7 +344,7 @@ export class NextTokenSearch {
           const hi = buckets[d + 1]!;
           if (lo === hi) continue;
           const gone = removedBuckets ? removedBuckets[d + 1]! - removedBuckets[d]! : 0;
-          add(vocabulary[d - 1]!, { segment: s, lo, hi, live: hi - lo - gone });
+          add(vocabulary[d - 1]!, s, lo, hi, hi - lo - gone);
         }
         return;
       }
@@ -334,17 +365,54 @@ export class NextTokenSearch {
         }
       }
       forEachBlock(segment, first, hi, length, (d, a, b) => {
-        add(vocabulary[d - 1]!, { segment: s, lo: a, hi: b, live: b - a - (gone?.get(d) ?? 0) });
+        add(vocabulary[d - 1]!, s, a, b, b - a - (gone?.get(d) ?? 0));
       });
     });
-    const candidates = [...byToken.values()].sort((a, b) => b.count - a.count || a.token - b.token);
-    return {
+    // Group blocks by token (a counting sort through a token → candidate table), then rank.
+    const slots = this.#tokenSlots();
+    const byBlock = new Int32Array(blockToken.length);
+    const grouped: CandidateBlocks[] = [];
+    let total = 0;
+    for (let k = 0; k < blockToken.length; k++) {
+      const token = blockToken[k]!;
+      let c = slots[token]!;
+      if (c === 0) {
+        grouped.push({ token, count: 0, first: 0, end: 0 });
+        c = grouped.length;
+        slots[token] = c;
+      }
+      byBlock[k] = c - 1;
+      const candidate = grouped[c - 1]!;
+      candidate.count += blockLive[k]!;
+      candidate.end++;
+      total += blockLive[k]!;
+    }
+    let at = 0;
+    let most = 0;
+    for (const candidate of grouped) {
+      candidate.first = at;
+      at += candidate.end;
+      candidate.end = candidate.first;
+      if (candidate.count > most) most = candidate.count;
+    }
+    const order = new Uint32Array(blockToken.length);
+    for (let k = 0; k < blockToken.length; k++) order[grouped[byBlock[k]!]!.end++] = k;
+    const candidates = rankCandidates(grouped, most, slots);
+    for (const candidate of grouped) slots[candidate.token] = 0;
+    const distribution: Distribution = {
       suffixLength: length,
       total,
       rawTotal,
       candidates,
       sampled: total > this.options.maxOccurrences,
+      blockSegment,
+      blockLo,
+      blockHi,
+      blockLive,
+      order,
     };
+    if (length === 0) this.#unigram = distribution;
+    return distribution;
   }
 
   /** The contributions that hold a candidate's occurrences (a subset when the distribution is sampled). */
@@ -352,46 +420,76 @@ export class NextTokenSearch {
     const snapshot = this.snapshot;
     const budget = this.options.maxOccurrences;
     const out = new Map<ContributionId, TokenSupport>();
-    for (const block of candidate.blocks) {
-      if (block.live === 0) continue;
-      const entry = snapshot.segments[block.segment]!;
+    for (let j = candidate.first; j < candidate.end; j++) {
+      const b = distribution.order[j]!;
+      const lo = distribution.blockLo[b]!;
+      const hi = distribution.blockHi[b]!;
+      const entry = snapshot.segments[distribution.blockSegment[b]!]!;
       const segment = entry.segment;
       const removed = entry.removed.removedContributions;
-      const perContribution = new Map<number, number>();
-      const visit = (x: number): boolean => {
-        const c = segment.documentContributions[documentAt(segment, segment.suffixArray.get(x))]!;
-        if (removed[c]) return false;
-        perContribution.set(c, (perContribution.get(c) ?? 0) + 1);
-        return true;
-      };
-      const size = block.hi - block.lo;
+      const size = hi - lo;
       const k = distribution.sampled
         ? Math.max(1, Math.floor((size * budget) / distribution.rawTotal))
         : size;
       if (k >= size) {
-        for (let x = block.lo; x < block.hi; x++) visit(x);
+        for (let x = lo; x < hi; x++) visitOccurrence(segment, removed, x, out);
       } else {
         let found = 0;
-        for (let i = 0; i < k; i++) if (visit(block.lo + Math.floor((i * size) / k))) found++;
-        if (found === 0) for (let x = block.lo; x < block.hi && !visit(x); x++);
-      }
-      for (const [c, occurrences] of perContribution) {
-        const record = segment.contributions[c]!;
-        const known = out.get(record.contributionId);
-        if (known) known.occurrences += occurrences;
-        else
-          out.set(record.contributionId, {
-            contributionId: record.contributionId,
-            contributor: record.contributor,
-            datanetId: record.datanetId,
-            occurrences,
-          });
+        for (let i = 0; i < k; i++) {
+          if (visitOccurrence(segment, removed, lo + Math.floor((i * size) / k), out)) found++;
+        }
+        for (let x = lo; found === 0 && x < hi; x++) if (visitOccurrence(segment, removed, x, out)) found++;
       }
     }
     return [...out.values()].sort(
       (a, b) => b.occurrences - a.occurrences || compareContributionIds(a.contributionId, b.contributionId),
     );
   }
+}
+
+/**
+ * Credits the occurrence at suffix-array index x to its contribution; false (and no credit) when
+ * its document was removed. (A plain function: closures made per block cost more than the work.)
+ */
+function visitOccurrence(
+  segment: SegmentData,
+  removed: Uint8Array,
+  x: number,
+  out: Map<ContributionId, TokenSupport>,
+): boolean {
+  const c = segment.documentContributions[documentAt(segment, segment.suffixArray.get(x))]!;
+  if (removed[c]) return false;
+  const record = segment.contributions[c]!;
+  const known = out.get(record.contributionId);
+  if (known) known.occurrences++;
+  else
+    out.set(record.contributionId, {
+      contributionId: record.contributionId,
+      contributor: record.contributor,
+      datanetId: record.datanetId,
+      occurrences: 1,
+    });
+  return true;
+}
+
+/**
+ * Sorts candidates by count (descending), then token: as one numeric sort of the keys
+ * count · 2^b + (2^b − 1 − token) when they fit in a double's 53 bits (a comparator sort of tens of
+ * thousands of objects costs ten times more), mapped back through `slots` (token → candidate + 1);
+ * else by comparator.
+ */
+function rankCandidates(candidates: CandidateBlocks[], most: number, slots: Int32Array): CandidateBlocks[] {
+  const n = candidates.length;
+  const scale = 2 ** Math.max(1, Math.ceil(Math.log2(slots.length)));
+  if (most * scale >= 2 ** 53) {
+    return [...candidates].sort((a, b) => b.count - a.count || a.token - b.token);
+  }
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = candidates[i]!.count * scale + (scale - 1 - candidates[i]!.token);
+  keys.sort();
+  const ranked = new Array<CandidateBlocks>(n);
+  for (let i = 0; i < n; i++) ranked[i] = candidates[slots[scale - 1 - (keys[n - 1 - i]! % scale)]! - 1]!;
+  return ranked;
 }
 
 /**

@@ -79,6 +79,18 @@ function tokenBytes(): TokenBytes {
   return tokenBytesTable;
 }
 
+/**
+ * The UTF-8 bytes of one token of the encoding: a view into a shared table (read it, never write
+ * it); empty for ids outside the encoding. For decoding a stream of tokens incrementally.
+ * @example
+ * new TextDecoder().decode(tokenBytesOf(tokenIds({ text: 'Hi' })[0]!)); // 'Hi'
+ */
+export function tokenBytesOf(id: number): Uint8Array {
+  const { bytes, offsets } = tokenBytes();
+  if (!(id >= 0 && id + 1 < offsets.length)) return bytes.subarray(0, 0);
+  return bytes.subarray(offsets[id]!, offsets[id + 1]!);
+}
+
 /** Character ranges of tokens in `text` (which they encode), widened to whole code points. */
 function tokenCharOffsets(
   text: string,
