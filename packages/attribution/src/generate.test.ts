@@ -330,6 +330,26 @@ describe('generate', () => {
     }
   });
 
+  it('generates the same steps whatever the segment layout (merges)', async () => {
+    const own = await freshIndex();
+    await build(own, randomDocuments(31, 60), 4);
+    await own.removeContribution({ contributionId: '2' });
+    const run = () =>
+      [0, 1, 2].map((seed) => {
+        const { indexRoot: _root, ...rest } = generate({
+          index: own,
+          prompt: ' the',
+          maxTokens: 25,
+          seed,
+        }).result();
+        return JSON.stringify(rest);
+      });
+    const before = run();
+    await own.merge({ full: true });
+    expect(own.snapshot.segments).toHaveLength(1);
+    expect(run()).toEqual(before);
+  });
+
   it('finishes with stop when nothing can continue (empty index)', async () => {
     const empty = await freshIndex();
     const result = generate({ index: empty, prompt: 'hello', maxTokens: 5 }).result();
