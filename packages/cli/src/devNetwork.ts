@@ -13,10 +13,8 @@ import {
   createProtocolClients,
   deploy,
   devDeployConfig,
-  nodeRegistryAbi,
-  nodeRegistryDomain,
   type ProtocolAddresses,
-  signingKeyConsentTypes,
+  registerNode,
   startAnvil,
   TributaryError,
   tributaryTokenAbi,
@@ -128,52 +126,12 @@ async function prepareAccounts(rpcUrl: string, addresses: ProtocolAddresses): Pr
     });
     await deployer.publicClient.waitForTransactionReceipt({ hash });
   }
-  const node = await createProtocolClients({ rpcUrl, account: DEV_NODE_KEY as Hex, pollingInterval: 50 });
-  const registry = { address: addresses.nodeRegistry, abi: nodeRegistryAbi } as const;
-  const send = async (request: Parameters<typeof node.walletClient.writeContract>[0]) => {
-    await node.publicClient.waitForTransactionReceipt({
-      hash: await node.walletClient.writeContract(request),
-    });
-  };
-  if (
-    !(await node.publicClient.readContract({
-      ...registry,
-      functionName: 'isRegistered',
-      args: [node.account.address],
-    }))
-  ) {
-    const deadline = BigInt(Math.floor(Date.now() / 1000) + 3600);
-    const nonce = await node.publicClient.readContract({
-      ...registry,
-      functionName: 'nonces',
-      args: [node.account.address],
-    });
-    const consent = await node.walletClient.signTypedData({
-      domain: nodeRegistryDomain({ chainId: node.chain.id, verifyingContract: addresses.nodeRegistry }),
-      types: signingKeyConsentTypes,
-      primaryType: 'SigningKeyConsent',
-      message: { operator: node.account.address, nonce, deadline },
-    });
-    await send({
-      ...registry,
-      functionName: 'register',
-      args: ['http://127.0.0.1:8787', node.account.address, deadline, consent],
-    } as never);
-  }
-  const minStake = await node.publicClient.readContract({ ...registry, functionName: 'minStake' });
-  const { stake } = await node.publicClient.readContract({
-    ...registry,
-    functionName: 'getNode',
-    args: [node.account.address],
+  await registerNode({
+    rpcUrl,
+    addresses,
+    operatorKey: DEV_NODE_KEY as Hex,
+    endpoint: 'http://127.0.0.1:8787',
   });
-  if (stake < minStake) {
-    await send({
-      ...token,
-      functionName: 'approve',
-      args: [addresses.nodeRegistry, minStake - stake],
-    } as never);
-    await send({ ...registry, functionName: 'stake', args: [minStake - stake] } as never);
-  }
 }
 
 /** One `tributary dev` per home: a second one would corrupt the embedded database. */

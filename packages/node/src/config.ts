@@ -17,6 +17,8 @@ export const configSchema = z.object({
   /** The URL others reach this node at (published in epoch data URIs). */
   publicUrl: z.string().url().optional(),
   rpcUrl: z.string().url().default('http://127.0.0.1:8545'),
+  /** The RPC URL clients should use to send their own transactions (defaults to rpcUrl). */
+  publicRpcUrl: z.string().url().optional(),
   /** The deployment's addresses file (written by `deploy`). */
   addressesFile: z.string().optional(),
   /** The node operator's key: sends curator and relayer transactions, settles epochs. */
@@ -46,6 +48,17 @@ export const configSchema = z.object({
       batchSize: z.coerce.number().int().positive().default(2_000),
     })
     .default({ pollIntervalMs: 500, confirmations: 0, reorgDepth: 64, batchSize: 2_000 }),
+  /** OpenAI-compatible servers that `upstream` models (and RAG retrieval models) forward to, by name. */
+  upstreams: z
+    .record(
+      z.string(),
+      z.object({
+        baseURL: z.string().url(),
+        apiKey: z.string().default('none'),
+        timeoutMs: z.coerce.number().int().positive().default(60_000),
+      }),
+    )
+    .default({}),
   log: z
     .object({
       level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -74,7 +87,7 @@ export type LoadConfigParameters = {
  *
  * Environment: TRIBUTARY_HOME, TRIBUTARY_CONFIG (a JSON file; default `$home/config.json`),
  * HOST, PORT, PUBLIC_URL, RPC_URL, ADDRESSES_FILE, OPERATOR_KEY, SIGNING_KEY, DATABASE_URL,
- * LOG_LEVEL, LOG_FORMAT.
+ * UPSTREAM_URL, UPSTREAM_API_KEY, LOG_LEVEL, LOG_FORMAT.
  */
 export function loadConfig({ env = process.env, overrides = {} }: LoadConfigParameters = {}): Config {
   const home = resolve(overrides.home ?? env.TRIBUTARY_HOME ?? '.tributary');
@@ -98,11 +111,20 @@ export function loadConfig({ env = process.env, overrides = {} }: LoadConfigPara
     databaseUrl: env.DATABASE_URL,
   });
   const log = definedOnly({ level: env.LOG_LEVEL, format: env.LOG_FORMAT });
+  // UPSTREAM_URL (and UPSTREAM_API_KEY) define the upstream named "default".
+  const upstreams = {
+    ...(fromFile.upstreams as object | undefined),
+    ...(env.UPSTREAM_URL
+      ? { default: { baseURL: env.UPSTREAM_URL, apiKey: env.UPSTREAM_API_KEY ?? 'none' } }
+      : {}),
+    ...overrides.upstreams,
+  };
   const merged = {
     ...fromFile,
     ...fromEnv,
     ...overrides,
     home,
+    upstreams,
     log: { ...(fromFile.log as object | undefined), ...log, ...overrides.log },
   };
   const parsed = configSchema.safeParse(merged);

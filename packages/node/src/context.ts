@@ -9,6 +9,7 @@ import { createLiveIndexes, type LiveIndexes } from './datanets/liveIndexes.js';
 import { createLocks, type Locks } from './locks.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import type { LoadedModel } from './models/servedModels.js';
 import { type BlobStore, createBlobStore } from './store/blobs.js';
 import { type Db, openDb } from './store/db.js';
 import { migrate } from './store/migrate.js';
@@ -24,6 +25,8 @@ export type Context = {
   indexes: LiveIndexes;
   /** Set once the indexer exists (it needs the rest of the context). */
   indexer: Indexer;
+  /** Models loaded for serving, by model id and artifact hash. */
+  loadedModels: Map<string, Promise<LoadedModel>>;
 };
 
 /** Opens the database (running migrations), the blob store and the chain connection. */
@@ -45,6 +48,7 @@ export async function createContext(
       metrics: createMetrics(),
       locks: createLocks(),
       indexes: createLiveIndexes(join(config.home, 'indexes')),
+      loadedModels: new Map(),
     };
   } catch (error) {
     await db.close();

@@ -11,6 +11,7 @@ import { type Context, createContext } from './context.js';
 import { indexAllContributions } from './datanets/indexContributions.js';
 import { completeTakedowns } from './datanets/takedown.js';
 import { resumePendingVersions } from './datanets/versions.js';
+import { resumeBuilds } from './jobs/modelBuilds.js';
 import type { Logger } from './logger.js';
 
 export type RunningNode = {
@@ -35,13 +36,16 @@ export async function startNode(config: Config, logger?: Logger): Promise<Runnin
   const log = ctx.logger;
 
   await ctx.indexer.syncOnce();
+  // Reservations belong to calls in flight; the calls of a stopped process are gone.
+  await ctx.db.query('delete from reservations');
   const resumed = await resumeTransactions(ctx);
   const versions = await resumePendingVersions(ctx);
   const indexed = await indexAllContributions(ctx);
   const takedowns = await completeTakedowns(ctx);
-  if (resumed + versions + indexed + takedowns > 0) {
+  const builds = await resumeBuilds(ctx);
+  if (resumed + versions + indexed + takedowns + builds > 0) {
     log.info(
-      { transactions: resumed, versions, indexed, takedowns },
+      { transactions: resumed, versions, indexed, takedowns, builds },
       'resumed work interrupted by the last stop',
     );
   }
@@ -74,6 +78,8 @@ export async function startNode(config: Config, logger?: Logger): Promise<Runnin
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await ctx.indexer.stop();
         await ctx.indexes.close();
+        for (const loading of ctx.loadedModels.values())
+          await (await loading.catch(() => null))?.runner.close();
         await ctx.db.close();
         log.info('node stopped');
       })();

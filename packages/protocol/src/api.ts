@@ -104,6 +104,8 @@ export type AccountView = {
 
 export type NodeInfo = {
   chainId: number;
+  /** An RPC URL of the chain, for clients that send their own transactions. */
+  rpcUrl: string;
   /** The node operator's address (its identity on-chain). */
   node: Address;
   /** The key that signs the node's receipts. */
@@ -149,4 +151,64 @@ export type AttributionView = {
     contributions: string[];
     contributors: string[];
   }[];
+};
+
+export type ModelKind = 'infini-gram' | 'retrieval' | 'upstream';
+
+/** A model build job ("training"). */
+export type BuildView = {
+  id: string;
+  developer: Address;
+  name: string;
+  kind: ModelKind;
+  params: Record<string, unknown>;
+  datanets: { datanetId: string; version: number }[];
+  status: 'queued' | 'running' | 'built' | 'failed';
+  progress: { documentsDone: number; documentsTotal: number | null };
+  artifactHash: Hex | null;
+  configHash: Hex | null;
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+/** A model as a node's catalog lists it. */
+export type CatalogModel = {
+  id: string;
+  name: string;
+  version: number;
+  kind: ModelKind;
+  status: 'active' | 'deprecated' | 'delisted';
+  developer: Address;
+  artifactHash: Hex;
+  configHash: Hex;
+  pricing: { pricePerInputToken: string; pricePerOutputToken: string };
+  split: { computeBps: number; developerBps: number; dataBps: number };
+  datanets: { datanetId: string; version: number; manifestRoot: Hex }[];
+  contextTokens: number;
+  maxOutputTokens: number;
+};
+
+export type QuoteView = {
+  model: string;
+  inputTokens: number;
+  maxOutputTokens: number;
+  pricePerInputToken: string;
+  pricePerOutputToken: string;
+  maxCost: string;
+  available?: string;
+  covered?: boolean;
+};
+
+export type ActivityEntry = {
+  receiptId: Hex;
+  time: string;
+  epoch: string;
+  payer: string;
+  modelId: string;
+  modelVersion: number;
+  inputTokens: number;
+  outputTokens: number;
+  fee: string;
+  earned?: string;
 };

@@ -1,5 +1,6 @@
 export * from './anvil.js';
 export * from './api.js';
+export * from './canonicalJson.js';
 export * from './clients.js';
 export * from './deploy.js';
 export * from './eip712.js';
@@ -7,3 +8,5 @@ export * from './errors.js';
 export * from './feeSplit.js';
 export * from './generated/contracts.js';
 export * from './merkle.js';
+export * from './receipt.js';
+export * from './registerNode.js';

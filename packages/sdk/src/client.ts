@@ -5,13 +5,18 @@
 
 import type {
   AccountView,
+  ActivityEntry,
   AttributionView,
+  BuildView,
+  CatalogModel,
   ContributionView,
   DatanetView,
   HistoryEntry,
   NodeInfo,
   PolicyInput,
   ProofView,
+  QuoteView,
+  Split,
   VersionView,
 } from '@tributary/protocol';
 import {
@@ -25,6 +30,7 @@ import {
 import { type Address, bytesToHex, type Hex, type LocalAccount, sha256 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { TributaryApiError } from './errors.js';
+import { depositAndAuthorize, registerModelOnChain } from './models.js';
 
 export type CreateTributaryClientParameters = {
   /** The node's base URL, e.g. http://127.0.0.1:8787 */
@@ -196,6 +202,86 @@ export function createTributaryClient(parameters: CreateTributaryClientParameter
       return request<ContributionView>('POST', `/v1/datanets/${args.datanetId}/contributions`, form);
     },
 
+    /** Starts a model build ("training") from exact datanet versions. */
+    buildModel: (args: {
+      name: string;
+      kind: BuildView['kind'];
+      datanets: { datanetId: string; version: number }[];
+      params?: Record<string, unknown>;
+    }) => request<BuildView>('POST', '/v1/models/builds', { ...args, params: args.params ?? {} }),
+    getBuild: (id: string) => request<BuildView>('GET', `/v1/models/builds/${id}`),
+    /** Polls a build until it is built (or failed: then throws with its error). */
+    async waitForBuild(
+      id: string,
+      { onProgress, timeoutMs = 600_000 }: { onProgress?: (b: BuildView) => void; timeoutMs?: number } = {},
+    ) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const build = await request<BuildView>('GET', `/v1/models/builds/${id}`);
+        onProgress?.(build);
+        if (build.status === 'built') return build;
+        if (build.status === 'failed')
+          throw new TributaryApiError(
+            409,
+            { code: 'BUILD_FAILED', message: `build ${id} failed`, details: [build.error ?? ''] },
+            'build failed',
+          );
+        if (Date.now() > deadline) throw new Error(`build ${id} did not finish in ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    },
+    /**
+     * Registers a built model in ModelRegistry from the wallet (paying licence fees), then waits
+     * until the node serves it.
+     */
+    async registerModel(args: {
+      build: BuildView;
+      pricing: { pricePerInputToken: bigint; pricePerOutputToken: bigint };
+      split: Split;
+    }) {
+      const signer = needAccount();
+      if (!args.build.artifactHash || !args.build.configHash) throw new Error('the build is not finished');
+      const { modelId } = await registerModelOnChain({
+        info: await nodeInfo(),
+        account: signer,
+        artifactHash: args.build.artifactHash,
+        configHash: args.build.configHash,
+        datanets: args.build.datanets,
+        pricing: args.pricing,
+        split: args.split,
+      });
+      for (let i = 0; i < 100; i++) {
+        const served = (await request<{ models: CatalogModel[] }>('GET', '/v1/models/catalog')).models.find(
+          (m) => m.id === modelId,
+        );
+        if (served) return served;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`the node does not serve model ${modelId} yet`);
+    },
+    catalog: async () => (await request<{ models: CatalogModel[] }>('GET', '/v1/models/catalog')).models,
+    /** Deposits into PaymentEscrow (by permit) and authorizes this node to charge up to `cap`. */
+    async fundCalls(args: { amount: bigint; cap: bigint; duration?: number }) {
+      await depositAndAuthorize({ info: await nodeInfo(), account: needAccount(), ...args });
+    },
+    quote: (args: {
+      model: string;
+      prompt?: string;
+      messages?: { role: 'system' | 'user' | 'assistant'; content: string }[];
+      max_tokens?: number;
+    }) => request<QuoteView>('POST', '/v1/quote', args),
+    getReceipt: (id: string) =>
+      request<{ id: Hex; receiptHash: Hex; signature: Hex; receipt: import('@tributary/protocol').Receipt }>(
+        'GET',
+        `/v1/receipts/${id}`,
+      ),
+    activity: async (filter: { model?: string; payer?: string; contributor?: string }) =>
+      (
+        await request<{ activity: ActivityEntry[] }>(
+          'GET',
+          `/v1/activity?${new URLSearchParams(filter as Record<string, string>)}`,
+        )
+      ).activity,
     getAccount: (address: Address) => request<AccountView>('GET', `/v1/accounts/${address}`),
     getDatanet: (id: string | bigint) => request<DatanetView>('GET', `/v1/datanets/${id}`),
     listDatanets: async () => (await request<{ datanets: DatanetView[] }>('GET', '/v1/datanets')).datanets,

@@ -11,6 +11,8 @@ import { ApiError } from '../errors.js';
 import { accountRoutes } from './routes/accounts.js';
 import { authRoutes } from './routes/auth.js';
 import { datanetRoutes } from './routes/datanets.js';
+import { modelRoutes } from './routes/models.js';
+import { openAiRoutes } from './routes/openai.js';
 import { systemRoutes } from './routes/system.js';
 
 export type AppEnv = { Variables: { ctx: Context } };
@@ -59,6 +61,8 @@ export function createApp(ctx: Context) {
   app.route('/v1/auth', authRoutes());
   app.route('/v1/accounts', accountRoutes());
   app.route('/v1', datanetRoutes());
+  app.route('/v1', modelRoutes());
+  app.route('/v1', openAiRoutes());
   return app;
 }
 

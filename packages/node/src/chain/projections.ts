@@ -173,10 +173,56 @@ const modelProjections: Record<string, Projection> = {
   },
 };
 
+const escrowProjections: Record<string, Projection> = {
+  async Deposited(tx, { args }) {
+    await tx.query(
+      `insert into escrow_balances (payer, balance) values ($1, $2)
+       on conflict (payer) do update set balance = escrow_balances.balance + excluded.balance`,
+      [lower(args.payer), str(args.amount)],
+    );
+  },
+  async Withdrawn(tx, { args }) {
+    await tx.query('update escrow_balances set balance = balance - $2 where payer = $1', [
+      lower(args.payer),
+      str(args.amount),
+    ]);
+  },
+  async Debited(tx, { args }) {
+    await tx.query('update escrow_balances set balance = balance - $2 where payer = $1', [
+      lower(args.payer),
+      str(args.amount),
+    ]);
+    await tx.query(
+      'update escrow_authorizations set remaining = remaining - $3 where payer = $1 and node = $2',
+      [lower(args.payer), lower(args.node), str(args.amount)],
+    );
+  },
+  async Refunded(tx, { args }) {
+    await tx.query('update escrow_balances set balance = balance + $2 where payer = $1', [
+      lower(args.payer),
+      str(args.amount),
+    ]);
+  },
+  async NodeAuthorized(tx, { args }) {
+    await tx.query(
+      `insert into escrow_authorizations (payer, node, remaining, expiry) values ($1, $2, $3, $4)
+       on conflict (payer, node) do update set remaining = excluded.remaining, expiry = excluded.expiry`,
+      [lower(args.payer), lower(args.node), str(args.cap), Number(args.expiry)],
+    );
+  },
+  async NodeRevoked(tx, { args, blockTime }) {
+    await tx.query(
+      'update escrow_authorizations set expiry = least(expiry, $3) where payer = $1 and node = $2',
+      [lower(args.payer), lower(args.node), Math.floor(blockTime.getTime() / 1000)],
+    );
+  },
+};
+
 const projections: Record<string, Projection> = {
   ...datanetProjections,
   ...accountProjections,
   ...modelProjections,
+  ...escrowProjections,
 };
 
 /** Applies `event` to the projected tables (events without a projection are only stored). */
@@ -192,7 +238,9 @@ export async function unproject(tx: Queryable, removed: readonly StoredEvent[]):
   const datanets = new Set<string>();
   const models = new Set<string>();
   const accounts = new Set<string>();
+  const payers = new Set<string>();
   for (const event of removed) {
+    if (event.eventName in escrowProjections) payers.add(lower(event.args.payer));
     if (event.eventName in datanetProjections) datanets.add(str(event.args.datanetId));
     if (event.eventName in modelProjections) models.add(str(event.args.modelId));
     if (event.eventName in accountProjections) accounts.add(lower(event.args.account));
@@ -234,6 +282,11 @@ export async function unproject(tx: Queryable, removed: readonly StoredEvent[]):
   for (const account of accounts) {
     await tx.query('delete from banned_accounts where account = $1', [account]);
     await replay(Object.keys(accountProjections), 'account', account);
+  }
+  for (const payer of payers) {
+    await tx.query('delete from escrow_balances where payer = $1', [payer]);
+    await tx.query('delete from escrow_authorizations where payer = $1', [payer]);
+    await replay(Object.keys(escrowProjections), 'payer', payer);
   }
 }
 

@@ -3,10 +3,9 @@
  * canonical JSON — published as a blob whose sha256 is the `manifestHash` on-chain — and the
  * Merkle tree over (id, contributor, contentHash) whose root is the `manifestRoot`.
  */
-import { buildManifestTree, type ManifestEntry, type ProtocolTree } from '@tributary/protocol';
+import { buildManifestTree, canonicalJson, type ManifestEntry, type ProtocolTree } from '@tributary/protocol';
 import { type Address, getAddress, type Hex } from 'viem';
 import type { Queryable } from '../store/db.js';
-import { canonicalJson } from './metadata.js';
 
 export const MANIFEST_FORMAT = 'tributary-manifest/1';
 

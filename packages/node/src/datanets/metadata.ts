@@ -2,21 +2,10 @@
  * Datanet metadata documents (name, description, …): stored by their sha256, which is the
  * `metadataHash` committed on-chain, so anyone can check a document against its datanet.
  */
+import { canonicalJson } from '@tributary/protocol';
 import type { Hex } from 'viem';
 import type { Context } from '../context.js';
 import { sha256Hex } from '../store/blobs.js';
-
-/** Canonical JSON: keys sorted at every level, no spaces. The hash is of these bytes. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /** The metadata hash (bytes32) of a document. */
 export const metadataHashOf = (document: Record<string, unknown>): Hex =>

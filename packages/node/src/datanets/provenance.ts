@@ -4,13 +4,13 @@
  * history (created, versions, takedowns).
  */
 import type { HistoryEntry, ProofView } from '@tributary/protocol';
+import { canonicalJson } from '@tributary/protocol';
 import type { Hex } from 'viem';
 import type { Context } from '../context.js';
 import { notFound } from '../errors.js';
 import { sha256Hex } from '../store/blobs.js';
 import { getDatanet } from './datanetQueries.js';
 import { buildManifest, versionItems } from './manifest.js';
-import { canonicalJson } from './metadata.js';
 import { getVersion } from './versions.js';
 
 export type { ProofView };

@@ -7,10 +7,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ANVIL_PRIVATE_KEYS, type DeployConfig, freePort } from '@tributary/protocol';
+import {
+  ANVIL_PRIVATE_KEYS,
+  createProtocolClients,
+  type DeployConfig,
+  freePort,
+  registerNode,
+  tributaryTokenAbi,
+} from '@tributary/protocol';
 import { startTestChain, type TestChain } from '@tributary/protocol/testing';
 import { createTributaryClient, type TributaryClient } from '@tributary/sdk';
 import type { Hex } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
 import { type ConfigInput, loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { type RunningNode, startNode } from '../node.js';
@@ -25,6 +33,8 @@ export type TestNetwork = {
   nodeConfig: ConfigInput;
   /** A client signing with Anvil key `i` (0 holds the token supply; 9 is the node). */
   client(i: number): TributaryClient;
+  /** Transfers `amount` TRIB from the deployer (key 0, which holds the supply) to key `i`. */
+  giveTokens(i: number, amount: bigint): Promise<void>;
   /** Starts the node in this process. */
   startNode(overrides?: Partial<ConfigInput>): Promise<RunningNode>;
   /** Starts the node as a child process (which `kill -9` can stop at any point). */
@@ -62,6 +72,27 @@ export async function startTestNetwork(
       wired: [],
     }),
   );
+  // The node is registered and staked, as an operator would do once.
+  {
+    const { walletClient, publicClient } = await createProtocolClients({
+      rpcUrl: chain.anvil.rpcUrl,
+      account: ANVIL_PRIVATE_KEYS[0],
+      pollingInterval: 50,
+    });
+    const hash = await walletClient.writeContract({
+      address: chain.addresses.token,
+      abi: tributaryTokenAbi,
+      functionName: 'transfer',
+      args: [privateKeyToAccount(NODE_KEY).address, 10n ** 24n],
+    });
+    await publicClient.waitForTransactionReceipt({ hash });
+    await registerNode({
+      rpcUrl: chain.anvil.rpcUrl,
+      addresses: chain.addresses,
+      operatorKey: NODE_KEY,
+      endpoint: 'http://127.0.0.1',
+    });
+  }
   const databaseUrl = options.databaseUrl ? await freshPostgresDatabase(options.databaseUrl) : undefined;
   // One port for every start, so clients keep working across restarts.
   const port = await freePort();
@@ -87,6 +118,20 @@ export async function startTestNetwork(
       return url;
     },
     client: (i) => createTributaryClient({ url, account: ANVIL_PRIVATE_KEYS[i] as Hex }),
+    async giveTokens(i, amount) {
+      const { walletClient, publicClient } = await createProtocolClients({
+        rpcUrl: chain.anvil.rpcUrl,
+        account: ANVIL_PRIVATE_KEYS[0],
+        pollingInterval: 50,
+      });
+      const hash = await walletClient.writeContract({
+        address: chain.addresses.token,
+        abi: tributaryTokenAbi,
+        functionName: 'transfer',
+        args: [chain.accounts[i]!, amount],
+      });
+      await publicClient.waitForTransactionReceipt({ hash });
+    },
     async startNode(overrides = {}) {
       const config = loadConfig({ env: {}, overrides: { ...nodeConfig, ...overrides } });
       const node = await startNode(config, createLogger(config));

@@ -41,6 +41,7 @@ export function systemRoutes() {
     );
     return c.json({
       chainId: ctx.chain.chainId,
+      rpcUrl: ctx.config.publicRpcUrl ?? ctx.config.rpcUrl,
       node: ctx.chain.operator.address,
       signer: ctx.chain.signer.address,
       addresses: ctx.chain.addresses,

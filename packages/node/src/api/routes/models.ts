@@ -1,0 +1,142 @@
+/**
+ * Models over REST: build jobs, the catalog of served models, quotes, receipts, the activity log
+ * and a payer's funds.
+ */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { notFound } from '../../errors.js';
+import { quoteCall } from '../../inference/serveCall.js';
+import { getBuild, startBuild } from '../../jobs/modelBuilds.js';
+import { listServedModels } from '../../models/servedModels.js';
+import { payerFunds } from '../../payments/available.js';
+import { getReceipt, listActivity } from '../../receipts/receiptQueries.js';
+import { type AppEnv, optionalAccount, requireAccount } from '../app.js';
+import { address, parse } from '../validate.js';
+
+const datanetRef = z.object({
+  datanetId: z.string().regex(/^\d{1,78}$/),
+  version: z.number().int().positive(),
+});
+const buildRequest = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('infini-gram'),
+    name: z.string().regex(/^[a-zA-Z0-9._-]{1,64}$/, 'letters, digits, ".", "_" or "-" (1–64)'),
+    datanets: z.array(datanetRef).min(1).max(32),
+    params: z
+      .object({
+        contextTokens: z.number().int().positive().max(1_000_000).optional(),
+        maxOutputTokens: z.number().int().positive().max(100_000).optional(),
+      })
+      .default({}),
+  }),
+  z.object({
+    kind: z.literal('retrieval'),
+    name: z.string().regex(/^[a-zA-Z0-9._-]{1,64}$/, 'letters, digits, ".", "_" or "-" (1–64)'),
+    datanets: z.array(datanetRef).min(1).max(32),
+    params: z
+      .object({
+        contextTokens: z.number().int().positive().optional(),
+        maxOutputTokens: z.number().int().positive().optional(),
+        passages: z.number().int().min(1).max(20).optional(),
+        upstream: z.string().optional(),
+        upstreamModel: z.string().optional(),
+      })
+      .default({}),
+  }),
+  z.object({
+    kind: z.literal('upstream'),
+    name: z.string().regex(/^[a-zA-Z0-9._-]{1,64}$/, 'letters, digits, ".", "_" or "-" (1–64)'),
+    datanets: z.array(datanetRef).min(1).max(32),
+    params: z.object({
+      upstream: z.string().default('default'),
+      upstreamModel: z.string().min(1),
+      contextTokens: z.number().int().positive().optional(),
+      maxOutputTokens: z.number().int().positive().optional(),
+    }),
+  }),
+]);
+
+const quoteRequest = z.object({
+  model: z.string().min(1),
+  prompt: z.string().optional(),
+  messages: z
+    .array(z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() }))
+    .optional(),
+  max_tokens: z.number().int().positive().optional(),
+});
+
+export function modelRoutes() {
+  const app = new Hono<AppEnv>();
+  app.post('/models/builds', async (c) => {
+    const ctx = c.get('ctx');
+    const developer = await requireAccount(ctx, c.req.header('authorization'));
+    const body = parse(buildRequest, await c.req.json().catch(() => undefined), 'model build request');
+    return c.json(await startBuild(ctx, { developer, ...body }), 202);
+  });
+  app.get('/models/builds/:id', async (c) => c.json(await getBuild(c.get('ctx'), c.req.param('id'))));
+  app.get('/models/catalog', async (c) => {
+    const models = await listServedModels(c.get('ctx'));
+    return c.json({
+      models: models.map((m) => ({
+        id: m.id,
+        name: m.name,
+        version: m.version,
+        kind: m.kind,
+        status: m.status,
+        developer: m.developer,
+        artifactHash: m.artifactHash,
+        configHash: m.configHash,
+        pricing: {
+          pricePerInputToken: m.pricing.pricePerInputToken.toString(),
+          pricePerOutputToken: m.pricing.pricePerOutputToken.toString(),
+        },
+        split: m.split,
+        datanets: m.config.datanets,
+        contextTokens: m.contextTokens,
+        maxOutputTokens: m.maxOutputTokens,
+      })),
+    });
+  });
+  app.post('/quote', async (c) => {
+    const ctx = c.get('ctx');
+    const body = parse(quoteRequest, await c.req.json().catch(() => undefined), 'quote request');
+    const quote = await quoteCall(ctx, {
+      model: body.model,
+      prompt: body.prompt,
+      messages: body.messages,
+      maxTokens: body.max_tokens,
+    });
+    const payer = await optionalAccount(ctx, c.req.header('authorization'));
+    const funds = payer ? await payerFunds(ctx, payer) : null;
+    return c.json({
+      model: quote.model.name,
+      inputTokens: quote.inputTokens,
+      maxOutputTokens: quote.maxTokens,
+      pricePerInputToken: quote.model.pricing.pricePerInputToken.toString(),
+      pricePerOutputToken: quote.model.pricing.pricePerOutputToken.toString(),
+      maxCost: quote.maxCost.toString(),
+      ...(funds ? { available: funds.available.toString(), covered: funds.available >= quote.maxCost } : {}),
+    });
+  });
+  app.get('/receipts/:id', async (c) => c.json(await getReceipt(c.get('ctx'), c.req.param('id'))));
+  app.get('/activity', async (c) => {
+    const q = c.req.query();
+    return c.json({
+      activity: await listActivity(c.get('ctx'), {
+        model: q.model,
+        payer: q.payer,
+        contributor: q.contributor,
+        limit: q.limit ? Number(q.limit) : undefined,
+        before: q.before,
+      }),
+    });
+  });
+  app.get('/payers/:address/funds', async (c) => {
+    const ctx = c.get('ctx');
+    const payer = parse(address, c.req.param('address'), 'address');
+    const funds = await payerFunds(ctx, payer);
+    if (!funds) throw notFound(`payer ${payer}`);
+    return c.json(Object.fromEntries(Object.entries(funds).map(([k, v]) => [k, v.toString()])));
+  });
+  return app;
+}

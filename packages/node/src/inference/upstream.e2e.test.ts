@@ -1,0 +1,96 @@
+import OpenAI from 'openai';
+import { parseEther } from 'viem';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeUpstream, startFakeUpstream } from '../testing/fakeUpstream.js';
+import { buildAndRegister, fundPayer, PLANTED_DOCUMENTS, plantDatanet } from '../testing/modelFixtures.js';
+import { startTestNetwork, type TestNetwork } from '../testing/testNetwork.js';
+
+describe('upstream models (an OpenAI-compatible server the test starts)', () => {
+  let net: TestNetwork;
+  let upstream: FakeUpstream;
+  let apiKey: string;
+  const copied = `Sources say ${PLANTED_DOCUMENTS[2].text.slice(0, 120)} and more.`;
+
+  beforeAll(async () => {
+    upstream = await startFakeUpstream();
+    net = await startTestNetwork({
+      config: { upstreams: { default: { baseURL: upstream.baseURL, apiKey: 'k', timeoutMs: 1500 } } },
+    });
+    await net.startNode();
+    const datanetId = await plantDatanet(net);
+    for (const [name, upstreamModel] of [
+      ['tuned', `echo:${copied}`],
+      ['slow', 'slow'],
+      ['broken', 'broken'],
+      ['garbage', 'garbage'],
+    ] as const) {
+      await buildAndRegister(net, datanetId, 'upstream', name, { upstream: 'default', upstreamModel });
+    }
+    apiKey = await fundPayer(net, 7, parseEther('10'));
+  });
+  afterAll(async () => {
+    await net?.stop();
+    await upstream?.stop();
+  });
+
+  const openai = () => new OpenAI({ baseURL: `${net.url}/v1`, apiKey, maxRetries: 0 });
+
+  it('forwards, streams, meters and traces the answer to the datanet it copies', async () => {
+    const plain = await openai().chat.completions.create({
+      model: 'tuned',
+      messages: [{ role: 'user', content: 'Tell me about pears.' }],
+    });
+    expect(plain.choices[0]!.message.content).toBe(copied);
+    const attribution = (
+      plain as unknown as { attribution: { contributions: { contributor: string }[]; spans: unknown[] } }
+    ).attribution;
+    expect(attribution.contributions.map((c) => c.contributor)).toEqual([net.chain.accounts[4]]);
+    expect(attribution.spans.length).toBeGreaterThan(0);
+    expect(plain.usage!.completion_tokens).toBeGreaterThan(10);
+
+    const stream = await openai().chat.completions.create({
+      model: 'tuned',
+      messages: [{ role: 'user', content: 'Pears?' }],
+      stream: true,
+    });
+    let text = '';
+    let last: unknown;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta?.content ?? '';
+      last = chunk;
+    }
+    expect(text).toBe(copied);
+    expect((last as { attribution: { contributions: unknown[] } }).attribution.contributions).toHaveLength(1);
+  });
+
+  it('turns upstream timeouts, 5xx and malformed streams into clear errors, and charges nothing', async () => {
+    const before = await net.client(7).activity({ payer: net.chain.accounts[7]! });
+    const outcome = async (model: string, stream: boolean) => {
+      try {
+        const response = await openai().chat.completions.create({
+          model,
+          messages: [{ role: 'user', content: 'hi' }],
+          stream,
+        } as never);
+        if (stream)
+          for await (const _ of response as unknown as AsyncIterable<unknown>) {
+          }
+        return 'ok';
+      } catch (error) {
+        const e = error as { status?: number; error?: { code?: string }; message?: string };
+        return `${e.status ?? ''} ${e.error?.code ?? e.message}`;
+      }
+    };
+    expect(await outcome('slow', false)).toBe('504 UPSTREAM_TIMEOUT');
+    expect(await outcome('broken', false)).toBe('502 UPSTREAM_ERROR');
+    expect(await outcome('garbage', false)).toBe('502 UPSTREAM_MALFORMED');
+    expect(await outcome('broken', true)).toMatch(/UPSTREAM_ERROR/);
+    expect(await outcome('garbage', true)).toMatch(/UPSTREAM_MALFORMED/);
+    const after = await net.client(7).activity({ payer: net.chain.accounts[7]! });
+    expect(after).toHaveLength(before.length);
+    const funds = await net
+      .client(7)
+      .request<{ reserved: string }>('GET', `/v1/payers/${net.chain.accounts[7]}/funds`);
+    expect(funds.reserved).toBe('0');
+  });
+});

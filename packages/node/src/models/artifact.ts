@@ -1,0 +1,99 @@
+/**
+ * Model artifacts: a directory holding the model's configuration (model.json), the attribution
+ * index of its exact datanet versions, and kind-specific files. Its hash — sha256 over the sorted
+ * list of (path, sha256, size) of every file — is what ModelRegistry records, so a node can prove
+ * it serves exactly the registered model and refuses one whose files changed.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { canonicalJson } from '@tributary/protocol';
+import type { Hex } from 'viem';
+import { ApiError } from '../errors.js';
+
+export const ARTIFACT_FORMAT = 'tributary-artifact/1';
+export const MODEL_CONFIG_FORMAT = 'tributary-model/1';
+
+export type ModelKind = 'infini-gram' | 'retrieval' | 'upstream';
+
+/** model.json: what the model is and what it was built from. */
+export type ModelConfig = {
+  format: typeof MODEL_CONFIG_FORMAT;
+  name: string;
+  kind: ModelKind;
+  /** Kind-specific settings (context length, default sampling, upstream name…). */
+  params: Record<string, unknown>;
+  datanets: { datanetId: string; version: number; manifestRoot: Hex }[];
+  tokenizer: string;
+  /** Contributions of those versions left out because they were taken down before the build. */
+  excluded: string[];
+};
+
+/** Thrown when an artifact's files do not hash to the registered artifact hash. */
+export class ArtifactTamperedError extends ApiError {
+  override name = 'ArtifactTamperedError';
+  constructor(expected: string, actual: string) {
+    super(
+      503,
+      'ARTIFACT_TAMPERED',
+      'the model artifact on disk is not the registered one: refusing to serve it',
+      [
+        `registered artifact hash ${expected}`,
+        `files on disk hash to ${actual}`,
+        'rebuild the artifact from its datanet versions (POST /v1/models/builds) or restore it',
+      ],
+    );
+  }
+}
+
+/** The artifact hash of the directory `dir`. */
+export async function hashArtifact(dir: string): Promise<Hex> {
+  const files: { path: string; sha256: string; bytes: number }[] = [];
+  for (const path of await listFiles(dir)) {
+    const full = join(dir, path);
+    files.push({ path, sha256: await sha256File(full), bytes: (await stat(full)).size });
+  }
+  const digest = createHash('sha256')
+    .update(canonicalJson({ format: ARTIFACT_FORMAT, files }))
+    .digest('hex');
+  return `0x${digest}`;
+}
+
+/** Throws ArtifactTamperedError unless `dir` hashes to `expected`. */
+export async function verifyArtifact(dir: string, expected: Hex): Promise<void> {
+  const actual = await hashArtifact(dir);
+  if (actual.toLowerCase() !== expected.toLowerCase()) throw new ArtifactTamperedError(expected, actual);
+}
+
+/** Reads an artifact's model.json. */
+export async function readModelConfig(dir: string): Promise<ModelConfig> {
+  return JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as ModelConfig;
+}
+
+/** The config hash: sha256 of model.json's canonical bytes. */
+export const configHashOf = (config: ModelConfig): Hex =>
+  `0x${createHash('sha256').update(canonicalJson(config)).digest('hex')}`;
+
+async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (current: string) => {
+    for (const entry of await readdir(current, { withFileTypes: true })) {
+      const full = join(current, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else if (entry.isFile()) out.push(relative(dir, full).split(sep).join('/'));
+    }
+  };
+  await walk(dir);
+  return out.sort();
+}
+
+function sha256File(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(path)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}

@@ -1,0 +1,137 @@
+/**
+ * `upstream` models: any OpenAI-compatible server (vLLM, llama.cpp, Ollama, a hosted API) serves a
+ * model fine-tuned on the registered datanet versions. The node forwards the request, streams the
+ * answer back (cut at the call's token limit), and traces the answer's spans against the model's
+ * index for attribution. Upstream failures (timeouts, 5xx, malformed streams) become clear errors
+ * and the payer is not charged.
+ */
+import { type AttributionIndex, attribute, tokenize } from '@tributary/attribution';
+import OpenAI from 'openai';
+import type { Config } from '../../config.js';
+import { ApiError } from '../../errors.js';
+import type { ModelRunner, RunInput, RunResult } from '../runner.js';
+import { attributedContributions } from './attributed.js';
+
+/** Thrown when the upstream server fails; the call is not charged. */
+export class UpstreamError extends ApiError {
+  override name = 'UpstreamError';
+}
+
+export type UpstreamModelParameters = {
+  config: Config;
+  index: AttributionIndex;
+  /** Name of the upstream in the node config (default "default"). */
+  upstream: string;
+  /** The model name the upstream server knows. */
+  upstreamModel: string;
+};
+
+/** Streams chat completions from an upstream; yields text, returns attribution. */
+export async function* streamUpstream(
+  client: OpenAI,
+  model: string,
+  messages: { role: 'system' | 'user' | 'assistant'; content: string }[],
+  input: RunInput,
+  signal: AbortSignal,
+): AsyncGenerator<string, 'stop' | 'length', void> {
+  let text = '';
+  try {
+    const stream = await client.chat.completions.create(
+      {
+        model,
+        messages,
+        stream: true,
+        max_tokens: input.maxTokens,
+        temperature: input.temperature,
+        ...(input.seed !== undefined ? { seed: input.seed } : {}),
+        ...(input.stop.length > 0 ? { stop: input.stop } : {}),
+      },
+      { signal },
+    );
+    let finish: 'stop' | 'length' = 'stop';
+    for await (const chunk of stream) {
+      const choice = chunk.choices?.[0];
+      if (!choice && !chunk.usage)
+        throw new UpstreamError(502, 'UPSTREAM_MALFORMED', 'the upstream sent a chunk without choices');
+      const piece = choice?.delta?.content ?? '';
+      if (piece) {
+        const next = text + piece;
+        const ids = tokenize({ text: next }).ids;
+        if (ids.length > input.maxTokens) {
+          // The upstream counts tokens its own way: cut exactly at this call's limit.
+          const { charEnds } = tokenize({ text: next });
+          const cut = next.slice(0, charEnds[input.maxTokens - 1] ?? 0);
+          if (cut.length > text.length) yield cut.slice(text.length);
+          return 'length';
+        }
+        text = next;
+        yield piece;
+      }
+      if (choice?.finish_reason === 'length') finish = 'length';
+    }
+    return finish;
+  } catch (error) {
+    throw toUpstreamError(error, signal);
+  }
+}
+
+/** A model served by an upstream OpenAI-compatible server. */
+export function createUpstreamRunner(p: UpstreamModelParameters): ModelRunner {
+  const upstream = p.config.upstreams[p.upstream];
+  if (!upstream) {
+    throw new UpstreamError(
+      503,
+      'UPSTREAM_NOT_CONFIGURED',
+      `the node has no upstream named "${p.upstream}"`,
+      ['set UPSTREAM_URL (for "default") or "upstreams" in the node config file'],
+    );
+  }
+  const client = new OpenAI({
+    baseURL: upstream.baseURL,
+    apiKey: upstream.apiKey,
+    timeout: upstream.timeoutMs,
+    maxRetries: 0,
+  });
+  return {
+    index: p.index,
+    async *run(input, signal): AsyncGenerator<string, RunResult, void> {
+      const messages = input.messages ?? [{ role: 'user' as const, content: input.prompt }];
+      let output = '';
+      const stream = streamUpstream(client, p.upstreamModel, messages, input, signal);
+      let step = await stream.next();
+      while (!step.done) {
+        output += step.value;
+        yield step.value;
+        step = await stream.next();
+      }
+      const contributions = output.trim() ? attribute({ index: p.index, text: output }).contributions : [];
+      return {
+        finishReason: step.value,
+        attribution: { method: 'spans', contributions: attributedContributions(contributions) },
+      };
+    },
+    close: () => p.index.close(),
+  };
+}
+
+function toUpstreamError(error: unknown, signal: AbortSignal): ApiError {
+  if (error instanceof ApiError) return error;
+  if (signal.aborted) return new UpstreamError(499, 'CANCELLED', 'the call was cancelled');
+  if (error instanceof OpenAI.APIConnectionTimeoutError) {
+    return new UpstreamError(504, 'UPSTREAM_TIMEOUT', 'the upstream model server did not answer in time');
+  }
+  if (error instanceof OpenAI.APIError) {
+    return new UpstreamError(
+      502,
+      'UPSTREAM_ERROR',
+      `the upstream model server answered ${error.status ?? 'an error'}`,
+      [error.message],
+    );
+  }
+  return new UpstreamError(
+    502,
+    'UPSTREAM_MALFORMED',
+    'the upstream model server sent a response the node cannot read',
+    [String((error as Error)?.message ?? error)],
+  );
+}

@@ -1,0 +1,68 @@
+/**
+ * Signs and stores a receipt in the same transaction that turns the call's reservation into the
+ * exact charge, into the epoch that is open at that moment.
+ */
+import { hashReceipt, type Receipt, receiptDomain, receiptMessage, receiptTypes } from '@tributary/protocol';
+import type { Hex } from 'viem';
+import type { Context } from '../context.js';
+import type { Reservation } from '../payments/reservations.js';
+import { type BuildReceiptParameters, buildReceipt } from './buildReceipt.js';
+
+export type StoredReceipt = { id: string; receipt: Receipt; receiptHash: Hex; signature: Hex };
+
+/** Builds, signs and stores a call's receipt; the reservation is released in the same transaction. */
+export async function storeReceipt(
+  ctx: Context,
+  parameters: Omit<BuildReceiptParameters, 'epoch' | 'chainId' | 'node' | 'signer'>,
+  reservation: Reservation,
+): Promise<StoredReceipt> {
+  return ctx.db.transaction(async (tx) => {
+    // The open epoch, locked so that closing it waits for receipts being written into it.
+    const [open] = await tx.query<{ epoch: bigint }>(
+      "select epoch from epochs where status = 'open' order by epoch desc limit 1 for update",
+    );
+    const receipt = buildReceipt({
+      ...parameters,
+      epoch: open!.epoch,
+      chainId: ctx.chain.chainId,
+      node: ctx.chain.operator.address,
+      signer: ctx.chain.signer.address,
+    });
+    const receiptHash = hashReceipt(receipt);
+    const signature = await ctx.chain.signer.signTypedData({
+      domain: receiptDomain({
+        chainId: ctx.chain.chainId,
+        rewardDistributor: ctx.chain.addresses.rewardDistributor,
+      }),
+      types: receiptTypes,
+      primaryType: 'Receipt',
+      message: receiptMessage(receipt),
+    });
+    await tx.query(
+      `insert into receipts (id, receipt_hash, epoch, payer, model_id, model_version, fee, input_tokens, output_tokens, receipt, signature)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [
+        receipt.requestId,
+        receiptHash,
+        open!.epoch,
+        receipt.payer.toLowerCase(),
+        receipt.model.id,
+        receipt.model.version,
+        receipt.fee,
+        receipt.input.tokens,
+        receipt.output.tokens,
+        JSON.stringify(receipt),
+        signature,
+      ],
+    );
+    for (const c of receipt.attribution.contributions) {
+      await tx.query(
+        `insert into receipt_contributions (receipt_id, contribution_id, contributor, datanet_id, ppm, amount)
+         values ($1, $2, $3, $4, $5, $6)`,
+        [receipt.requestId, c.contributionId, c.contributor.toLowerCase(), c.datanetId, c.ppm, c.amount],
+      );
+    }
+    await tx.query('delete from reservations where id = $1', [reservation.id]);
+    return { id: receipt.requestId, receipt, receiptHash, signature };
+  });
+}

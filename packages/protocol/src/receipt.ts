@@ -1,0 +1,235 @@
+/**
+ * Receipts: what a node commits to for every call. A receipt is a versioned JSON document; its
+ * hash is keccak256 of its canonical JSON, and the node's signing key signs an EIP-712 digest of
+ * that hash with the call's key facts. `verifyReceipt` lets anyone check a receipt: signature,
+ * fee, split and attribution amounts — and, given a way to recompute attribution from public
+ * data, the attribution itself.
+ */
+import { type Address, getAddress, type Hex, keccak256, recoverTypedDataAddress, toBytes } from 'viem';
+import { canonicalJson } from './canonicalJson.js';
+import { largestRemainder, splitFee } from './feeSplit.js';
+
+/** The receipt format version this code writes and checks. */
+export const RECEIPT_VERSION = 1;
+
+/** A contribution's share of one call's data share. */
+export type ReceiptContribution = {
+  contributionId: string;
+  contributor: Address;
+  datanetId: string;
+  /** Parts per million of the attribution (all sum to 1,000,000). */
+  ppm: number;
+  /** Token base units paid, as a decimal string. */
+  amount: string;
+};
+
+export type Receipt = {
+  version: typeof RECEIPT_VERSION;
+  chainId: number;
+  /** The node operator (its on-chain identity). */
+  node: Address;
+  /** The key that signed (registered for the node in NodeRegistry). */
+  signer: Address;
+  epoch: string;
+  requestId: Hex;
+  payer: Address;
+  model: {
+    id: string;
+    version: number;
+    kind: string;
+    artifactHash: Hex;
+    /** Root of the attribution index the attribution was computed on. */
+    indexRoot: Hex;
+  };
+  input: { sha256: Hex; tokens: number };
+  output: { sha256: Hex; tokens: number };
+  /** The sampling settings of the call: with the prompt they let anyone re-run a deterministic model. */
+  generation: {
+    maxTokens: number;
+    temperature: number;
+    topK: number | null;
+    seed: number | null;
+    stop: string[];
+  };
+  pricing: { pricePerInputToken: string; pricePerOutputToken: string };
+  fee: string;
+  split: {
+    protocolFeeBps: number;
+    computeBps: number;
+    developerBps: number;
+    dataBps: number;
+    protocol: string;
+    compute: string;
+    developer: string;
+    data: string;
+    /** Who gets the developer share (the model's developer at call time). */
+    developerAccount: Address;
+  };
+  attribution: {
+    method: string;
+    contributions: ReceiptContribution[];
+    /** Data share with no attributed span: paid to the model's datanet versions pro rata to tokens. */
+    pool: string;
+  };
+  /** Unix seconds. */
+  time: number;
+};
+
+/** The receipt's canonical bytes, as UTF-8. */
+export const encodeReceipt = (receipt: Receipt): Uint8Array => toBytes(canonicalJson(receipt));
+
+/** keccak256 of the canonical encoding: the receipt's id in Merkle trees and signatures. */
+export const hashReceipt = (receipt: Receipt): Hex => keccak256(encodeReceipt(receipt));
+
+/** The EIP-712 domain receipts are signed in: bound to the chain and the RewardDistributor. */
+export const receiptDomain = ({
+  chainId,
+  rewardDistributor,
+}: {
+  chainId: number;
+  rewardDistributor: Address;
+}) => ({ name: 'TributaryReceipts', version: '1', chainId, verifyingContract: rewardDistributor }) as const;
+
+export const receiptTypes = {
+  Receipt: [
+    { name: 'receiptHash', type: 'bytes32' },
+    { name: 'node', type: 'address' },
+    { name: 'epoch', type: 'uint64' },
+    { name: 'payer', type: 'address' },
+    { name: 'fee', type: 'uint256' },
+  ],
+} as const;
+
+/** The typed-data message a node signs for `receipt`. */
+export const receiptMessage = (receipt: Receipt) => ({
+  receiptHash: hashReceipt(receipt),
+  node: receipt.node,
+  epoch: BigInt(receipt.epoch),
+  payer: receipt.payer,
+  fee: BigInt(receipt.fee),
+});
+
+/** What `verifyReceipt` needs to recompute attribution from public data. */
+export type RecomputeAttribution = (receipt: Receipt) => Promise<{ contributionId: string; ppm: number }[]>;
+
+export type VerifyReceiptParameters = {
+  receipt: Receipt;
+  signature: Hex;
+  /** The RewardDistributor whose domain the signature is in. */
+  rewardDistributor: Address;
+  /** The signing key the chain has for `receipt.node` (NodeRegistry.signingKeyOf); checked if given. */
+  expectedSigner?: Address;
+  /** Recomputes the attribution (e.g. by rebuilding the model's index from datanet snapshots). */
+  recomputeAttribution?: RecomputeAttribution;
+};
+
+export type VerifyReceiptReturnType = { valid: boolean; receiptHash: Hex; problems: string[] };
+
+/**
+ * Checks a receipt: signature, fee, split, amounts and (optionally) attribution.
+ *
+ * @example
+ * const { valid, problems } = await verifyReceipt({ receipt, signature, rewardDistributor });
+ */
+export async function verifyReceipt(parameters: VerifyReceiptParameters): Promise<VerifyReceiptReturnType> {
+  const { receipt, signature } = parameters;
+  const problems: string[] = [];
+  const check = (ok: boolean, problem: string) => {
+    if (!ok) problems.push(problem);
+  };
+  const receiptHash = hashReceipt(receipt);
+  if (receipt.version !== RECEIPT_VERSION)
+    problems.push(`unknown receipt version ${String(receipt.version)}`);
+
+  try {
+    const recovered = await recoverTypedDataAddress({
+      domain: receiptDomain({ chainId: receipt.chainId, rewardDistributor: parameters.rewardDistributor }),
+      types: receiptTypes,
+      primaryType: 'Receipt',
+      message: receiptMessage(receipt),
+      signature,
+    });
+    check(
+      getAddress(recovered) === getAddress(receipt.signer),
+      `signature is by ${recovered}, not the receipt's signer ${receipt.signer}`,
+    );
+  } catch (error) {
+    problems.push(`signature does not recover: ${(error as Error).message.split('\n')[0]}`);
+  }
+  if (parameters.expectedSigner) {
+    check(
+      getAddress(parameters.expectedSigner) === getAddress(receipt.signer),
+      `the node's registered signing key is ${parameters.expectedSigner}, not ${receipt.signer}`,
+    );
+  }
+
+  const big = (value: string, what: string) => {
+    if (!/^\d+$/.test(value)) {
+      problems.push(`${what} is not a non-negative integer: ${value}`);
+      return 0n;
+    }
+    return BigInt(value);
+  };
+  const fee = big(receipt.fee, 'fee');
+  const expectedFee =
+    big(receipt.pricing.pricePerInputToken, 'input price') * BigInt(receipt.input.tokens) +
+    big(receipt.pricing.pricePerOutputToken, 'output price') * BigInt(receipt.output.tokens);
+  check(
+    fee === expectedFee,
+    `fee ${fee} is not priceIn × inputTokens + priceOut × outputTokens = ${expectedFee}`,
+  );
+
+  const { split } = receipt;
+  try {
+    const shares = splitFee({
+      fee,
+      protocolFeeBps: split.protocolFeeBps,
+      split: { computeBps: split.computeBps, developerBps: split.developerBps, dataBps: split.dataBps },
+    });
+    for (const part of ['protocol', 'compute', 'developer', 'data'] as const) {
+      check(
+        big(split[part], `split.${part}`) === shares[part],
+        `split.${part} is ${split[part]}, expected ${shares[part]}`,
+      );
+    }
+  } catch (error) {
+    problems.push(`split is invalid: ${(error as Error).message}`);
+  }
+
+  const { contributions } = receipt.attribution;
+  const data = big(split.data, 'split.data');
+  const pool = big(receipt.attribution.pool, 'attribution.pool');
+  const ids = contributions.map((c) => BigInt(c.contributionId));
+  check(
+    ids.every((id, i) => i === 0 || ids[i - 1]! < id),
+    'attribution contributions are not in ascending contribution id order (or repeat an id)',
+  );
+  if (contributions.length === 0) {
+    check(pool === data, `with no attribution the whole data share (${data}) goes to the pool, not ${pool}`);
+  } else {
+    const ppmTotal = contributions.reduce((sum, c) => sum + c.ppm, 0);
+    check(ppmTotal === 1_000_000, `attribution ppm sum to ${ppmTotal}, not 1,000,000`);
+    check(pool === 0n, `with attribution the pool must be 0, not ${pool}`);
+    if (ppmTotal === 1_000_000) {
+      const amounts = largestRemainder({ amount: data, weights: contributions.map((c) => BigInt(c.ppm)) });
+      for (const [i, c] of contributions.entries()) {
+        check(
+          big(c.amount, `amount of ${c.contributionId}`) === amounts[i],
+          `contribution ${c.contributionId} gets ${c.amount}, expected ${amounts[i]}`,
+        );
+      }
+    }
+  }
+
+  if (parameters.recomputeAttribution && problems.length === 0) {
+    const recomputed = await parameters.recomputeAttribution(receipt);
+    const mine = canonicalJson(contributions.map((c) => ({ contributionId: c.contributionId, ppm: c.ppm })));
+    const theirs = canonicalJson(
+      [...recomputed]
+        .sort((a, b) => (BigInt(a.contributionId) < BigInt(b.contributionId) ? -1 : 1))
+        .map((c) => ({ contributionId: c.contributionId, ppm: c.ppm })),
+    );
+    check(mine === theirs, 'the attribution does not match the one recomputed from public data');
+  }
+  return { valid: problems.length === 0, receiptHash, problems };
+}

@@ -1,0 +1,154 @@
+/**
+ * Model and payment actions that the wallet signs as transactions on the chain (registering a
+ * model, depositing and authorizing a node), using the RPC URL the node publishes.
+ */
+import {
+  datanetRegistryAbi,
+  modelRegistryAbi,
+  type NodeInfo,
+  paymentEscrowAbi,
+  permitTypes,
+  type Split,
+  tokenDomain,
+  tributaryTokenAbi,
+} from '@tributary/protocol';
+import {
+  type Address,
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  type Hex,
+  http,
+  type LocalAccount,
+  parseEventLogs,
+} from 'viem';
+
+/** Public and wallet clients for the node's chain. */
+export function chainClients(info: NodeInfo, account: LocalAccount) {
+  const chain = defineChain({
+    id: info.chainId,
+    name: `Chain ${info.chainId}`,
+    nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+    rpcUrls: { default: { http: [info.rpcUrl] } },
+  });
+  const transport = http(info.rpcUrl);
+  const publicClient = createPublicClient({ chain, transport, pollingInterval: 100 });
+  const walletClient = createWalletClient({ chain, transport, account, pollingInterval: 100 });
+  const send = async (request: Parameters<typeof walletClient.writeContract>[0]) => {
+    const hash = await walletClient.writeContract(request);
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    if (receipt.status !== 'success') throw new Error(`transaction ${hash} reverted`);
+    return receipt;
+  };
+  return { publicClient, walletClient, send, chain };
+}
+
+export type RegisterModelParameters = {
+  info: NodeInfo;
+  account: LocalAccount;
+  artifactHash: Hex;
+  configHash: Hex;
+  datanets: { datanetId: string; version: number }[];
+  pricing: { pricePerInputToken: bigint; pricePerOutputToken: bigint };
+  split: Split;
+  /** The serving node (default: this node). */
+  node?: Address;
+  metadataHash?: Hex;
+};
+
+/**
+ * Registers a model in ModelRegistry from the developer's wallet, approving the licence fees of
+ * licensed datanets first. Returns the new model id.
+ */
+export async function registerModelOnChain(
+  p: RegisterModelParameters,
+): Promise<{ modelId: string; txHash: Hex }> {
+  const { publicClient, send } = chainClients(p.info, p.account);
+  const { addresses } = p.info;
+  let fees = 0n;
+  for (const ref of p.datanets) {
+    const datanet = await publicClient.readContract({
+      address: addresses.datanetRegistry,
+      abi: datanetRegistryAbi,
+      functionName: 'getDatanet',
+      args: [BigInt(ref.datanetId)],
+    });
+    if (datanet.policy.licence === 1) fees += datanet.policy.licenceFee;
+  }
+  if (fees > 0n) {
+    await send({
+      address: addresses.token,
+      abi: tributaryTokenAbi,
+      functionName: 'approve',
+      args: [addresses.modelRegistry, fees],
+    } as never);
+  }
+  const receipt = await send({
+    address: addresses.modelRegistry,
+    abi: modelRegistryAbi,
+    functionName: 'registerModel',
+    args: [
+      {
+        node: p.node ?? p.info.node,
+        metadataHash: p.metadataHash ?? p.configHash,
+        pricing: p.pricing,
+        split: p.split,
+        artifactHash: p.artifactHash,
+        configHash: p.configHash,
+        datanets: p.datanets.map((d) => ({ datanetId: BigInt(d.datanetId), version: BigInt(d.version) })),
+      },
+    ],
+  } as never);
+  const [event] = parseEventLogs({ abi: modelRegistryAbi, logs: receipt.logs, eventName: 'ModelRegistered' });
+  return { modelId: event!.args.modelId.toString(), txHash: receipt.transactionHash };
+}
+
+/** Deposits into PaymentEscrow with a permit (no approval transaction) and authorizes the node. */
+export async function depositAndAuthorize(p: {
+  info: NodeInfo;
+  account: LocalAccount;
+  amount: bigint;
+  cap: bigint;
+  /** Seconds the authorization lasts (default 30 days). */
+  duration?: number;
+}): Promise<void> {
+  const { publicClient, send } = chainClients(p.info, p.account);
+  const { addresses, chainId } = p.info;
+  const deadline = BigInt(Math.floor(Date.now() / 1000) + 3600);
+  if (p.amount > 0n) {
+    const nonce = await publicClient.readContract({
+      address: addresses.token,
+      abi: tributaryTokenAbi,
+      functionName: 'nonces',
+      args: [p.account.address],
+    });
+    const signature = await p.account.signTypedData({
+      domain: tokenDomain({ chainId, verifyingContract: addresses.token }),
+      types: permitTypes,
+      primaryType: 'Permit',
+      message: {
+        owner: p.account.address,
+        spender: addresses.paymentEscrow,
+        value: p.amount,
+        nonce,
+        deadline,
+      },
+    });
+    const r = signature.slice(0, 66) as Hex;
+    const s = `0x${signature.slice(66, 130)}` as Hex;
+    const v = Number.parseInt(signature.slice(130, 132), 16);
+    await send({
+      address: addresses.paymentEscrow,
+      abi: paymentEscrowAbi,
+      functionName: 'depositWithPermit',
+      args: [p.amount, deadline, v, r, s],
+    } as never);
+  }
+  const expiry = BigInt(Math.floor(Date.now() / 1000) + (p.duration ?? 30 * 86_400));
+  await send({
+    address: addresses.paymentEscrow,
+    abi: paymentEscrowAbi,
+    functionName: 'authorize',
+    args: [p.info.node, p.cap, expiry],
+  } as never);
+}
