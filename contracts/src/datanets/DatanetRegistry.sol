@@ -39,7 +39,10 @@ contract DatanetRegistry is IDatanetRegistry, Ownable2Step, EIP712, Nonces {
     uint256 private _datanetCount;
     mapping(uint256 datanetId => Datanet) private _datanets;
     mapping(uint256 datanetId => mapping(uint64 version => Version)) private _versions;
-    mapping(uint256 datanetId => mapping(address account => bool)) private _curators;
+    /// @dev Curators are kept per owner "generation": a transfer starts a new one, so the previous
+    ///      owner's curators lose their power with the ownership.
+    mapping(uint256 datanetId => uint256) private _curatorGeneration;
+    mapping(uint256 datanetId => mapping(uint256 generation => mapping(address account => bool))) private _curators;
     mapping(address account => bool) private _banned;
     mapping(uint256 datanetId => mapping(address contributor => mapping(bytes32 contentHash => Bond))) private
         _bonds;
@@ -95,16 +98,23 @@ contract DatanetRegistry is IDatanetRegistry, Ownable2Step, EIP712, Nonces {
         _useNonce(request.owner);
         datanetId = _create(request.owner, request.metadataHash, request.policy);
         if (request.curator != address(0)) {
-            _curators[datanetId][request.curator] = true;
+            _curators[datanetId][0][request.curator] = true;
             emit DatanetCuratorSet(datanetId, request.curator, true);
         }
     }
 
-    /// @notice Hands the datanet to `newOwner`.
+    /// @notice Burns the caller's current create-by-signature nonce, cancelling any request signed with it.
+    function useNonce() external {
+        uint256 nonce = _useNonce(msg.sender);
+        emit DatanetNonceUsed(msg.sender, nonce);
+    }
+
+    /// @notice Hands the datanet to `newOwner`; the previous owner's curators lose their role.
     function transferDatanetOwnership(uint256 datanetId, address newOwner) external {
         Datanet storage datanet = _ownedBy(datanetId, msg.sender);
         if (newOwner == address(0)) revert DatanetZeroAddress();
         datanet.owner = newOwner;
+        ++_curatorGeneration[datanetId];
         emit DatanetOwnershipTransferred(datanetId, msg.sender, newOwner);
     }
 
@@ -126,7 +136,7 @@ contract DatanetRegistry is IDatanetRegistry, Ownable2Step, EIP712, Nonces {
     function setCurator(uint256 datanetId, address curator, bool enabled) external {
         _ownedBy(datanetId, msg.sender);
         if (curator == address(0)) revert DatanetZeroAddress();
-        _curators[datanetId][curator] = enabled;
+        _curators[datanetId][_curatorGeneration[datanetId]][curator] = enabled;
         emit DatanetCuratorSet(datanetId, curator, enabled);
     }
 
@@ -205,9 +215,11 @@ contract DatanetRegistry is IDatanetRegistry, Ownable2Step, EIP712, Nonces {
     // ---------------------------------------------------------------- bonds
 
     /// @notice Posts the policy's contribution bond for the caller's contribution `contentHash`.
-    function postBond(uint256 datanetId, bytes32 contentHash) external {
-        uint128 amount = _datanetAt(datanetId).policy.contributionBond;
-        if (amount == 0) revert DatanetNoBondRequired(datanetId);
+    ///         `amount` must equal the policy's bond, so a bond raised meanwhile cannot take more.
+    function postBond(uint256 datanetId, bytes32 contentHash, uint128 amount) external {
+        uint128 required = _datanetAt(datanetId).policy.contributionBond;
+        if (required == 0) revert DatanetNoBondRequired(datanetId);
+        if (amount != required) revert DatanetBondChanged(amount, required);
         if (_banned[msg.sender]) revert DatanetContributorBanned(msg.sender);
         Bond storage bond = _bonds[datanetId][msg.sender][contentHash];
         if (bond.amount != 0) revert DatanetBondExists(datanetId, msg.sender, contentHash);
@@ -217,9 +229,12 @@ contract DatanetRegistry is IDatanetRegistry, Ownable2Step, EIP712, Nonces {
         emit ContributionBondPosted(datanetId, msg.sender, contentHash, amount);
     }
 
-    /// @notice A curator settles a bond: returned to the contributor, or forfeited to the owner.
+    /// @notice A curator settles a bond within the bond timeout: returned to the contributor, or
+    ///         forfeited to the owner. After the timeout only the contributor can take it back.
     function settleBond(uint256 datanetId, address contributor, bytes32 contentHash, bool forfeit) external {
         Datanet storage datanet = _curatedBy(datanetId, msg.sender);
+        uint64 expiresAt = _bonds[datanetId][contributor][contentHash].postedAt + bondTimeout;
+        if (forfeit && block.timestamp >= expiresAt) revert DatanetBondExpired(expiresAt);
         uint128 amount = _takeBond(datanetId, contributor, contentHash);
         if (forfeit) {
             token.safeTransfer(datanet.owner, amount);
@@ -286,7 +301,7 @@ contract DatanetRegistry is IDatanetRegistry, Ownable2Step, EIP712, Nonces {
 
     /// @inheritdoc IDatanetRegistry
     function isCurator(uint256 datanetId, address account) public view returns (bool) {
-        return _datanetAt(datanetId).owner == account || _curators[datanetId][account];
+        return _datanetAt(datanetId).owner == account || _curators[datanetId][_curatorGeneration[datanetId]][account];
     }
 
     /// @inheritdoc IDatanetRegistry
@@ -349,6 +364,8 @@ contract DatanetRegistry is IDatanetRegistry, Ownable2Step, EIP712, Nonces {
 
     function _curatedBy(uint256 datanetId, address caller) private view returns (Datanet storage datanet) {
         datanet = _datanetAt(datanetId);
-        if (datanet.owner != caller && !_curators[datanetId][caller]) revert DatanetNotCurator(datanetId, caller);
+        if (datanet.owner != caller && !_curators[datanetId][_curatorGeneration[datanetId]][caller]) {
+            revert DatanetNotCurator(datanetId, caller);
+        }
     }
 }

@@ -132,6 +132,13 @@ interface IDatanetRegistry {
     /// @param contributor The contributor.
     /// @param contentHash The content hash.
     error DatanetBondUnknown(uint256 datanetId, address contributor, bytes32 contentHash);
+    /// @notice Thrown when the policy's bond differs from the amount the contributor agreed to post.
+    /// @param expected The amount the contributor agreed to.
+    /// @param required The policy's bond now.
+    error DatanetBondChanged(uint128 expected, uint128 required);
+    /// @notice Thrown when a curator settles a bond after the bond timeout (it is the contributor's again).
+    /// @param reclaimableAt When the curator's time ran out.
+    error DatanetBondExpired(uint64 reclaimableAt);
     /// @notice Thrown when a contributor reclaims a bond before the curator's time is up.
     /// @param reclaimableAt When the bond becomes reclaimable.
     error DatanetBondLocked(uint64 reclaimableAt);
@@ -205,6 +212,10 @@ interface IDatanetRegistry {
     event ContributionBondForfeited(
         uint256 indexed datanetId, address indexed contributor, bytes32 indexed contentHash, uint128 amount
     );
+    /// @notice Emitted when an account burns its current create-by-signature nonce (cancelling a signed request).
+    /// @param account The account.
+    /// @param nonce The nonce burnt.
+    event DatanetNonceUsed(address indexed account, uint256 nonce);
     /// @notice Emitted when governance changes how long curators have to settle a bond.
     /// @param bondTimeout Seconds after posting when the contributor may reclaim an unsettled bond.
     event BondTimeoutSet(uint64 bondTimeout);

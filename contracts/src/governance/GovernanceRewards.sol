@@ -10,10 +10,11 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {IGovernanceRewards} from "./IGovernanceRewards.sol";
 
 /// @title GovernanceRewards
-/// @notice Rewards voters. Each finished proposal that reached quorum gets `rewardPerProposal`
-///         (or what is left of the budget) set aside at its first claim; a voter receives that
-///         amount times their weight over the total weight cast. The budget is this contract's
-///         token balance, funded by the treasury through governance.
+/// @notice Rewards voters. Each finished proposal that reached quorum has a reward set aside at
+///         its first claim: `rewardPerProposal` scaled by the share of the supply that voted on it
+///         (so a lone large holder filing throw-away proposals earns only their own share), capped
+///         by what is left of the budget. A voter receives that amount times their weight over the
+///         total weight cast. The budget is this contract's token balance, funded by the treasury.
 contract GovernanceRewards is IGovernanceRewards, Ownable2Step {
     using SafeERC20 for IERC20;
 
@@ -81,8 +82,8 @@ contract GovernanceRewards is IGovernanceRewards, Ownable2Step {
         if (_claimed[proposalId][voter] || !governor.hasVoted(proposalId, voter)) return 0;
         if (!_eligible(proposalId)) return 0;
         ProposalReward storage reward = _rewards[proposalId];
-        (uint256 amount, uint256 totalWeight) =
-            reward.allocated ? (reward.amount, reward.totalWeight) : (_nextAllocation(), _totalWeight(proposalId));
+        uint256 totalWeight = reward.allocated ? reward.totalWeight : _totalWeight(proposalId);
+        uint256 amount = reward.allocated ? reward.amount : _allocationFor(proposalId, totalWeight);
         if (totalWeight == 0) return 0;
         return amount * IVotes(address(token)).getPastVotes(voter, governor.proposalSnapshot(proposalId)) / totalWeight;
     }
@@ -100,8 +101,10 @@ contract GovernanceRewards is IGovernanceRewards, Ownable2Step {
         ) revert GovernanceRewardsProposalNotFinished(proposalId);
         if (governor.proposalDeadline(proposalId) < startTimepoint) revert GovernanceRewardsProposalTooOld(proposalId);
         if (!_quorumReached(proposalId)) revert GovernanceRewardsNoQuorum(proposalId);
-        uint256 amount = _nextAllocation();
         uint256 totalWeight = _totalWeight(proposalId);
+        uint256 amount = _allocationFor(proposalId, totalWeight);
+        // Never lock a proposal's reward at zero: with no budget yet, its voters can claim later.
+        if (amount == 0) revert GovernanceRewardsNoBudget(proposalId);
         reward.allocated = true;
         reward.amount = amount;
         reward.totalWeight = totalWeight;
@@ -116,9 +119,11 @@ contract GovernanceRewards is IGovernanceRewards, Ownable2Step {
             && _quorumReached(proposalId);
     }
 
-    function _nextAllocation() private view returns (uint256) {
+    function _allocationFor(uint256 proposalId, uint256 totalWeight) private view returns (uint256) {
+        uint256 supply = IVotes(address(token)).getPastTotalSupply(governor.proposalSnapshot(proposalId));
+        uint256 scaled = supply == 0 ? 0 : rewardPerProposal * totalWeight / supply;
         uint256 budget = unallocatedBudget();
-        return rewardPerProposal < budget ? rewardPerProposal : budget;
+        return scaled < budget ? scaled : budget;
     }
 
     function _totalWeight(uint256 proposalId) private view returns (uint256) {

@@ -14,6 +14,8 @@ interface IGovernanceRewards {
     error GovernanceRewardsDidNotVote(uint256 proposalId, address voter);
     /// @notice Thrown when `voter` already claimed for the proposal.
     error GovernanceRewardsAlreadyClaimed(uint256 proposalId, address voter);
+    /// @notice Thrown when there is nothing to set aside for the proposal yet (no budget): claim later.
+    error GovernanceRewardsNoBudget(uint256 proposalId);
     /// @notice Thrown when the proposal ended before the rewards contract existed.
     error GovernanceRewardsProposalTooOld(uint256 proposalId);
 

@@ -73,6 +73,8 @@ interface IModelRegistry {
         bytes32 artifactHash;
         bytes32 configHash;
         DatanetVersionRef[] datanets;
+        /// @dev The most the caller agrees to pay in licence fees (guards against a fee raised meanwhile).
+        uint256 maxLicenceFees;
     }
 
     /// @notice Thrown when `modelId` does not exist.
@@ -81,6 +83,8 @@ interface IModelRegistry {
     error ModelUnknownVersion(uint256 modelId, uint32 version);
     /// @notice Thrown when `caller` is not the developer of `modelId`.
     error ModelNotDeveloper(uint256 modelId, address caller);
+    /// @notice Thrown when the licence fees due exceed what the caller agreed to pay.
+    error ModelLicenceFeesTooHigh(uint256 due, uint256 maxLicenceFees);
     /// @notice Thrown when the split's parts do not sum to 10,000.
     error ModelInvalidSplit(uint16 computeBps, uint16 developerBps, uint16 dataBps);
     /// @notice Thrown when the data share is below a used datanet's `minDataBps`.

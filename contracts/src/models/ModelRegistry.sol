@@ -53,18 +53,19 @@ contract ModelRegistry is IModelRegistry, Ownable2Step {
         model.pricing = params.pricing;
         model.split = params.split;
         emit ModelRegistered(modelId, msg.sender, params.node, params.metadataHash, params.pricing, params.split);
-        _publish(modelId, model, params.artifactHash, params.configHash, params.datanets);
+        _publish(modelId, model, params.artifactHash, params.configHash, params.datanets, params.maxLicenceFees);
     }
 
-    /// @notice Publishes a new version of `modelId`.
+    /// @notice Publishes a new version of `modelId`, paying at most `maxLicenceFees` for new licences.
     /// @return version The new version number.
     function publishVersion(
         uint256 modelId,
         bytes32 artifactHash,
         bytes32 configHash,
-        DatanetVersionRef[] calldata datanetVersions
+        DatanetVersionRef[] calldata datanetVersions,
+        uint256 maxLicenceFees
     ) external returns (uint32 version) {
-        return _publish(modelId, _developedBy(modelId, msg.sender), artifactHash, configHash, datanetVersions);
+        return _publish(modelId, _developedBy(modelId, msg.sender), artifactHash, configHash, datanetVersions, maxLicenceFees);
     }
 
     /// @notice Sets the price per input and output token.
@@ -157,7 +158,8 @@ contract ModelRegistry is IModelRegistry, Ownable2Step {
         Model storage model,
         bytes32 artifactHash,
         bytes32 configHash,
-        DatanetVersionRef[] calldata refs
+        DatanetVersionRef[] calldata refs,
+        uint256 maxLicenceFees
     ) private returns (uint32 version) {
         if (artifactHash == bytes32(0)) revert ModelInvalidArtifact();
         uint256 count = refs.length;
@@ -168,27 +170,47 @@ contract ModelRegistry is IModelRegistry, Ownable2Step {
         stored.artifactHash = artifactHash;
         stored.configHash = configHash;
         stored.publishedAt = uint64(block.timestamp);
-        uint16 required = model.requiredDataBps;
-        for (uint256 i; i < count; ++i) {
-            DatanetVersionRef calldata ref = refs[i];
-            for (uint256 j; j < i; ++j) {
-                if (refs[j].datanetId == ref.datanetId) revert ModelDuplicateDatanet(ref.datanetId);
-            }
-            // Reverts with DatanetUnknown / DatanetUnknownVersion for a bad reference.
-            datanets.getVersion(ref.datanetId, ref.version);
-            IDatanetRegistry.Datanet memory datanet = datanets.getDatanet(ref.datanetId);
-            if (datanet.policy.minDataBps > required) required = datanet.policy.minDataBps;
-            if (!_licensed[modelId][ref.datanetId]) _license(modelId, ref.datanetId, datanet);
-            stored.datanets.push(ref);
-        }
+        (uint16 required, uint256 feesPaid) = _useDatanets(modelId, stored, refs, model.requiredDataBps);
+        // A datanet owner could raise a fee just before this transaction: the caller caps it.
+        if (feesPaid > maxLicenceFees) revert ModelLicenceFeesTooHigh(feesPaid, maxLicenceFees);
         if (model.split.dataBps < required) revert ModelDataShareTooLow(model.split.dataBps, required);
         model.requiredDataBps = required;
         emit ModelVersionPublished(modelId, version, artifactHash, configHash, refs);
     }
 
-    function _license(uint256 modelId, uint256 datanetId, IDatanetRegistry.Datanet memory datanet) private {
+    /// @dev Records the version's datanets (no duplicates), licensing new ones; returns the highest
+    ///      minimum data share among them (and `required` so far) and the licence fees paid.
+    function _useDatanets(uint256 modelId, ModelVersion storage stored, DatanetVersionRef[] calldata refs, uint16 required)
+        private
+        returns (uint16, uint256 feesPaid)
+    {
+        for (uint256 i; i < refs.length; ++i) {
+            DatanetVersionRef calldata ref = refs[i];
+            for (uint256 j; j < i; ++j) {
+                if (refs[j].datanetId == ref.datanetId) revert ModelDuplicateDatanet(ref.datanetId);
+            }
+            (uint16 minDataBps, uint128 fee) = _useDatanet(modelId, ref);
+            if (minDataBps > required) required = minDataBps;
+            feesPaid += fee;
+            stored.datanets.push(ref);
+        }
+        return (required, feesPaid);
+    }
+
+    /// @dev Checks a datanet version exists, and licenses the datanet on first use. Reverts with
+    ///      DatanetUnknown / DatanetUnknownVersion for a bad reference.
+    function _useDatanet(uint256 modelId, DatanetVersionRef calldata ref) private returns (uint16 minDataBps, uint128 fee) {
+        datanets.getVersion(ref.datanetId, ref.version);
+        IDatanetRegistry.Datanet memory datanet = datanets.getDatanet(ref.datanetId);
+        minDataBps = datanet.policy.minDataBps;
+        if (!_licensed[modelId][ref.datanetId]) fee = _license(modelId, ref.datanetId, datanet);
+    }
+
+    function _license(uint256 modelId, uint256 datanetId, IDatanetRegistry.Datanet memory datanet)
+        private
+        returns (uint128 fee)
+    {
         _licensed[modelId][datanetId] = true;
-        uint128 fee;
         if (datanet.policy.licence == IDatanetRegistry.Licence.Licensed) {
             fee = datanet.policy.licenceFee;
             if (fee > 0) token.safeTransferFrom(msg.sender, datanet.owner, fee);

@@ -31,6 +31,11 @@ interface IPaymentEscrow {
     error EscrowZeroAddress();
     /// @notice Thrown when a caller other than the RewardDistributor debits or refunds.
     error EscrowNotDistributor(address caller);
+    /// @notice Thrown when someone other than the deployer or governance wires in the distributor.
+    error EscrowNotAuthorized(address caller);
+    /// @notice Thrown when a payer lowers the cap of an authorization that is still live (calls
+    ///         served under it may be unsettled): revoke, wait out the settlement grace, then authorize.
+    error EscrowCapDecrease(address node, uint128 remaining, uint128 cap);
     /// @notice Thrown when the distributor is set twice.
     error EscrowDistributorAlreadySet();
     /// @notice Thrown when an authorization's expiry is in the past.

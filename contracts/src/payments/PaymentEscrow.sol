@@ -62,10 +62,16 @@ contract PaymentEscrow is IPaymentEscrow, Ownable2Step {
         _deposit(msg.sender, msg.sender, amount);
     }
 
-    /// @notice Lets `node` debit up to `cap` (replacing any earlier cap) until `expiry`.
+    /// @notice Lets `node` debit up to `cap` (replacing any earlier cap) until `expiry`. While an
+    ///         earlier authorization is live (up to its expiry plus the settlement grace) the cap can
+    ///         only be raised: calls the node already served must stay payable.
     function authorize(address node, uint128 cap, uint64 expiry) external {
         if (node == address(0)) revert EscrowZeroAddress();
         if (expiry <= block.timestamp) revert EscrowInvalidExpiry(expiry);
+        Authorization storage current = _authorizations[msg.sender][node];
+        if (cap < current.remaining && block.timestamp <= uint256(current.expiry) + settlementGrace) {
+            revert EscrowCapDecrease(node, current.remaining, cap);
+        }
         _authorizations[msg.sender][node] = Authorization({remaining: cap, expiry: expiry});
         emit NodeAuthorized(msg.sender, node, cap, expiry);
     }
@@ -166,7 +172,7 @@ contract PaymentEscrow is IPaymentEscrow, Ownable2Step {
 
     /// @notice Wires in the RewardDistributor, once, by the deployer or governance.
     function setDistributor(address distributor_) external {
-        if (msg.sender != _deployer && msg.sender != owner()) revert OwnableUnauthorizedAccount(msg.sender);
+        if (msg.sender != _deployer && msg.sender != owner()) revert EscrowNotAuthorized(msg.sender);
         if (distributor != address(0)) revert EscrowDistributorAlreadySet();
         if (distributor_ == address(0)) revert EscrowZeroAddress();
         distributor = distributor_;

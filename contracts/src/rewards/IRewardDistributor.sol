@@ -21,9 +21,9 @@ interface IRewardDistributor {
     /// @param epoch The epoch number: the node's previous epoch + 1.
     /// @param receiptsRoot Merkle root over the epoch's receipt hashes.
     /// @param creditsRoot Merkle root over (account, cumulative credit) for all the node's valid epochs so far.
-    /// @param receiptCount Receipts in the epoch (bounds the protocol fee's rounding).
+    /// @param receiptCount Receipts in the epoch.
     /// @param totalFee Sum of the receipts' fees = sum of the debits.
-    /// @param protocolFee Sum of the receipts' protocol shares, each floor(fee * protocolFeeBps / 10,000).
+    /// @param protocolFee Sum of the receipts' protocol shares: exactly floor(totalFee * protocolFeeBps / 10,000).
     /// @param protocolFeeBps The protocol fee rate the receipts were priced with.
     /// @param pageCount How many debit pages the settlement takes.
     /// @param dataUri Where the epoch's receipts and credit tree are published for re-checking.
@@ -116,6 +116,8 @@ interface IRewardDistributor {
     error RewardsNotChallenged(address node, uint64 epoch);
     /// @notice Thrown when refunding an epoch that is not voided, or a page already refunded or wrong.
     error RewardsInvalidRefund(address node, uint64 epoch, uint32 page);
+    /// @notice Thrown when an open epoch is voided as stale before it has been open long enough.
+    error RewardsEpochNotStale(address node, uint64 epoch, uint64 staleAt);
     /// @notice Thrown when the node has no open epoch to abandon.
     error RewardsNoOpenEpoch(address node);
     /// @notice Thrown when an address argument is zero.
@@ -138,13 +140,17 @@ interface IRewardDistributor {
         string dataUri
     );
     /// @notice Emitted for each page of debits.
-    event EpochPageSettled(address indexed node, uint64 indexed epoch, uint32 page, uint256 payers, uint256 debited);
+    event EpochPageSettled(
+        address indexed node, uint64 indexed epoch, uint32 page, uint256 payers, uint256 debited, bytes32 pageHash
+    );
     /// @notice Emitted when the last page lands; the challenge window starts.
     event EpochSettled(address indexed node, uint64 indexed epoch, uint64 claimableAt, uint128 cumulativeFunded);
     /// @notice Emitted when an epoch passes its window unchallenged; its protocol fee is accrued.
     event EpochFinalized(address indexed node, uint64 indexed epoch);
     /// @notice Emitted when an epoch is challenged.
     event EpochChallenged(address indexed node, uint64 indexed epoch, address indexed challenger, bytes32 evidenceHash);
+    /// @notice Emitted when governance upholds a challenge: the epoch and later ones are voided.
+    event ChallengeUpheld(address indexed node, uint64 indexed epoch, address indexed challenger, bytes32 reason);
     /// @notice Emitted when governance rejects a challenge; the bond goes to the treasury.
     event ChallengeRejected(address indexed node, uint64 indexed epoch, bytes32 reason);
     /// @notice Emitted when an epoch is voided (by an upheld challenge, cascading to later epochs, or abandoned).

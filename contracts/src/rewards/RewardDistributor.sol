@@ -26,6 +26,9 @@ contract RewardDistributor is IRewardDistributor, Ownable2Step {
     uint256 private constant _BPS = 10_000;
     /// @notice How long after a protocol fee change receipts priced at the old rate still settle.
     uint64 public constant FEE_CHANGE_GRACE = 1 days;
+    /// @notice After this long an epoch still open (its node stopped mid-settlement) can be voided by
+    ///         anyone, so its payers' debits are never stuck.
+    uint64 public constant STALE_OPEN_EPOCH = 3 days;
 
     /// @notice The payment token.
     IERC20 public immutable token;
@@ -108,9 +111,10 @@ contract RewardDistributor is IRewardDistributor, Ownable2Step {
         // casting to 'uint128' is safe because totalDebited <= header.totalFee, a uint128
         // forge-lint: disable-next-line(unsafe-typecast)
         epoch.debited = uint128(totalDebited);
-        _pageHashes[msg.sender][header.epoch][page] = keccak256(abi.encode(payers, amounts));
+        bytes32 recorded = keccak256(abi.encode(payers, amounts));
+        _pageHashes[msg.sender][header.epoch][page] = recorded;
         epoch.pagesDone = page + 1;
-        emit EpochPageSettled(msg.sender, header.epoch, page, payers.length, debited);
+        emit EpochPageSettled(msg.sender, header.epoch, page, payers.length, debited, recorded);
 
         if (epoch.pagesDone == epoch.pageCount) _closeEpoch(msg.sender, state, epoch, header.epoch);
     }
@@ -122,6 +126,19 @@ contract RewardDistributor is IRewardDistributor, Ownable2Step {
         uint64 last = state.lastEpoch;
         if (last == 0 || _epochs[msg.sender][last].status != EpochStatus.Open) revert RewardsNoOpenEpoch(msg.sender);
         _void(msg.sender, state, last, "abandoned");
+    }
+
+    /// @notice Voids `node`'s epoch that has stayed open for `STALE_OPEN_EPOCH` (its node stopped
+    ///         mid-settlement); its debited pages become refundable. Anyone may call.
+    function voidStaleEpoch(address node) external {
+        NodeState storage state = _nodeStates[node];
+        uint64 last = state.lastEpoch;
+        Epoch storage epoch = _epochs[node][last];
+        if (last == 0 || epoch.status != EpochStatus.Open) revert RewardsNoOpenEpoch(node);
+        // While open, settledAt holds the time the epoch was opened.
+        uint64 staleAt = epoch.settledAt + STALE_OPEN_EPOCH;
+        if (block.timestamp < staleAt) revert RewardsEpochNotStale(node, last, staleAt);
+        _void(node, state, last, "stale");
     }
 
     /// @notice Advances `node`'s finality pointer by up to `maxSteps` epochs, accruing the
@@ -143,10 +160,12 @@ contract RewardDistributor is IRewardDistributor, Ownable2Step {
     }
 
     /// @notice Several claims in one transaction, e.g. one account's credits from several nodes.
+    ///         Entries already claimed (perhaps by someone else meanwhile) are skipped.
     /// @return total What was paid in all.
     function claimMany(Claim[] calldata claims) external returns (uint256 total) {
         for (uint256 i; i < claims.length; ++i) {
             Claim calldata c = claims[i];
+            if (c.cumulativeAmount <= _claimed[c.node][c.account]) continue;
             total += _claim(c.node, c.epoch, c.account, c.cumulativeAmount, c.proof);
         }
     }
@@ -181,6 +200,7 @@ contract RewardDistributor is IRewardDistributor, Ownable2Step {
         if (stored.status != EpochStatus.Challenged) revert RewardsNotChallenged(node, epoch);
         NodeState storage state = _nodeStates[node];
         if (upheld) {
+            emit ChallengeUpheld(node, epoch, stored.challenger, reason);
             _void(node, state, epoch, reason);
         } else {
             stored.status = EpochStatus.Settled;
@@ -237,12 +257,15 @@ contract RewardDistributor is IRewardDistributor, Ownable2Step {
 
     /// @notice The split of `fee` into protocol, compute, developer and data shares, exactly as
     ///         receipts compute it (`packages/protocol` mirrors this).
-    function splitFee(uint256 fee, uint16 protocolFeeBps_, uint16 computeBps, uint16 developerBps, uint16 dataBps)
-        external
-        pure
-        returns (uint256 protocol, uint256 compute, uint256 developer, uint256 data)
-    {
-        return FeeSplit.split(fee, protocolFeeBps_, computeBps, developerBps, dataBps);
+    function splitFee(
+        uint256 fee,
+        uint256 feeBefore,
+        uint16 protocolFeeBps_,
+        uint16 computeBps,
+        uint16 developerBps,
+        uint16 dataBps
+    ) external pure returns (uint256 protocol, uint256 compute, uint256 developer, uint256 data) {
+        return FeeSplit.split(fee, feeBefore, protocolFeeBps_, computeBps, developerBps, dataBps);
     }
 
     /// @notice `amount` divided in proportion to `weights` by largest remainder (ties to the lower index).
@@ -295,6 +318,7 @@ contract RewardDistributor is IRewardDistributor, Ownable2Step {
         epoch.totalFee = header.totalFee;
         epoch.protocolFee = header.protocolFee;
         epoch.pageCount = header.pageCount;
+        epoch.settledAt = uint64(block.timestamp); // the opening time, until the epoch closes
         epoch.status = EpochStatus.Open;
         emit EpochOpened(
             node,
@@ -315,13 +339,11 @@ contract RewardDistributor is IRewardDistributor, Ownable2Step {
             bps != protocolFeeBps
                 && (bps != previousProtocolFeeBps || block.timestamp > protocolFeeChangedAt + FEE_CHANGE_GRACE)
         ) revert RewardsWrongProtocolFeeBps(bps, protocolFeeBps);
-        // Each receipt's protocol share is floor(fee * bps / 10,000), so the sum lies in
-        // (total * bps / 10,000 - receiptCount, total * bps / 10,000].
-        uint256 exact = uint256(header.totalFee) * bps;
-        uint256 scaledProtocol = uint256(header.protocolFee) * _BPS;
+        // Receipts' protocol shares are cumulative within an epoch, so together they are exactly
+        // the protocol's share of the total: checked here, not taken on trust.
         if (
-            header.receiptCount == 0 || header.pageCount == 0 || scaledProtocol > exact
-                || scaledProtocol + uint256(header.receiptCount) * _BPS <= exact
+            header.receiptCount == 0 || header.pageCount == 0
+                || header.protocolFee != FeeSplit.protocolShare(header.totalFee, bps)
         ) revert RewardsInvalidHeader(header.epoch);
     }
 
@@ -419,9 +441,11 @@ contract RewardDistributor is IRewardDistributor, Ownable2Step {
     }
 
     function _setParameters(Parameters memory params) private {
-        if (params.protocolFeeBps > _BPS || params.maxPendingEpochs == 0 || params.maxPendingEpochs > 1024) {
-            revert RewardsInvalidParameter();
-        }
+        // A zero window would disable fraud proofs; a zero bond would make freezing payouts free.
+        if (
+            params.protocolFeeBps > _BPS || params.maxPendingEpochs == 0 || params.maxPendingEpochs > 1024
+                || params.challengeWindow == 0 || params.challengeBond == 0
+        ) revert RewardsInvalidParameter();
         if (params.treasury == address(0)) revert RewardsZeroAddress();
         protocolFeeBps = params.protocolFeeBps;
         challengeWindow = params.challengeWindow;

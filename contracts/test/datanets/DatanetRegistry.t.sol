@@ -13,6 +13,8 @@ contract DatanetRegistryTest is ProtocolTest {
     address internal stranger = makeAddr("stranger");
     address internal contributor = makeAddr("contributor");
 
+    uint128 internal constant BOND = 5 ether;
+
     function _bondPolicy(uint128 bond) internal pure returns (IDatanetRegistry.Policy memory policy) {
         policy = openPolicy();
         policy.contributionMode = IDatanetRegistry.ContributionMode.Curated;
@@ -327,7 +329,7 @@ contract DatanetRegistryTest is ProtocolTest {
     function test_postBond_holdsTokens() public {
         uint256 id = _bonded();
         vm.prank(contributor);
-        datanets.postBond(id, keccak256("doc"));
+        datanets.postBond(id, keccak256("doc"), BOND);
         (uint128 amount, uint64 postedAt) = datanets.bondOf(id, contributor, keccak256("doc"));
         assertEq(amount, 5 ether);
         assertEq(postedAt, block.timestamp);
@@ -338,29 +340,29 @@ contract DatanetRegistryTest is ProtocolTest {
         uint256 free = _create();
         vm.prank(contributor);
         vm.expectRevert(abi.encodeWithSelector(IDatanetRegistry.DatanetNoBondRequired.selector, free));
-        datanets.postBond(free, keccak256("doc"));
+        datanets.postBond(free, keccak256("doc"), BOND);
 
         uint256 id = _bonded();
         vm.prank(contributor);
-        datanets.postBond(id, keccak256("doc"));
+        datanets.postBond(id, keccak256("doc"), BOND);
         vm.prank(contributor);
         vm.expectRevert(
             abi.encodeWithSelector(IDatanetRegistry.DatanetBondExists.selector, id, contributor, keccak256("doc"))
         );
-        datanets.postBond(id, keccak256("doc"));
+        datanets.postBond(id, keccak256("doc"), BOND);
 
         vm.prank(governance);
         datanets.setBanned(contributor, true);
         vm.prank(contributor);
         vm.expectRevert(abi.encodeWithSelector(IDatanetRegistry.DatanetContributorBanned.selector, contributor));
-        datanets.postBond(id, keccak256("other"));
+        datanets.postBond(id, keccak256("other"), BOND);
     }
 
     function test_settleBond_releasesOrForfeits() public {
         uint256 id = _bonded();
         vm.startPrank(contributor);
-        datanets.postBond(id, keccak256("good"));
-        datanets.postBond(id, keccak256("spam"));
+        datanets.postBond(id, keccak256("good"), BOND);
+        datanets.postBond(id, keccak256("spam"), BOND);
         vm.stopPrank();
         vm.startPrank(curator);
         datanets.settleBond(id, contributor, keccak256("good"), false);
@@ -386,7 +388,7 @@ contract DatanetRegistryTest is ProtocolTest {
     function test_reclaimBond_onlyAfterTimeout() public {
         uint256 id = _bonded();
         vm.prank(contributor);
-        datanets.postBond(id, keccak256("doc"));
+        datanets.postBond(id, keccak256("doc"), BOND);
         uint64 at = uint64(block.timestamp) + BOND_TIMEOUT;
         vm.prank(contributor);
         vm.expectRevert(abi.encodeWithSelector(IDatanetRegistry.DatanetBondLocked.selector, at));
@@ -400,6 +402,56 @@ contract DatanetRegistryTest is ProtocolTest {
             abi.encodeWithSelector(IDatanetRegistry.DatanetBondUnknown.selector, id, contributor, keccak256("doc"))
         );
         datanets.reclaimBond(id, keccak256("doc"));
+    }
+
+    function test_postBond_refusesABondRaisedMeanwhile() public {
+        uint256 id = _bonded();
+        vm.prank(owner);
+        datanets.updatePolicy(id, _bondPolicy(20 ether)); // the owner front-runs
+        vm.prank(contributor);
+        vm.expectRevert(abi.encodeWithSelector(IDatanetRegistry.DatanetBondChanged.selector, BOND, 20 ether));
+        datanets.postBond(id, keccak256("doc"), BOND);
+        assertEq(token.balanceOf(contributor), 20 ether);
+    }
+
+    function test_settleBond_cannotForfeitAfterTheTimeout() public {
+        uint256 id = _bonded();
+        vm.prank(contributor);
+        datanets.postBond(id, keccak256("doc"), BOND);
+        uint64 expiresAt = uint64(block.timestamp) + BOND_TIMEOUT;
+        vm.warp(expiresAt);
+        vm.prank(curator);
+        vm.expectRevert(abi.encodeWithSelector(IDatanetRegistry.DatanetBondExpired.selector, expiresAt));
+        datanets.settleBond(id, contributor, keccak256("doc"), true);
+        vm.prank(contributor);
+        datanets.reclaimBond(id, keccak256("doc"));
+        assertEq(token.balanceOf(contributor), 20 ether);
+    }
+
+    function test_transferDatanetOwnership_endsThePreviousOwnersCurators() public {
+        uint256 id = _create();
+        vm.prank(owner);
+        datanets.setCurator(id, curator, true);
+        vm.prank(owner);
+        datanets.transferDatanetOwnership(id, stranger);
+        assertFalse(datanets.isCurator(id, curator));
+        vm.prank(curator);
+        vm.expectRevert(abi.encodeWithSelector(IDatanetRegistry.DatanetNotCurator.selector, id, curator));
+        datanets.commitVersion(id, keccak256("r"), 1, 1, bytes32(0));
+        vm.prank(stranger);
+        datanets.setCurator(id, curator, true);
+        assertTrue(datanets.isCurator(id, curator));
+    }
+
+    function test_useNonce_cancelsASignedRequest() public {
+        IDatanetRegistry.CreateDatanetRequest memory r = _request(0, block.timestamp + 1 hours);
+        bytes memory sig = _sign(r, ownerPk, datanets.DOMAIN_SEPARATOR());
+        vm.expectEmit(address(datanets));
+        emit IDatanetRegistry.DatanetNonceUsed(owner, 0);
+        vm.prank(owner);
+        datanets.useNonce();
+        vm.expectRevert(abi.encodeWithSelector(IDatanetRegistry.DatanetInvalidNonce.selector, owner, 0));
+        datanets.createDatanetBySig(r, sig);
     }
 
     function test_setBanned_onlyGovernance() public {

@@ -40,7 +40,7 @@ contract GovernanceTest is ProtocolTest {
         timelock.renounceRole(timelock.DEFAULT_ADMIN_ROLE(), address(this));
 
         governedModels = new ModelRegistry(token, datanets, nodes, address(timelock));
-        rewards = new GovernanceRewards(governor, token, address(timelock), 90 ether);
+        rewards = new GovernanceRewards(governor, token, address(timelock), 900 ether);
 
         // Quorum is 4% of 1e9: voters hold 60M, 30M and 10M.
         _giveVotes(voterA, 60_000_000 ether);
@@ -116,18 +116,20 @@ contract GovernanceTest is ProtocolTest {
         uint256[] memory ids = new uint256[](1);
         ids[0] = proposalId;
         rewards.claimMany(ids);
-        // 90 ether split 60:30:10.
+        // 10% of the supply voted: 10% of 900 = 90 ether, split 60:30:10.
         assertEq(token.balanceOf(voterA) - 60_000_000 ether, 54 ether);
         assertEq(token.balanceOf(voterB) - 30_000_000 ether, 27 ether);
         assertEq(token.balanceOf(voterC) - 10_000_000 ether, 9 ether);
         assertEq(rewards.outstanding(), 0);
         assertEq(rewards.unallocatedBudget(), 410 ether);
+        assertEq(rewards.outstanding(), 0);
         assertEq(token.totalSupply(), SUPPLY, "no tokens were minted to pay voters");
     }
 
     function test_rewards_revertOnDoubleClaimOrNonVoter() public {
         uint256 proposalId = _passProposal(false);
-        assertEq(rewards.pendingReward(proposalId, voterA), 60 ether);
+        // 9% of the supply voted: 81 ether set aside, 60:30.
+        assertEq(rewards.pendingReward(proposalId, voterA), 54 ether);
         rewards.claim(proposalId, voterA);
         vm.expectRevert(
             abi.encodeWithSelector(IGovernanceRewards.GovernanceRewardsAlreadyClaimed.selector, proposalId, voterA)
@@ -153,6 +155,22 @@ contract GovernanceTest is ProtocolTest {
         vm.expectRevert(abi.encodeWithSelector(IGovernanceRewards.GovernanceRewardsNoQuorum.selector, proposalId));
         rewards.claim(proposalId, voterC);
         assertEq(rewards.pendingReward(proposalId, voterC), 0);
+    }
+
+    function test_rewards_neverLockedAtZeroWithoutBudget() public {
+        (address[] memory targets, uint256[] memory values, bytes[] memory calls) = _proposal();
+        calls[1] = abi.encodeCall(token.balanceOf, (address(this))); // a proposal that funds nothing
+        targets[1] = address(token);
+        vm.prank(voterA);
+        uint256 proposalId = governor.propose(targets, values, calls, "no funding");
+        vm.warp(block.timestamp + VOTING_DELAY + 1);
+        vm.prank(voterA);
+        governor.castVote(proposalId, 1);
+        vm.warp(block.timestamp + VOTING_PERIOD + 1);
+        vm.expectRevert(abi.encodeWithSelector(IGovernanceRewards.GovernanceRewardsNoBudget.selector, proposalId));
+        rewards.claim(proposalId, voterA);
+        fund(address(rewards), 100 ether); // the treasury funds the budget later
+        assertEq(rewards.claim(proposalId, voterA), 54 ether); // 6% of 900
     }
 
     function test_setRewardPerProposal_onlyGovernance() public {

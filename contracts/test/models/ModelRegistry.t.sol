@@ -59,12 +59,16 @@ contract ModelRegistryTest is ProtocolTest {
         token.approve(address(models), type(uint256).max);
         IModelRegistry.RegisterModelParams memory params = defaultModelParams(node, licensed);
         vm.prank(developer);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.ModelLicenceFeesTooHigh.selector, 50 ether, 0));
+        models.registerModel(params);
+        params.maxLicenceFees = 50 ether;
+        vm.prank(developer);
         uint256 modelId = models.registerModel(params);
         assertEq(token.balanceOf(owner), 50 ether);
         assertTrue(models.isLicensed(modelId, licensed));
         assertEq(models.getModel(modelId).requiredDataBps, 4000);
         vm.prank(developer);
-        models.publishVersion(modelId, keccak256("artifact2"), bytes32(0), params.datanets);
+        models.publishVersion(modelId, keccak256("artifact2"), bytes32(0), params.datanets, 0);
         assertEq(token.balanceOf(owner), 50 ether, "the licence is paid once per model");
     }
 
@@ -80,6 +84,7 @@ contract ModelRegistryTest is ProtocolTest {
         uint256 licensed = _licensedDatanet(0, 50 ether);
         fund(developer, 100 ether);
         IModelRegistry.RegisterModelParams memory params = defaultModelParams(node, licensed);
+        params.maxLicenceFees = 50 ether;
         vm.prank(developer);
         vm.expectRevert(); // ERC20InsufficientAllowance
         models.registerModel(params);
@@ -142,7 +147,7 @@ contract ModelRegistryTest is ProtocolTest {
         IModelRegistry.DatanetVersionRef[] memory refs = new IModelRegistry.DatanetVersionRef[](1);
         refs[0] = IModelRegistry.DatanetVersionRef(datanetId, 2);
         vm.prank(developer);
-        assertEq(models.publishVersion(modelId, keccak256("a2"), keccak256("c2"), refs), 2);
+        assertEq(models.publishVersion(modelId, keccak256("a2"), keccak256("c2"), refs, 0), 2);
         assertEq(models.getModelVersion(modelId, 2).datanets[0].version, 2);
         assertEq(models.getModelVersion(modelId, 1).artifactHash, keccak256("artifact"), "append-only");
         vm.expectRevert(abi.encodeWithSelector(IModelRegistry.ModelUnknownVersion.selector, modelId, 3));
@@ -154,9 +159,9 @@ contract ModelRegistryTest is ProtocolTest {
         IModelRegistry.DatanetVersionRef[] memory refs = defaultModelParams(node, datanetId).datanets;
         vm.prank(stranger);
         vm.expectRevert(abi.encodeWithSelector(IModelRegistry.ModelNotDeveloper.selector, modelId, stranger));
-        models.publishVersion(modelId, keccak256("x"), bytes32(0), refs);
+        models.publishVersion(modelId, keccak256("x"), bytes32(0), refs, 0);
         vm.expectRevert(abi.encodeWithSelector(IModelRegistry.ModelUnknown.selector, 99));
-        models.publishVersion(99, keccak256("x"), bytes32(0), refs);
+        models.publishVersion(99, keccak256("x"), bytes32(0), refs, 0);
     }
 
     function test_setPricingSplitNodeMetadata_byDeveloper() public {

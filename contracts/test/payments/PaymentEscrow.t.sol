@@ -233,8 +233,25 @@ contract PaymentEscrowTest is ProtocolTest {
         vm.expectRevert(IPaymentEscrow.EscrowDistributorAlreadySet.selector);
         escrow.setDistributor(stranger);
         vm.prank(stranger);
-        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IPaymentEscrow.EscrowNotAuthorized.selector, stranger));
         escrow.setDistributor(stranger);
+    }
+
+    function test_authorize_cannotLowerALiveCap() public {
+        payerReady(payer, node, 10 ether, 10 ether);
+        uint64 expiry = escrow.authorizationOf(payer, node).expiry;
+        vm.prank(payer);
+        vm.expectRevert(abi.encodeWithSelector(IPaymentEscrow.EscrowCapDecrease.selector, node, 10 ether, 0));
+        escrow.authorize(node, 0, expiry);
+        vm.prank(payer);
+        escrow.authorize(node, 20 ether, expiry); // raising is fine
+        // Revoke, wait out the settlement grace: then any cap.
+        vm.prank(payer);
+        escrow.revoke(node);
+        vm.warp(block.timestamp + SETTLEMENT_GRACE + 1);
+        vm.prank(payer);
+        escrow.authorize(node, 1 ether, uint64(block.timestamp + 1 days));
+        assertEq(escrow.authorizationOf(payer, node).remaining, 1 ether);
     }
 
     function test_parameters_onlyGovernance() public {

@@ -131,30 +131,32 @@ contract RewardDistributorTest is ProtocolTest {
 
     function test_settleEpoch_revertsOnCapOrLengthMismatch() public {
         Credits memory c = _credits(1, 1);
-        vm.prank(payer);
-        escrow.authorize(node, 5 ether, uint64(block.timestamp + 1 days));
+        address capped = address(0x3333);
+        payerReady(capped, node, 100 ether, 5 ether);
         vm.prank(node);
         vm.expectRevert(
-            abi.encodeWithSelector(IPaymentEscrow.EscrowCapExceeded.selector, payer, node, 6 ether, 5 ether)
+            abi.encodeWithSelector(IPaymentEscrow.EscrowCapExceeded.selector, capped, node, 6 ether, 5 ether)
         );
-        distributor.settleEpoch(header(1, c.root, 6 ether, 1, 1), 0, single(payer), single(6 ether));
+        distributor.settleEpoch(header(1, c.root, 6 ether, 1, 1), 0, single(capped), single(6 ether));
         vm.prank(node);
         vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsLengthMismatch.selector, 1, 0));
         distributor.settleEpoch(header(1, c.root, 6 ether, 1, 1), 0, single(payer), new uint128[](0));
     }
 
-    function test_settleEpoch_checksProtocolFeeBounds() public {
+    function test_settleEpoch_requiresTheExactProtocolFee() public {
         Credits memory c = _credits(1, 1);
         IRewardDistributor.EpochHeader memory h = header(1, c.root, 100 ether, 1, 1);
-        h.protocolFee = 5 ether + 1; // more than total * bps
+        h.protocolFee = 5 ether + 1;
         vm.prank(node);
         vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsInvalidHeader.selector, 1));
         distributor.settleEpoch(h, 0, single(payer), single(100 ether));
-        h.protocolFee = 5 ether - 1; // short by a unit, with one receipt: too little
+        // However many receipts a node claims, it cannot shave the protocol's share.
+        h.protocolFee = 0;
+        h.receiptCount = type(uint64).max;
         vm.prank(node);
         vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsInvalidHeader.selector, 1));
         distributor.settleEpoch(h, 0, single(payer), single(100 ether));
-        h.receiptCount = 2; // two receipts may each round down by less than a unit
+        h.protocolFee = 5 ether;
         vm.prank(node);
         distributor.settleEpoch(h, 0, single(payer), single(100 ether));
     }
@@ -278,14 +280,10 @@ contract RewardDistributorTest is ProtocolTest {
         }
         bytes32[] memory leaves = creditLeaves(accounts, amounts);
         uint128 total = uint128(sum * 10_000 / 9_500 + 1); // enough for the credits after the 5% fee
-        fund(payer, total);
-        vm.startPrank(payer);
-        token.approve(address(escrow), total);
-        escrow.deposit(total);
-        escrow.authorize(node, total, uint64(block.timestamp + 7 days));
-        vm.stopPrank();
+        address fresh = address(uint160(0x7000));
+        payerReady(fresh, node, total, total);
         vm.prank(node);
-        distributor.settleEpoch(header(1, Merkle.root(leaves), total, 1, 1), 0, single(payer), single(total));
+        distributor.settleEpoch(header(1, Merkle.root(leaves), total, 1, 1), 0, single(fresh), single(total));
         vm.warp(block.timestamp + CHALLENGE_WINDOW);
         for (uint256 i; i < count; ++i) {
             uint256 before = token.balanceOf(accounts[i]);
@@ -362,6 +360,8 @@ contract RewardDistributorTest is ProtocolTest {
         Credits memory c2 = _credits(100 ether, 90 ether);
         _settle(2, c2, 100 ether);
         _challenge(1);
+        vm.expectEmit(address(distributor));
+        emit IRewardDistributor.ChallengeUpheld(node, 1, challenger, "tampered");
         vm.prank(governance);
         distributor.resolveChallenge(node, 1, true, "tampered");
         assertEq(token.balanceOf(challenger), CHALLENGE_BOND);
@@ -402,6 +402,36 @@ contract RewardDistributorTest is ProtocolTest {
         distributor.resolveChallenge(node, 1, true, "");
         vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsInvalidRefund.selector, node, 1, 0));
         distributor.refundVoidedPage(node, 1, 0, single(payer), single(200 ether));
+    }
+
+    function test_voidStaleEpoch_freesDebitsOfANodeThatStopped() public {
+        Credits memory c = _credits(50 ether, 45 ether);
+        vm.prank(node);
+        distributor.settleEpoch(header(1, c.root, 100 ether, 1, 2), 0, single(payer), single(30 ether));
+        uint64 staleAt = uint64(block.timestamp) + distributor.STALE_OPEN_EPOCH();
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsEpochNotStale.selector, node, 1, staleAt));
+        distributor.voidStaleEpoch(node);
+        vm.warp(staleAt);
+        vm.prank(stranger);
+        distributor.voidStaleEpoch(node);
+        distributor.refundVoidedPage(node, 1, 0, single(payer), single(30 ether));
+        assertEq(escrow.accountOf(payer).balance, 1_000 ether);
+        assertEq(token.balanceOf(address(distributor)), 0);
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsNoOpenEpoch.selector, node));
+        distributor.voidStaleEpoch(node);
+    }
+
+    function test_claimMany_skipsEntriesAlreadyClaimed() public {
+        Credits memory c = _credits(50 ether, 45 ether);
+        _settle(1, c, 100 ether);
+        vm.warp(block.timestamp + CHALLENGE_WINDOW);
+        distributor.claim(node, 1, bob, 45 ether, Merkle.proof(c.leaves, 1)); // someone claims bob first
+        IRewardDistributor.Claim[] memory claims = new IRewardDistributor.Claim[](2);
+        claims[0] = IRewardDistributor.Claim(node, 1, alice, 50 ether, Merkle.proof(c.leaves, 0));
+        claims[1] = IRewardDistributor.Claim(node, 1, bob, 45 ether, Merkle.proof(c.leaves, 1));
+        assertEq(distributor.claimMany(claims), 50 ether);
+        assertEq(token.balanceOf(alice), 50 ether);
+        assertEq(token.balanceOf(bob), 45 ether);
     }
 
     function test_abandonOpenEpoch_voidsAndRefunds() public {
@@ -453,6 +483,14 @@ contract RewardDistributorTest is ProtocolTest {
         vm.expectRevert(IRewardDistributor.RewardsInvalidParameter.selector);
         distributor.setParameters(p);
         p.maxPendingEpochs = 10;
+        p.challengeWindow = 0;
+        vm.expectRevert(IRewardDistributor.RewardsInvalidParameter.selector);
+        distributor.setParameters(p);
+        p.challengeWindow = 1 days;
+        p.challengeBond = 0;
+        vm.expectRevert(IRewardDistributor.RewardsInvalidParameter.selector);
+        distributor.setParameters(p);
+        p.challengeBond = 1;
         p.treasury = address(0);
         vm.expectRevert(IRewardDistributor.RewardsZeroAddress.selector);
         distributor.setParameters(p);
@@ -461,7 +499,7 @@ contract RewardDistributorTest is ProtocolTest {
 
     function test_splitFee_matchesLibrary() public view {
         (uint256 protocol, uint256 compute, uint256 developer, uint256 data) =
-            distributor.splitFee(100, 500, 2000, 3000, 5000);
+            distributor.splitFee(100, 0, 500, 2000, 3000, 5000);
         assertEq(protocol + compute + developer + data, 100);
         assertEq(developer, 29);
         uint256[] memory weights = new uint256[](2);

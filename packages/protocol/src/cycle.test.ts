@@ -170,6 +170,7 @@ describe('one full protocol cycle on a real Anvil', () => {
           artifactHash: keccak256(toHex('artifact')),
           configHash: keccak256(toHex('config')),
           datanets: [{ datanetId, version: 1n }],
+          maxLicenceFees: parseEther('25'),
         },
       ],
     });

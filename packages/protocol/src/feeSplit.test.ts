@@ -24,6 +24,30 @@ describe('fee split math', () => {
     expect(() => largestRemainder({ amount: 1n, weights: [0n, 0n] })).toThrow(/sum to zero/);
   });
 
+  it("gives an epoch's receipts protocol shares that add up to the epoch's exact share (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.bigInt({ min: 0n, max: 10n ** 24n }), { maxLength: 50 }),
+        fc.integer({ min: 0, max: 10_000 }),
+        (fees, bps) => {
+          let before = 0n;
+          let protocol = 0n;
+          for (const fee of fees) {
+            protocol += splitFee({
+              fee,
+              feeBefore: before,
+              protocolFeeBps: bps,
+              split: { computeBps: 2000, developerBps: 3000, dataBps: 5000 },
+            }).protocol;
+            before += fee;
+          }
+          expect(protocol).toBe((before * BigInt(bps)) / 10_000n);
+        },
+      ),
+      { seed: 5, numRuns: 300 },
+    );
+  });
+
   it('always sums exactly to the amount (property)', () => {
     fc.assert(
       fc.property(
@@ -53,6 +77,7 @@ describe('fee split math equals the contract', () => {
     const inputs = fc.sample(
       fc.record({
         fee: fc.bigInt({ min: 0n, max: 2n ** 128n - 1n }),
+        feeBefore: fc.bigInt({ min: 0n, max: 2n ** 120n }),
         protocolFeeBps: fc.integer({ min: 0, max: 10_000 }),
         compute: fc.integer({ min: 0, max: 10_000 }),
         developerFraction: fc.double({ min: 0, max: 1, noNaN: true }),
@@ -66,12 +91,24 @@ describe('fee split math equals the contract', () => {
         developerBps,
         dataBps: 10_000 - input.compute - developerBps,
       };
-      const ours = splitFee({ fee: input.fee, protocolFeeBps: input.protocolFeeBps, split });
+      const ours = splitFee({
+        fee: input.fee,
+        feeBefore: input.feeBefore,
+        protocolFeeBps: input.protocolFeeBps,
+        split,
+      });
       const theirs = await client.readContract({
         address: chain.addresses.rewardDistributor,
         abi: rewardDistributorAbi,
         functionName: 'splitFee',
-        args: [input.fee, input.protocolFeeBps, split.computeBps, split.developerBps, split.dataBps],
+        args: [
+          input.fee,
+          input.feeBefore,
+          input.protocolFeeBps,
+          split.computeBps,
+          split.developerBps,
+          split.dataBps,
+        ],
       });
       expect([ours.protocol, ours.compute, ours.developer, ours.data]).toEqual([...theirs]);
     }

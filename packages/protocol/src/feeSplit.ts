@@ -1,7 +1,10 @@
 /**
- * The protocol's split math, identical to contracts/src/rewards/FeeSplit.sol: the protocol takes
- * floor(fee × protocolFeeBps / 10,000); the rest is divided among compute, developer and data by
- * largest remainder (ties to the lower index), so every split sums exactly to the fee.
+ * The protocol's split math, identical to contracts/src/rewards/FeeSplit.sol. Receipts of a node's
+ * epoch are split in order: a fee that follows `feeBefore` of earlier fees in the epoch gives the
+ * protocol floor((feeBefore + fee) × bps / 10,000) − floor(feeBefore × bps / 10,000), so an epoch's
+ * protocol shares add up to exactly floor(total × bps / 10,000), which the contract checks. The
+ * rest is divided among compute, developer and data by largest remainder (ties to the lower
+ * index), so every split sums exactly to the fee.
  */
 
 /** Basis points in a whole. */
@@ -46,7 +49,17 @@ export function largestRemainder({ amount, weights }: LargestRemainderParameters
   return parts;
 }
 
-export type SplitFeeParameters = { fee: bigint; protocolFeeBps: number; split: Split };
+export type SplitFeeParameters = {
+  fee: bigint;
+  /** Fees of the node's earlier receipts in the same epoch (0 for the first). */
+  feeBefore?: bigint;
+  protocolFeeBps: number;
+  split: Split;
+};
+
+/** The protocol's share of `total` fees at `protocolFeeBps`: rounded down. */
+export const protocolShare = (total: bigint, protocolFeeBps: number) =>
+  (total * BigInt(protocolFeeBps)) / BPS;
 export type SplitFeeReturnType = { protocol: bigint; compute: bigint; developer: bigint; data: bigint };
 
 /**
@@ -56,12 +69,17 @@ export type SplitFeeReturnType = { protocol: bigint; compute: bigint; developer:
  * splitFee({ fee: 100n, protocolFeeBps: 500, split: { computeBps: 2000, developerBps: 3000, dataBps: 5000 } })
  * // { protocol: 5n, compute: 19n, developer: 29n, data: 47n }
  */
-export function splitFee({ fee, protocolFeeBps, split }: SplitFeeParameters): SplitFeeReturnType {
+export function splitFee({
+  fee,
+  feeBefore = 0n,
+  protocolFeeBps,
+  split,
+}: SplitFeeParameters): SplitFeeReturnType {
   checkSplit(split);
   if (!Number.isInteger(protocolFeeBps) || protocolFeeBps < 0 || protocolFeeBps > 10_000) {
     throw new RangeError(`splitFee: protocolFeeBps must be an integer in [0, 10000], got ${protocolFeeBps}`);
   }
-  const protocol = (fee * BigInt(protocolFeeBps)) / BPS;
+  const protocol = protocolShare(feeBefore + fee, protocolFeeBps) - protocolShare(feeBefore, protocolFeeBps);
   const [compute, developer, data] = largestRemainder({
     amount: fee - protocol,
     weights: [BigInt(split.computeBps), BigInt(split.developerBps), BigInt(split.dataBps)],

@@ -54,6 +54,8 @@ export type Receipt = {
   pricing: { pricePerInputToken: string; pricePerOutputToken: string };
   fee: string;
   split: {
+    /** Fees of the node's earlier receipts in this epoch: the protocol share is cumulative (see FeeSplit). */
+    feeBefore: string;
     protocolFeeBps: number;
     computeBps: number;
     developerBps: number;
@@ -183,6 +185,7 @@ export async function verifyReceipt(parameters: VerifyReceiptParameters): Promis
   try {
     const shares = splitFee({
       fee,
+      feeBefore: big(split.feeBefore, 'split.feeBefore'),
       protocolFeeBps: split.protocolFeeBps,
       split: { computeBps: split.computeBps, developerBps: split.developerBps, dataBps: split.dataBps },
     });

@@ -96,6 +96,8 @@ export async function registerModelOnChain(
         artifactHash: p.artifactHash,
         configHash: p.configHash,
         datanets: p.datanets.map((d) => ({ datanetId: BigInt(d.datanetId), version: BigInt(d.version) })),
+        // The fees read just now: if an owner raises one meanwhile, the registration reverts.
+        maxLicenceFees: fees,
       },
     ],
   } as never);

@@ -102,7 +102,7 @@ describe('datanet policies: governance bans, daily limits, contribution bonds', 
         address: net.chain.addresses.datanetRegistry,
         abi: datanetRegistryAbi,
         functionName: 'postBond',
-        args: [BigInt(datanet.id), sha256(toBytes(text))],
+        args: [BigInt(datanet.id), sha256(toBytes(text)), bond],
       } as never);
     };
     const balance = async (i: number) =>

@@ -24,6 +24,8 @@ export type BuildReceiptParameters = {
   pricing: { pricePerInputToken: bigint; pricePerOutputToken: bigint };
   split: Split;
   protocolFeeBps: number;
+  /** Fees of this node's earlier receipts in the same epoch. */
+  feeBefore: bigint;
   input: { text: string; tokens: number };
   output: { text: string; tokens: number };
   generation: Receipt['generation'];
@@ -36,7 +38,7 @@ export function buildReceipt(p: BuildReceiptParameters): Receipt {
   const fee =
     p.pricing.pricePerInputToken * BigInt(p.input.tokens) +
     p.pricing.pricePerOutputToken * BigInt(p.output.tokens);
-  const shares = splitFee({ fee, protocolFeeBps: p.protocolFeeBps, split: p.split });
+  const shares = splitFee({ fee, feeBefore: p.feeBefore, protocolFeeBps: p.protocolFeeBps, split: p.split });
   const attributed = [...p.attribution.contributions]
     .filter((c) => c.ppm > 0)
     .sort((a, b) => (BigInt(a.contributionId) < BigInt(b.contributionId) ? -1 : 1));
@@ -68,6 +70,7 @@ export function buildReceipt(p: BuildReceiptParameters): Receipt {
     },
     fee: fee.toString(),
     split: {
+      feeBefore: p.feeBefore.toString(),
       protocolFeeBps: p.protocolFeeBps,
       ...p.split,
       protocol: shares.protocol.toString(),

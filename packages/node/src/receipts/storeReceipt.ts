@@ -13,17 +13,18 @@ export type StoredReceipt = { id: string; receipt: Receipt; receiptHash: Hex; si
 /** Builds, signs and stores a call's receipt; the reservation is released in the same transaction. */
 export async function storeReceipt(
   ctx: Context,
-  parameters: Omit<BuildReceiptParameters, 'epoch' | 'chainId' | 'node' | 'signer'>,
+  parameters: Omit<BuildReceiptParameters, 'epoch' | 'chainId' | 'node' | 'signer' | 'feeBefore'>,
   reservation: Reservation,
 ): Promise<StoredReceipt> {
   return ctx.db.transaction(async (tx) => {
     // The open epoch, locked so that closing it waits for receipts being written into it.
-    const [open] = await tx.query<{ epoch: bigint }>(
-      "select epoch from epochs where status = 'open' order by epoch desc limit 1 for update",
+    const [open] = await tx.query<{ epoch: bigint; fee_total: string }>(
+      "select epoch, fee_total::text as fee_total from epochs where status = 'open' order by epoch desc limit 1 for update",
     );
     const receipt = buildReceipt({
       ...parameters,
       epoch: open!.epoch,
+      feeBefore: BigInt(open!.fee_total),
       chainId: ctx.chain.chainId,
       node: ctx.chain.operator.address,
       signer: ctx.chain.signer.address,
@@ -62,6 +63,10 @@ export async function storeReceipt(
         [receipt.requestId, c.contributionId, c.contributor.toLowerCase(), c.datanetId, c.ppm, c.amount],
       );
     }
+    await tx.query(
+      'update epochs set fee_total = fee_total + $2, receipt_count = receipt_count + 1 where epoch = $1',
+      [open!.epoch, receipt.fee],
+    );
     await tx.query('delete from reservations where id = $1', [reservation.id]);
     return { id: receipt.requestId, receipt, receiptHash, signature };
   });

@@ -22,6 +22,9 @@ create table model_builds (
 create table epochs (
   epoch bigint primary key,
   status text not null check (status in ('open', 'closed', 'built', 'submitted', 'settled', 'claimable', 'voided')),
+  -- Sum and number of the epoch's receipts so far: each receipt's protocol share is cumulative.
+  fee_total numeric(78, 0) not null default 0,
+  receipt_count integer not null default 0,
   opened_at timestamptz not null default now(),
   closed_at timestamptz
 );
