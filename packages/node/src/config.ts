@@ -48,6 +48,19 @@ export const configSchema = z.object({
       batchSize: z.coerce.number().int().positive().default(2_000),
     })
     .default({ pollIntervalMs: 500, confirmations: 0, reorgDepth: 64, batchSize: 2_000 }),
+  /** When epochs close and how they settle. */
+  settlement: z
+    .object({
+      /** Close the open epoch once it is this old (and holds receipts). */
+      epochSeconds: z.coerce.number().int().positive().default(3_600),
+      /** …or once it holds this many receipts. */
+      maxReceipts: z.coerce.number().int().positive().default(10_000),
+      /** Payers per settlement transaction. */
+      pageSize: z.coerce.number().int().positive().max(1_000).default(200),
+      /** How often the settlement loop looks for work (0: only when asked through the API). */
+      pollMs: z.coerce.number().int().min(0).default(5_000),
+    })
+    .default({ epochSeconds: 3_600, maxReceipts: 10_000, pageSize: 200, pollMs: 5_000 }),
   /** OpenAI-compatible servers that `upstream` models (and RAG retrieval models) forward to, by name. */
   upstreams: z
     .record(

@@ -13,6 +13,7 @@ import { completeTakedowns } from './datanets/takedown.js';
 import { resumePendingVersions } from './datanets/versions.js';
 import { resumeBuilds } from './jobs/modelBuilds.js';
 import type { Logger } from './logger.js';
+import { startSettlementLoop } from './settlement/settle.js';
 
 export type RunningNode = {
   ctx: Context;
@@ -50,12 +51,20 @@ export async function startNode(config: Config, logger?: Logger): Promise<Runnin
     );
   }
   ctx.indexer.onRange(async (events) => {
+    // Epochs of this node voided on-chain (an upheld challenge or a stale void): their receipts go unpaid.
+    const me = ctx.chain.operator.address.toLowerCase();
+    for (const e of events.filter(
+      (x) => x.eventName === 'EpochVoided' && String(x.args.node).toLowerCase() === me,
+    )) {
+      await ctx.db.query("update epochs set status = 'voided' where epoch = $1", [String(e.args.epoch)]);
+    }
     const removed = new Set(
       events.filter((e) => e.eventName === 'ContributionRemoved').map((e) => String(e.args.datanetId)),
     );
     for (const datanetId of removed) await completeTakedowns(ctx, datanetId);
   });
   ctx.indexer.start();
+  const settlement = startSettlementLoop(ctx);
 
   const app = createApp(ctx);
   const server = await new Promise<ServerType>((resolve) => {
@@ -76,6 +85,7 @@ export async function startNode(config: Config, logger?: Logger): Promise<Runnin
     stop() {
       stopping ??= (async () => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        await settlement.stop();
         await ctx.indexer.stop();
         await ctx.indexes.close();
         for (const loading of ctx.loadedModels.values())

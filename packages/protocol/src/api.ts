@@ -212,3 +212,12 @@ export type ActivityEntry = {
   fee: string;
   earned?: string;
 };
+
+/** What an account can claim from one node. */
+export type RewardsView = {
+  node: Address;
+  account: Address;
+  claimed: string;
+  claimable: { epoch: string; cumulativeAmount: string; amount: string; proof: Hex[] } | null;
+  pending: { epoch: string; cumulativeAmount: string } | null;
+};

@@ -4,6 +4,7 @@ export * from './canonicalJson.js';
 export * from './clients.js';
 export * from './deploy.js';
 export * from './eip712.js';
+export * from './epoch.js';
 export * from './errors.js';
 export * from './feeSplit.js';
 export * from './generated/contracts.js';

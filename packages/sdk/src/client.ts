@@ -11,11 +11,13 @@ import type {
   CatalogModel,
   ContributionView,
   DatanetView,
+  EpochData,
   HistoryEntry,
   NodeInfo,
   PolicyInput,
   ProofView,
   QuoteView,
+  RewardsView,
   Split,
   VersionView,
 } from '@tributary/protocol';
@@ -30,7 +32,7 @@ import {
 import { type Address, bytesToHex, type Hex, type LocalAccount, sha256 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { TributaryApiError } from './errors.js';
-import { depositAndAuthorize, registerModelOnChain } from './models.js';
+import { claimOnChain, depositAndAuthorize, registerModelOnChain } from './models.js';
 
 export type CreateTributaryClientParameters = {
   /** The node's base URL, e.g. http://127.0.0.1:8787 */
@@ -259,6 +261,22 @@ export function createTributaryClient(parameters: CreateTributaryClientParameter
       }
       throw new Error(`the node does not serve model ${modelId} yet`);
     },
+    /** What `address` can claim from this node, with the Merkle proof. */
+    rewards: (address: Address) => request<RewardsView>('GET', `/v1/rewards/${address}`),
+    /** Claims the wallet's (or `account`'s) final rewards from this node; returns the amount paid. */
+    async claimRewards(args: { account?: Address } = {}) {
+      const signer = needAccount();
+      const info = await nodeInfo();
+      const rewards = await request<RewardsView>('GET', `/v1/rewards/${args.account ?? signer.address}`);
+      if (!rewards.claimable) return 0n;
+      await claimOnChain({ info, account: signer, rewards });
+      return BigInt(rewards.claimable.amount);
+    },
+    /** The data a node published for an epoch (to re-check it with `verifyEpoch`). */
+    epochData: (epoch: number | bigint) => request<EpochData>('GET', `/v1/epochs/${epoch}/data`),
+    /** Operator only: closes the open epoch and settles what is due. */
+    runSettlement: (args: { close?: boolean } = {}) =>
+      request<{ settled: string[] }>('POST', '/v1/settlement/run', { close: args.close ?? true }),
     catalog: async () => (await request<{ models: CatalogModel[] }>('GET', '/v1/models/catalog')).models,
     /** Deposits into PaymentEscrow (by permit) and authorizes this node to charge up to `cap`. */
     async fundCalls(args: { amount: bigint; cap: bigint; duration?: number }) {

@@ -8,6 +8,8 @@ import {
   type NodeInfo,
   paymentEscrowAbi,
   permitTypes,
+  type RewardsView,
+  rewardDistributorAbi,
   type Split,
   tokenDomain,
   tributaryTokenAbi,
@@ -153,4 +155,22 @@ export async function depositAndAuthorize(p: {
     functionName: 'authorize',
     args: [p.info.node, p.cap, expiry],
   } as never);
+}
+
+/** Sends `RewardDistributor.claim` for a rewards view's claimable part (anyone may pay the gas). */
+export async function claimOnChain(p: {
+  info: NodeInfo;
+  account: LocalAccount;
+  rewards: RewardsView;
+}): Promise<Hex> {
+  const { send } = chainClients(p.info, p.account);
+  const c = p.rewards.claimable;
+  if (!c) throw new Error(`nothing is claimable for ${p.rewards.account}`);
+  const receipt = await send({
+    address: p.info.addresses.rewardDistributor,
+    abi: rewardDistributorAbi,
+    functionName: 'claim',
+    args: [p.rewards.node, BigInt(c.epoch), p.rewards.account, BigInt(c.cumulativeAmount), c.proof],
+  } as never);
+  return receipt.transactionHash;
 }

@@ -13,6 +13,7 @@ import { authRoutes } from './routes/auth.js';
 import { datanetRoutes } from './routes/datanets.js';
 import { modelRoutes } from './routes/models.js';
 import { openAiRoutes } from './routes/openai.js';
+import { settlementRoutes } from './routes/settlement.js';
 import { systemRoutes } from './routes/system.js';
 
 export type AppEnv = { Variables: { ctx: Context } };
@@ -63,6 +64,7 @@ export function createApp(ctx: Context) {
   app.route('/v1', datanetRoutes());
   app.route('/v1', modelRoutes());
   app.route('/v1', openAiRoutes());
+  app.route('/v1', settlementRoutes());
   return app;
 }
 

@@ -218,7 +218,55 @@ const escrowProjections: Record<string, Projection> = {
   },
 };
 
+const distributorProjections: Record<string, Projection> = {
+  async EpochOpened(tx, { args }) {
+    await tx.query(
+      `insert into chain_epochs (node, epoch, status, credits_root, receipts_root, total_fee) values ($1, $2, 'open', $3, $4, $5)
+       on conflict (node, epoch) do update set status = 'open', credits_root = $3, receipts_root = $4, total_fee = $5`,
+      [
+        lower(args.node),
+        str(args.epoch),
+        lower(args.creditsRoot),
+        lower(args.receiptsRoot),
+        str(args.totalFee),
+      ],
+    );
+  },
+  async EpochSettled(tx, { args }) {
+    await tx.query(
+      "update chain_epochs set status = 'settled', claimable_at = $3 where node = $1 and epoch = $2",
+      [lower(args.node), str(args.epoch), Number(args.claimableAt)],
+    );
+  },
+  async EpochChallenged(tx, { args }) {
+    await tx.query("update chain_epochs set status = 'challenged' where node = $1 and epoch = $2", [
+      lower(args.node),
+      str(args.epoch),
+    ]);
+  },
+  async ChallengeRejected(tx, { args }) {
+    await tx.query("update chain_epochs set status = 'settled' where node = $1 and epoch = $2", [
+      lower(args.node),
+      str(args.epoch),
+    ]);
+  },
+  async EpochVoided(tx, { args }) {
+    await tx.query("update chain_epochs set status = 'voided' where node = $1 and epoch = $2", [
+      lower(args.node),
+      str(args.epoch),
+    ]);
+  },
+  async Claimed(tx, { args }) {
+    await tx.query(
+      `insert into reward_claims (node, account, claimed) values ($1, $2, $3)
+       on conflict (node, account) do update set claimed = greatest(reward_claims.claimed, excluded.claimed)`,
+      [lower(args.node), lower(args.account), str(args.cumulativeAmount)],
+    );
+  },
+};
+
 const projections: Record<string, Projection> = {
+  ...distributorProjections,
   ...datanetProjections,
   ...accountProjections,
   ...modelProjections,
@@ -239,7 +287,9 @@ export async function unproject(tx: Queryable, removed: readonly StoredEvent[]):
   const models = new Set<string>();
   const accounts = new Set<string>();
   const payers = new Set<string>();
+  const nodes = new Set<string>();
   for (const event of removed) {
+    if (event.eventName in distributorProjections) nodes.add(lower(event.args.node));
     if (event.eventName in escrowProjections) payers.add(lower(event.args.payer));
     if (event.eventName in datanetProjections) datanets.add(str(event.args.datanetId));
     if (event.eventName in modelProjections) models.add(str(event.args.modelId));
@@ -282,6 +332,11 @@ export async function unproject(tx: Queryable, removed: readonly StoredEvent[]):
   for (const account of accounts) {
     await tx.query('delete from banned_accounts where account = $1', [account]);
     await replay(Object.keys(accountProjections), 'account', account);
+  }
+  for (const node of nodes) {
+    await tx.query('delete from chain_epochs where node = $1', [node]);
+    await tx.query('delete from reward_claims where node = $1', [node]);
+    await replay(Object.keys(distributorProjections), 'node', node);
   }
   for (const payer of payers) {
     await tx.query('delete from escrow_balances where payer = $1', [payer]);

@@ -6,6 +6,7 @@ import { hashReceipt, type Receipt, receiptDomain, receiptMessage, receiptTypes 
 import type { Hex } from 'viem';
 import type { Context } from '../context.js';
 import type { Reservation } from '../payments/reservations.js';
+import { closeEpoch } from '../settlement/closeEpoch.js';
 import { type BuildReceiptParameters, buildReceipt } from './buildReceipt.js';
 
 export type StoredReceipt = { id: string; receipt: Receipt; receiptHash: Hex; signature: Hex };
@@ -18,9 +19,22 @@ export async function storeReceipt(
 ): Promise<StoredReceipt> {
   return ctx.db.transaction(async (tx) => {
     // The open epoch, locked so that closing it waits for receipts being written into it.
-    const [open] = await tx.query<{ epoch: bigint; fee_total: string }>(
-      "select epoch, fee_total::text as fee_total from epochs where status = 'open' order by epoch desc limit 1 for update",
-    );
+    const openEpoch = () =>
+      tx.query<{ epoch: bigint; fee_total: string; protocol_fee_bps: number | null }>(
+        "select epoch, fee_total::text as fee_total, protocol_fee_bps from epochs where status = 'open' order by epoch desc limit 1 for update",
+      );
+    let [open] = await openEpoch();
+    // One protocol fee rate per epoch (the contract checks the epoch's total against it).
+    if (open!.protocol_fee_bps !== null && open!.protocol_fee_bps !== parameters.protocolFeeBps) {
+      await closeEpoch(ctx, tx);
+      [open] = await openEpoch();
+    }
+    if (open!.protocol_fee_bps === null) {
+      await tx.query('update epochs set protocol_fee_bps = $2 where epoch = $1', [
+        open!.epoch,
+        parameters.protocolFeeBps,
+      ]);
+    }
     const receipt = buildReceipt({
       ...parameters,
       epoch: open!.epoch,

@@ -12,6 +12,7 @@ import {
   createProtocolClients,
   type DeployConfig,
   freePort,
+  paymentEscrowAbi,
   registerNode,
   tributaryTokenAbi,
 } from '@tributary/protocol';
@@ -31,10 +32,10 @@ export type TestNetwork = {
   home: string;
   /** Config values of the node (for restarts and child processes). */
   nodeConfig: ConfigInput;
-  /** A client signing with Anvil key `i` (0 holds the token supply; 9 is the node). */
-  client(i: number): TributaryClient;
-  /** Transfers `amount` TRIB from the deployer (key 0, which holds the supply) to key `i`. */
-  giveTokens(i: number, amount: bigint): Promise<void>;
+  /** A client signing with Anvil key `i` (0 holds the token supply; 9 is the node), or with a key. */
+  client(i: number | Hex): TributaryClient;
+  /** Transfers `amount` TRIB from the deployer (key 0, which holds the supply) to key `i` or an address. */
+  giveTokens(i: number | `0x${string}`, amount: bigint): Promise<void>;
   /** Starts the node in this process. */
   startNode(overrides?: Partial<ConfigInput>): Promise<RunningNode>;
   /** Starts the node as a child process (which `kill -9` can stop at any point). */
@@ -104,6 +105,8 @@ export async function startTestNetwork(
     operatorKey: NODE_KEY,
     ...(databaseUrl ? { databaseUrl } : {}),
     indexer: { pollIntervalMs: 100, confirmations: 0, reorgDepth: 64, batchSize: 2_000 },
+    // Tests settle by hand (POST /v1/settlement/run) unless they ask for the loop.
+    settlement: { epochSeconds: 3_600, maxReceipts: 10_000, pageSize: 200, pollMs: 0 },
     log: { level: process.env.TEST_LOG_LEVEL ?? 'warn', format: 'json' } as ConfigInput['log'],
     ...options.config,
   };
@@ -117,7 +120,8 @@ export async function startTestNetwork(
     get url() {
       return url;
     },
-    client: (i) => createTributaryClient({ url, account: ANVIL_PRIVATE_KEYS[i] as Hex }),
+    client: (i) =>
+      createTributaryClient({ url, account: typeof i === 'number' ? (ANVIL_PRIVATE_KEYS[i] as Hex) : i }),
     async giveTokens(i, amount) {
       const { walletClient, publicClient } = await createProtocolClients({
         rpcUrl: chain.anvil.rpcUrl,
@@ -128,7 +132,7 @@ export async function startTestNetwork(
         address: chain.addresses.token,
         abi: tributaryTokenAbi,
         functionName: 'transfer',
-        args: [chain.accounts[i]!, amount],
+        args: [typeof i === 'number' ? chain.accounts[i]! : i, amount],
       });
       await publicClient.waitForTransactionReceipt({ hash });
     },
@@ -194,4 +198,35 @@ async function freshPostgresDatabase(baseUrl: string): Promise<string> {
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/** The operator's own escrow account, authorizing itself: it covers payers who default at settlement. */
+async function fundOwnEscrow(rpcUrl: string, addresses: TestChain['addresses']): Promise<void> {
+  const { walletClient, publicClient, account } = await createProtocolClients({
+    rpcUrl,
+    account: NODE_KEY,
+    pollingInterval: 50,
+  });
+  const send = async (request: Parameters<typeof walletClient.writeContract>[0]) =>
+    publicClient.waitForTransactionReceipt({ hash: await walletClient.writeContract(request) });
+  const amount = 100_000n * 10n ** 18n;
+  await send({
+    address: addresses.token,
+    abi: tributaryTokenAbi,
+    functionName: 'approve',
+    args: [addresses.paymentEscrow, amount],
+  } as never);
+  await send({
+    address: addresses.paymentEscrow,
+    abi: paymentEscrowAbi,
+    functionName: 'deposit',
+    args: [amount],
+  } as never);
+  const expiry = BigInt(Math.floor(Date.now() / 1000) + 365 * 86_400);
+  await send({
+    address: addresses.paymentEscrow,
+    abi: paymentEscrowAbi,
+    functionName: 'authorize',
+    args: [account.address, amount, expiry],
+  } as never);
 }
