@@ -96,7 +96,7 @@ export function computeEpoch(p: ComputeEpochParameters): EpochComputation {
       BigInt(a.contributionId) < BigInt(b.contributionId) ? -1 : 1,
     );
     const parts = largestRemainder({ amount, weights: contributions.map((c) => BigInt(c.tokens)) });
-    contributions.forEach((c, i) => credit(c.contributor, parts[i]!));
+    for (const [i, c] of contributions.entries()) credit(c.contributor, parts[i]!);
   }
   const protocolFee = protocolShare(totalFee, p.protocolFeeBps);
   const distributed = [...deltas.values()].reduce((a, b) => a + b, 0n);

@@ -10,7 +10,7 @@ import {
   type RewardsView,
   rewardDistributorAbi,
 } from '@tributary/protocol';
-import { type Address, getAddress, type Hex } from 'viem';
+import { type Address, getAddress } from 'viem';
 import { addressKey } from '../chain/chainContext.js';
 import type { Context } from '../context.js';
 
@@ -21,7 +21,10 @@ const trees = new WeakMap<Context, Map<string, ProtocolTree<CreditEntry>>>();
 /** The credits tree of a built epoch (cached). */
 export async function creditsTree(ctx: Context, epoch: bigint): Promise<ProtocolTree<CreditEntry>> {
   let cache = trees.get(ctx);
-  if (!cache) trees.set(ctx, (cache = new Map()));
+  if (!cache) {
+    cache = new Map();
+    trees.set(ctx, cache);
+  }
   const key = epoch.toString();
   let tree = cache.get(key);
   if (!tree) {

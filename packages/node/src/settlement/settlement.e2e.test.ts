@@ -160,7 +160,8 @@ describe('epoch settlement end to end (2 payers, 400 calls, 2 models, 3 datanets
           BigInt(a.contributionId) < BigInt(b.contributionId) ? -1 : 1,
         );
         const parts = largestRemainder({ amount: pool, weights: sorted.map((c) => BigInt(c.tokens)) });
-        sorted.forEach((c, i) => pools.set(c.contributor, (pools.get(c.contributor) ?? 0n) + parts[i]!));
+        for (const [i, c] of sorted.entries())
+          pools.set(c.contributor, (pools.get(c.contributor) ?? 0n) + parts[i]!);
       }
     }
     expect(receipts).toHaveLength(400);

@@ -93,6 +93,7 @@ export async function startTestNetwork(
       operatorKey: NODE_KEY,
       endpoint: 'http://127.0.0.1',
     });
+    await fundOwnEscrow(chain.anvil.rpcUrl, chain.addresses);
   }
   const databaseUrl = options.databaseUrl ? await freshPostgresDatabase(options.databaseUrl) : undefined;
   // One port for every start, so clients keep working across restarts.
