@@ -1,0 +1,147 @@
+/**
+ * Gas of settlement and claims on a real Anvil, as transactions pay it (base cost and calldata
+ * included): one epoch settled with P payers (pages of 200), amortized over 1,000 and 10,000
+ * calls; and a claim, first and returning, however many epochs it covers. Prints JSON.
+ *
+ *   npm run -s bench -w @tributary/protocol
+ */
+import { cpus } from 'node:os';
+import { type Address, type Hex, keccak256, parseEther, toHex } from 'viem';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { ANVIL_PRIVATE_KEYS } from '../src/anvil.js';
+import { createProtocolClients } from '../src/clients.js';
+import { protocolShare } from '../src/feeSplit.js';
+import { paymentEscrowAbi, rewardDistributorAbi, tributaryTokenAbi } from '../src/generated/contracts.js';
+import { buildCreditsTree } from '../src/merkle.js';
+import { registerNode } from '../src/registerNode.js';
+import { startTestChain } from '../src/testing.js';
+
+const PAGE = 200;
+const chain = await startTestChain();
+try {
+  const rpcUrl = chain.anvil.rpcUrl;
+  const a = chain.addresses;
+  const deployer = await createProtocolClients({ rpcUrl, account: ANVIL_PRIVATE_KEYS[0], pollingInterval: 20 });
+  const nodeKey = ANVIL_PRIVATE_KEYS[9];
+  const nodeAddress = privateKeyToAccount(nodeKey).address;
+  const send = async (c: typeof deployer, request: Record<string, unknown>) => {
+    const hash = await c.walletClient.writeContract(request as Parameters<typeof c.walletClient.writeContract>[0]);
+    return c.publicClient.waitForTransactionReceipt({ hash });
+  };
+  await send(deployer, { address: a.token, abi: tributaryTokenAbi, functionName: 'transfer', args: [nodeAddress, parseEther('10000')] });
+  await registerNode({ rpcUrl, addresses: a, operatorKey: nodeKey, endpoint: 'http://bench' });
+  const node = await createProtocolClients({ rpcUrl, account: nodeKey, pollingInterval: 20 });
+
+  /** Payers with deposits and authorizations, sorted by address. */
+  const makePayers = async (count: number): Promise<Address[]> => {
+    const payers: Address[] = [];
+    for (let i = 0; i < count; i++) {
+      const key = generatePrivateKey();
+      const payer = privateKeyToAccount(key).address;
+      await deployer.publicClient.request({ method: 'anvil_setBalance' as never, params: [payer, '0xde0b6b3a7640000'] as never });
+      await send(deployer, { address: a.token, abi: tributaryTokenAbi, functionName: 'transfer', args: [payer, parseEther('1')] });
+      const client = await createProtocolClients({ rpcUrl, account: key as Hex, pollingInterval: 20 });
+      await send(client, { address: a.token, abi: tributaryTokenAbi, functionName: 'approve', args: [a.paymentEscrow, parseEther('1')] });
+      await send(client, { address: a.paymentEscrow, abi: paymentEscrowAbi, functionName: 'deposit', args: [parseEther('1')] });
+      await send(client, { address: a.paymentEscrow, abi: paymentEscrowAbi, functionName: 'authorize', args: [nodeAddress, parseEther('1'), BigInt(2 ** 40)] });
+      payers.push(payer);
+    }
+    return payers.sort((x, y) => (x.toLowerCase() < y.toLowerCase() ? -1 : 1));
+  };
+
+  let epoch = 0n;
+  const recipients = [privateKeyToAccount(ANVIL_PRIVATE_KEYS[3]).address, privateKeyToAccount(ANVIL_PRIVATE_KEYS[4]).address];
+  const cumulative = new Map<Address, bigint>();
+  /** Settles one epoch debiting each payer `perPayer`; returns the gas of all its transactions. */
+  const settle = async (payers: Address[], perPayer: bigint) => {
+    epoch += 1n;
+    const total = perPayer * BigInt(payers.length);
+    const protocolFee = protocolShare(total, 500);
+    const distributable = total - protocolFee;
+    cumulative.set(recipients[0]!, (cumulative.get(recipients[0]!) ?? 0n) + distributable / 2n);
+    cumulative.set(recipients[1]!, (cumulative.get(recipients[1]!) ?? 0n) + distributable - distributable / 2n);
+    const tree = buildCreditsTree([...cumulative].map(([account, cumulativeAmount]) => ({ account, cumulativeAmount })));
+    const pages = Math.ceil(payers.length / PAGE);
+    const header = {
+      epoch,
+      receiptsRoot: keccak256(toHex(`receipts ${epoch}`)),
+      creditsRoot: tree.root,
+      receiptCount: 1n,
+      totalFee: total,
+      protocolFee,
+      protocolFeeBps: 500,
+      pageCount: pages,
+      dataUri: `http://bench/v1/epochs/${epoch}/data`,
+    };
+    let gas = 0n;
+    for (let p = 0; p < pages; p++) {
+      const slice = payers.slice(p * PAGE, (p + 1) * PAGE);
+      const receipt = await send(node, {
+        address: a.rewardDistributor,
+        abi: rewardDistributorAbi,
+        functionName: 'settleEpoch',
+        args: [header, p, slice, slice.map(() => perPayer)],
+        gas: 25_000_000n,
+      });
+      gas += receipt.gasUsed;
+    }
+    return { gas, tree };
+  };
+
+  const results: Record<string, unknown>[] = [];
+  const payersAll = await makePayers(1000);
+  for (const count of [1, 10, 100, 1000]) {
+    const { gas } = await settle(payersAll.slice(0, count), 1_000_000n);
+    results.push({
+      payers: count,
+      pages: Math.ceil(count / PAGE),
+      settlementGas: Number(gas),
+      gasPerCallAt1kCalls: Number(gas) / 1_000,
+      gasPerCallAt10kCalls: Number(gas) / 10_000,
+    });
+  }
+  // Claims after the window: a first claim, then a returning one covering several new epochs.
+  await deployer.publicClient.request({ method: 'evm_increaseTime' as never, params: [700] as never });
+  const { tree: last } = await settle(payersAll.slice(0, 2), 1_000_000n);
+  await deployer.publicClient.request({ method: 'evm_increaseTime' as never, params: [700] as never });
+  await deployer.publicClient.request({ method: 'evm_mine' as never, params: [] as never });
+  const claimer = await createProtocolClients({ rpcUrl, account: ANVIL_PRIVATE_KEYS[3], pollingInterval: 20 });
+  const claim = async (tree: typeof last) => {
+    const account = recipients[0]!;
+    const entry = { account, cumulativeAmount: cumulative.get(account)! };
+    const receipt = await send(claimer, {
+      address: a.rewardDistributor,
+      abi: rewardDistributorAbi,
+      functionName: 'claim',
+      args: [nodeAddress, epoch, account, entry.cumulativeAmount, tree.proof(entry)],
+    });
+    return Number(receipt.gasUsed);
+  };
+  const firstClaim = await claim(last);
+  for (let i = 0; i < 3; i++) await settle(payersAll.slice(0, 2), 1_000_000n);
+  await deployer.publicClient.request({ method: 'evm_increaseTime' as never, params: [700] as never });
+  const { tree: newest } = await settle(payersAll.slice(0, 2), 1_000_000n);
+  await deployer.publicClient.request({ method: 'evm_increaseTime' as never, params: [700] as never });
+  await deployer.publicClient.request({ method: 'evm_mine' as never, params: [] as never });
+  const returningClaim = await claim(newest);
+
+  console.log(
+    JSON.stringify(
+      {
+        machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version },
+        method: 'receipt.gasUsed of real transactions on Anvil (21,000 base and calldata included); pages of 200 payers',
+        settlement: results,
+        claim: {
+          firstFromNode: firstClaim,
+          returningCovering4Epochs: returningClaim,
+          note: 'a first claim creates the claimed-amount slot and often the recipient balance (2 × 20,000 gas); later claims update them',
+        },
+        targets: { gasPerCallAt10kCalls: '≤ 500', claim: '≤ 80,000' },
+      },
+      null,
+      2,
+    ),
+  );
+} finally {
+  await chain.stop();
+}
