@@ -4,7 +4,7 @@
  * the baselines measured in the same run (`GET /health` under the same load generator; the
  * model's raw `generate()` without the node).
  *
- *   npm run -s bench -w @tributary/node             # the whole Python docs (~2.6 M tokens), ~4 min
+ *   npm run -s bench -w @tributary/node             # the whole Python docs (~2.6 M tokens), ~3 min
  *   npm run -s bench -w @tributary/node -- --quick  # ~150 k tokens, short runs, ~1 min
  *   options: --tokens N (corpus size)  --calls N (in-process overhead calls)
  *            --seconds N (each 200-token load run)  --database-url postgres://… (instead of PGlite)
@@ -28,6 +28,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { createRandom, generate, supportWeights, tokenize, traceSpans } from '@tributary/attribution';
@@ -264,6 +265,9 @@ type OverheadSamples = {
   part: Record<Part, number[]>;
   modelRun: number[];
   rawGenerate: number[];
+  /** Each call's overhead window(s) on the performance timeline, to match GC pauses against. */
+  windows: [number, number][][];
+  gc: { start: number; duration: number }[];
   outputTokens: number;
   contributions: number;
   spans: number;
@@ -284,11 +288,17 @@ async function measureOverhead(
     part: Object.fromEntries(PARTS.map((s) => [s, []])) as unknown as Record<Part, number[]>,
     modelRun: [],
     rawGenerate: [],
+    windows: [],
+    gc: [],
     outputTokens: 0,
     contributions: 0,
     spans: 0,
   };
   const signal = new AbortController().signal;
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) samples.gc.push({ start: e.startTime, duration: e.duration });
+  });
+  observer.observe({ entryTypes: ['gc'] });
   for (let i = 0; i < calls; i++) {
     const seed = seedBase + i;
     const request: CallRequest = {
@@ -299,7 +309,8 @@ async function measureOverhead(
       seed,
     };
     const took: Partial<Record<Stage, number>> = {};
-    let last = performance.now();
+    const callStart = performance.now();
+    let last = callStart;
     const lap = (name: Stage) => {
       const now = performance.now();
       took[name] = now - last;
@@ -329,6 +340,7 @@ async function measureOverhead(
     }
     const result = step.value;
     const runEnd = performance.now();
+    const beforeRun: [number, number] = [callStart, last];
     const modelRun = runEnd - last;
     last = runEnd;
     const outputTokens = Math.min(tokenize({ text: output }).ids.length, quote.maxTokens);
@@ -371,6 +383,7 @@ async function measureOverhead(
       },
     });
     lap('responseJson');
+    samples.windows.push([beforeRun, [runEnd, last]]);
 
     // Apart from the call: the model alone (raw generate() with the same prompt and seed) and
     // the support weights the runner computes from its steps; then the parts of some stages.
@@ -431,6 +444,8 @@ async function measureOverhead(
     samples.spans += spans.length;
     if ((i + 1) % 100 === 0) log(`  ${i + 1} calls`);
   }
+  await new Promise((resolve) => setImmediate(resolve));
+  observer.disconnect();
   return samples;
 }
 
@@ -468,6 +483,18 @@ function overheadReport(samples: OverheadSamples) {
     },
   };
   const ranked = Object.entries(byKind).sort((a, b) => b[1].meanMs - a[1].meanMs);
+  const gcDuring = (i: number) =>
+    samples.gc.reduce(
+      (sum, g) =>
+        sum +
+        samples.windows[i]!.reduce(
+          (inside, [from, to]) =>
+            inside + Math.max(0, Math.min(to, g.start + g.duration) - Math.max(from, g.start)),
+          0,
+        ),
+      0,
+    );
+  const gcInCalls = samples.overhead.map((_, i) => gcDuring(i));
   const slowest = samples.overhead
     .map((ms, i) => ({ ms, i }))
     .sort((a, b) => b.ms - a.ms)
@@ -476,7 +503,13 @@ function overheadReport(samples: OverheadSamples) {
       const [name, value] = STAGES.map((n) => [n, samples.stage[n][i]!] as const).sort(
         (a, b) => b[1] - a[1],
       )[0]!;
-      return { call: i, overheadMs: round(ms), slowestStage: name, stageMs: round(value) };
+      return {
+        call: i,
+        overheadMs: round(ms),
+        slowestStage: name,
+        stageMs: round(value),
+        gcPauseMs: round(gcInCalls[i]!),
+      };
     });
   const tenth = Math.max(1, Math.floor(calls / 10));
   return {
@@ -501,6 +534,14 @@ function overheadReport(samples: OverheadSamples) {
       storeReceiptDatabaseMeanMs: round(storeDatabase),
     },
     slowestCalls: slowest,
+    garbageCollection: {
+      note: "V8 GC pauses of this process (node and benchmark share it) during the loop, and the part of them inside the calls' overhead stages",
+      pauses: samples.gc.length,
+      totalMs: round(samples.gc.reduce((sum, g) => sum + g.duration, 0)),
+      longestMs: round(Math.max(0, ...samples.gc.map((g) => g.duration))),
+      insideOverheadMeanMs: round(gcInCalls.reduce((a, b) => a + b, 0) / calls),
+      overheadWithoutGcPauses: summarize(samples.overhead.map((ms, i) => ms - gcInCalls[i]!)),
+    },
     drift: {
       note: 'overhead of the first and the last tenth of the calls',
       first: summarize(samples.overhead.slice(0, tenth)),
@@ -529,7 +570,11 @@ const net = await startTestNetwork({ databaseUrl: DATABASE_URL });
 let node: RunningNode | undefined;
 try {
   // The node, in this process, with its logs on stderr (stdout carries the JSON).
-  const config = loadConfig({ env: {}, overrides: net.nodeConfig });
+  // The indexer polls at the node's default interval (the test harness polls every 100 ms).
+  const config = loadConfig({
+    env: {},
+    overrides: { ...net.nodeConfig, indexer: { ...net.nodeConfig.indexer, pollIntervalMs: 500 } },
+  });
   node = await startNode(config, pino({ level: 'warn' }, pino.destination(2)));
   const ctx = node.ctx;
 
@@ -673,7 +718,7 @@ try {
         ctx.db.kind === 'pglite'
           ? "PGlite, embedded, on disk (the node's default)"
           : 'PostgreSQL (--database-url)',
-      chain: 'Anvil (local), protocol contracts deployed',
+      chain: 'Anvil (local), protocol contracts deployed; the node indexes it every 500 ms (its default)',
       processes:
         'the node runs in the benchmark process (which only waits while loads run); the load generator is a second Node process (autocannon); Anvil a third; all on this machine',
     },
@@ -751,6 +796,12 @@ try {
       targetP99Ms: TARGET_P99_MS,
       targetMet: overhead.target.met,
       dominatedBy: overhead.dominatedBy[0],
+      overheadAfterLoad: {
+        receiptsInDatabase: receiptsBefore,
+        p50Ms: afterSummary.p50Ms,
+        p99Ms: afterSummary.p99Ms,
+        payerFundsQueryMeanMs: summarize(after.part.payerFundsQuery).meanMs,
+      },
       rawGenerate200TokensP50Ms: raw200.p50Ms,
       callsPerSecondAt1: full1.callsPerSecond,
       callsPerSecondAt32: full32.callsPerSecond,
