@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { deployCommand } from './commands/deploy.js';
 import { devCommand } from './commands/dev.js';
 import { nodeCommand } from './commands/node.js';
+import { readText, verifyEpochCommand, verifyReceiptCommand } from './commands/verify.js';
 import { printError } from './ui.js';
 
 const usage = `Usage: tributary <command> [options]
@@ -20,6 +21,10 @@ Commands:
               --home DIR
   deploy    Deploy the contracts to a chain
               --rpc URL --key 0x… [--out FILE] [--dev]
+  verify-epoch     Re-check an epoch a node settled, from its published data and the chain
+              --node URL --epoch N
+  verify-receipt   Re-check a receipt: rebuild the model from public snapshots, re-run the call
+              --node URL --receipt 0x… --prompt TEXT (or --prompt-file F) --output-file F
 
 Every command accepts --json for machine-readable output and --help.`;
 
@@ -36,6 +41,12 @@ async function main(argv: string[]): Promise<void> {
       key: { type: 'string' },
       out: { type: 'string', default: 'addresses.json' },
       dev: { type: 'boolean', default: false },
+      node: { type: 'string' },
+      epoch: { type: 'string' },
+      receipt: { type: 'string' },
+      prompt: { type: 'string' },
+      'prompt-file': { type: 'string' },
+      'output-file': { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -73,13 +84,36 @@ async function main(argv: string[]): Promise<void> {
         dev: values.dev!,
         json: values.json!,
       });
+    case 'verify-epoch': {
+      if (!values.node || !values.epoch) throw new Error('verify-epoch needs --node URL and --epoch N');
+      if (!(await verifyEpochCommand({ node: values.node, epoch: values.epoch, json: values.json! })))
+        process.exitCode = 1;
+      return;
+    }
+    case 'verify-receipt': {
+      const prompt = values.prompt ?? (values['prompt-file'] ? readText(values['prompt-file']) : undefined);
+      if (!values.node || !values.receipt || prompt === undefined || !values['output-file']) {
+        throw new Error(
+          'verify-receipt needs --node URL, --receipt 0x…, --prompt TEXT (or --prompt-file) and --output-file',
+        );
+      }
+      const ok = await verifyReceiptCommand({
+        node: values.node,
+        receipt: values.receipt,
+        prompt,
+        output: readText(values['output-file']),
+        json: values.json!,
+      });
+      if (!ok) process.exitCode = 1;
+      return;
+    }
     default:
       throw new Error(`unknown command "${command}"; run \`tributary --help\``);
   }
 }
 
 main(process.argv.slice(2)).then(
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   (error) => {
     printError(error);
     process.exit(1);

@@ -77,6 +77,8 @@ export async function startDevNetwork(parameters: StartDevNetworkParameters): Pr
         rpcUrl,
         operatorKey: DEV_NODE_KEY,
         log: { level: (process.env.LOG_LEVEL as 'info') ?? 'warn' },
+        // A local network settles every five minutes; the challenge window is ten.
+        settlement: { epochSeconds: 300, maxReceipts: 10_000, pageSize: 200, pollMs: 5_000 },
       },
     });
     const node = await ui.step('Starting the node', () => startNode(config));

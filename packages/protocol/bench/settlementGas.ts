@@ -21,14 +21,25 @@ const chain = await startTestChain();
 try {
   const rpcUrl = chain.anvil.rpcUrl;
   const a = chain.addresses;
-  const deployer = await createProtocolClients({ rpcUrl, account: ANVIL_PRIVATE_KEYS[0], pollingInterval: 20 });
+  const deployer = await createProtocolClients({
+    rpcUrl,
+    account: ANVIL_PRIVATE_KEYS[0],
+    pollingInterval: 20,
+  });
   const nodeKey = ANVIL_PRIVATE_KEYS[9];
   const nodeAddress = privateKeyToAccount(nodeKey).address;
   const send = async (c: typeof deployer, request: Record<string, unknown>) => {
-    const hash = await c.walletClient.writeContract(request as Parameters<typeof c.walletClient.writeContract>[0]);
+    const hash = await c.walletClient.writeContract(
+      request as Parameters<typeof c.walletClient.writeContract>[0],
+    );
     return c.publicClient.waitForTransactionReceipt({ hash });
   };
-  await send(deployer, { address: a.token, abi: tributaryTokenAbi, functionName: 'transfer', args: [nodeAddress, parseEther('10000')] });
+  await send(deployer, {
+    address: a.token,
+    abi: tributaryTokenAbi,
+    functionName: 'transfer',
+    args: [nodeAddress, parseEther('10000')],
+  });
   await registerNode({ rpcUrl, addresses: a, operatorKey: nodeKey, endpoint: 'http://bench' });
   const node = await createProtocolClients({ rpcUrl, account: nodeKey, pollingInterval: 20 });
 
@@ -38,19 +49,45 @@ try {
     for (let i = 0; i < count; i++) {
       const key = generatePrivateKey();
       const payer = privateKeyToAccount(key).address;
-      await deployer.publicClient.request({ method: 'anvil_setBalance' as never, params: [payer, '0xde0b6b3a7640000'] as never });
-      await send(deployer, { address: a.token, abi: tributaryTokenAbi, functionName: 'transfer', args: [payer, parseEther('1')] });
+      await deployer.publicClient.request({
+        method: 'anvil_setBalance' as never,
+        params: [payer, '0xde0b6b3a7640000'] as never,
+      });
+      await send(deployer, {
+        address: a.token,
+        abi: tributaryTokenAbi,
+        functionName: 'transfer',
+        args: [payer, parseEther('1')],
+      });
       const client = await createProtocolClients({ rpcUrl, account: key as Hex, pollingInterval: 20 });
-      await send(client, { address: a.token, abi: tributaryTokenAbi, functionName: 'approve', args: [a.paymentEscrow, parseEther('1')] });
-      await send(client, { address: a.paymentEscrow, abi: paymentEscrowAbi, functionName: 'deposit', args: [parseEther('1')] });
-      await send(client, { address: a.paymentEscrow, abi: paymentEscrowAbi, functionName: 'authorize', args: [nodeAddress, parseEther('1'), BigInt(2 ** 40)] });
+      await send(client, {
+        address: a.token,
+        abi: tributaryTokenAbi,
+        functionName: 'approve',
+        args: [a.paymentEscrow, parseEther('1')],
+      });
+      await send(client, {
+        address: a.paymentEscrow,
+        abi: paymentEscrowAbi,
+        functionName: 'deposit',
+        args: [parseEther('1')],
+      });
+      await send(client, {
+        address: a.paymentEscrow,
+        abi: paymentEscrowAbi,
+        functionName: 'authorize',
+        args: [nodeAddress, parseEther('1'), BigInt(2 ** 40)],
+      });
       payers.push(payer);
     }
     return payers.sort((x, y) => (x.toLowerCase() < y.toLowerCase() ? -1 : 1));
   };
 
   let epoch = 0n;
-  const recipients = [privateKeyToAccount(ANVIL_PRIVATE_KEYS[3]).address, privateKeyToAccount(ANVIL_PRIVATE_KEYS[4]).address];
+  const recipients = [
+    privateKeyToAccount(ANVIL_PRIVATE_KEYS[3]).address,
+    privateKeyToAccount(ANVIL_PRIVATE_KEYS[4]).address,
+  ];
   const cumulative = new Map<Address, bigint>();
   /** Settles one epoch debiting each payer `perPayer`; returns the gas of all its transactions. */
   const settle = async (payers: Address[], perPayer: bigint) => {
@@ -59,8 +96,13 @@ try {
     const protocolFee = protocolShare(total, 500);
     const distributable = total - protocolFee;
     cumulative.set(recipients[0]!, (cumulative.get(recipients[0]!) ?? 0n) + distributable / 2n);
-    cumulative.set(recipients[1]!, (cumulative.get(recipients[1]!) ?? 0n) + distributable - distributable / 2n);
-    const tree = buildCreditsTree([...cumulative].map(([account, cumulativeAmount]) => ({ account, cumulativeAmount })));
+    cumulative.set(
+      recipients[1]!,
+      (cumulative.get(recipients[1]!) ?? 0n) + distributable - distributable / 2n,
+    );
+    const tree = buildCreditsTree(
+      [...cumulative].map(([account, cumulativeAmount]) => ({ account, cumulativeAmount })),
+    );
     const pages = Math.ceil(payers.length / PAGE);
     const header = {
       epoch,
@@ -105,7 +147,11 @@ try {
   const { tree: last } = await settle(payersAll.slice(0, 2), 1_000_000n);
   await deployer.publicClient.request({ method: 'evm_increaseTime' as never, params: [700] as never });
   await deployer.publicClient.request({ method: 'evm_mine' as never, params: [] as never });
-  const claimer = await createProtocolClients({ rpcUrl, account: ANVIL_PRIVATE_KEYS[3], pollingInterval: 20 });
+  const claimer = await createProtocolClients({
+    rpcUrl,
+    account: ANVIL_PRIVATE_KEYS[3],
+    pollingInterval: 20,
+  });
   const claim = async (tree: typeof last) => {
     const account = recipients[0]!;
     const entry = { account, cumulativeAmount: cumulative.get(account)! };
@@ -129,7 +175,8 @@ try {
     JSON.stringify(
       {
         machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version },
-        method: 'receipt.gasUsed of real transactions on Anvil (21,000 base and calldata included); pages of 200 payers',
+        method:
+          'receipt.gasUsed of real transactions on Anvil (21,000 base and calldata included); pages of 200 payers',
         settlement: results,
         claim: {
           firstFromNode: firstClaim,

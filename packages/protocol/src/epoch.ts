@@ -8,7 +8,7 @@
 import { type Address, getAddress, type Hex } from 'viem';
 import { largestRemainder, protocolShare } from './feeSplit.js';
 import { buildCreditsTree, buildReceiptsTree, type CreditEntry } from './merkle.js';
-import { hashReceipt, type Receipt, verifyReceipt } from './receipt.js';
+import { hashReceipt, type Receipt, type RecomputeAttribution, verifyReceipt } from './receipt.js';
 
 export const EPOCH_DATA_FORMAT = 'tributary-epoch/1';
 
@@ -158,6 +158,8 @@ export type VerifyEpochParameters = {
   expectedSigner?: Address;
   /** What the chain recorded for the epoch (RewardDistributor.getEpoch), if known. */
   onChain?: { receiptsRoot: Hex; creditsRoot: Hex; totalFee: bigint; protocolFee: bigint };
+  /** Recomputes each receipt's attribution from public data (see `verifyReceipt`). */
+  recomputeAttribution?: RecomputeAttribution;
 };
 
 export type VerifyEpochReturnType = {
@@ -195,6 +197,7 @@ export async function verifyEpoch(p: VerifyEpochParameters): Promise<VerifyEpoch
       signature,
       rewardDistributor: p.rewardDistributor,
       ...(p.expectedSigner ? { expectedSigner: p.expectedSigner } : {}),
+      ...(p.recomputeAttribution ? { recomputeAttribution: p.recomputeAttribution } : {}),
     });
     for (const problem of checked.problems) problems.push(`${label}: ${problem}`);
   }

@@ -7,7 +7,7 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { createProtocolClients } from './clients.js';
 import type { ProtocolAddresses } from './deploy.js';
 import { nodeRegistryDomain, signingKeyConsentTypes } from './eip712.js';
-import { nodeRegistryAbi, tributaryTokenAbi } from './generated/contracts.js';
+import { nodeRegistryAbi, paymentEscrowAbi, tributaryTokenAbi } from './generated/contracts.js';
 
 export type RegisterNodeParameters = {
   rpcUrl: string;
@@ -17,6 +17,11 @@ export type RegisterNodeParameters = {
   /** The key that will sign receipts (default: the operator key). */
   signingKey?: Hex;
   endpoint: string;
+  /**
+   * Tokens the operator keeps in its own PaymentEscrow account, authorizing itself: settlement
+   * debits it for what a defaulting payer cannot pay (default 0: none).
+   */
+  ownEscrow?: bigint;
 };
 
 /** Registers and stakes the node; returns whether anything was sent. */
@@ -71,6 +76,31 @@ export async function registerNode(p: RegisterNodeParameters): Promise<boolean> 
     } as never);
     await send({ ...registry, functionName: 'stake', args: [minStake - stake] } as never);
     sent = true;
+  }
+  if (p.ownEscrow && p.ownEscrow > 0n) {
+    const escrow = { address: p.addresses.paymentEscrow, abi: paymentEscrowAbi } as const;
+    const account = await node.publicClient.readContract({
+      ...escrow,
+      functionName: 'accountOf',
+      args: [node.account.address],
+    });
+    if (account.balance < p.ownEscrow) {
+      const top = p.ownEscrow - account.balance;
+      await send({
+        address: p.addresses.token,
+        abi: tributaryTokenAbi,
+        functionName: 'approve',
+        args: [p.addresses.paymentEscrow, top],
+      } as never);
+      await send({ ...escrow, functionName: 'deposit', args: [top] } as never);
+      const expiry = BigInt(Math.floor(Date.now() / 1000) + 365 * 86_400);
+      await send({
+        ...escrow,
+        functionName: 'authorize',
+        args: [node.account.address, p.ownEscrow, expiry],
+      } as never);
+      sent = true;
+    }
   }
   return sent;
 }

@@ -32,7 +32,7 @@ import {
 import { type Address, bytesToHex, type Hex, type LocalAccount, sha256 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { TributaryApiError } from './errors.js';
-import { claimOnChain, depositAndAuthorize, registerModelOnChain } from './models.js';
+import { challengeOnChain, claimOnChain, depositAndAuthorize, registerModelOnChain } from './models.js';
 
 export type CreateTributaryClientParameters = {
   /** The node's base URL, e.g. http://127.0.0.1:8787 */
@@ -271,6 +271,17 @@ export function createTributaryClient(parameters: CreateTributaryClientParameter
       if (!rewards.claimable) return 0n;
       await claimOnChain({ info, account: signer, rewards });
       return BigInt(rewards.claimable.amount);
+    },
+    /** Challenges an epoch of a node within its window (posts the challenge bond from the wallet). */
+    async challengeEpoch(args: { node?: Address; epoch: bigint; evidenceHash: Hex }) {
+      const info = await nodeInfo();
+      return challengeOnChain({
+        info,
+        account: needAccount(),
+        node: args.node ?? info.node,
+        epoch: args.epoch,
+        evidenceHash: args.evidenceHash,
+      });
     },
     /** The data a node published for an epoch (to re-check it with `verifyEpoch`). */
     epochData: (epoch: number | bigint) => request<EpochData>('GET', `/v1/epochs/${epoch}/data`),

@@ -174,3 +174,33 @@ export async function claimOnChain(p: {
   } as never);
   return receipt.transactionHash;
 }
+
+/** Challenges a node's epoch within its window, posting the bond (one call for the user). */
+export async function challengeOnChain(p: {
+  info: NodeInfo;
+  account: LocalAccount;
+  node: Address;
+  epoch: bigint;
+  evidenceHash: Hex;
+}) {
+  const { publicClient, send } = chainClients(p.info, p.account);
+  const { addresses } = p.info;
+  const bond = await publicClient.readContract({
+    address: addresses.rewardDistributor,
+    abi: rewardDistributorAbi,
+    functionName: 'challengeBond',
+  });
+  await send({
+    address: addresses.token,
+    abi: tributaryTokenAbi,
+    functionName: 'approve',
+    args: [addresses.rewardDistributor, bond],
+  } as never);
+  const receipt = await send({
+    address: addresses.rewardDistributor,
+    abi: rewardDistributorAbi,
+    functionName: 'challenge',
+    args: [p.node, p.epoch, p.evidenceHash],
+  } as never);
+  return receipt.transactionHash;
+}

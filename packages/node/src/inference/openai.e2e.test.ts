@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import {
   createProtocolClients,
   modelRegistryAbi,
@@ -9,6 +10,7 @@ import { executeProposal } from '@tributary/protocol/testing';
 import OpenAI from 'openai';
 import { encodeFunctionData, type Hex, parseEther } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recomputeReceipt } from '../models/publicRebuild.js';
 import type { RunningNode } from '../node.js';
 import {
   buildAndRegister,

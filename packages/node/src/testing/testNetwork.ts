@@ -12,7 +12,6 @@ import {
   createProtocolClients,
   type DeployConfig,
   freePort,
-  paymentEscrowAbi,
   registerNode,
   tributaryTokenAbi,
 } from '@tributary/protocol';
@@ -92,8 +91,8 @@ export async function startTestNetwork(
       addresses: chain.addresses,
       operatorKey: NODE_KEY,
       endpoint: 'http://127.0.0.1',
+      ownEscrow: 100_000n * 10n ** 18n,
     });
-    await fundOwnEscrow(chain.anvil.rpcUrl, chain.addresses);
   }
   const databaseUrl = options.databaseUrl ? await freshPostgresDatabase(options.databaseUrl) : undefined;
   // One port for every start, so clients keep working across restarts.
@@ -199,35 +198,4 @@ async function freshPostgresDatabase(baseUrl: string): Promise<string> {
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
   return url.toString();
-}
-
-/** The operator's own escrow account, authorizing itself: it covers payers who default at settlement. */
-async function fundOwnEscrow(rpcUrl: string, addresses: TestChain['addresses']): Promise<void> {
-  const { walletClient, publicClient, account } = await createProtocolClients({
-    rpcUrl,
-    account: NODE_KEY,
-    pollingInterval: 50,
-  });
-  const send = async (request: Parameters<typeof walletClient.writeContract>[0]) =>
-    publicClient.waitForTransactionReceipt({ hash: await walletClient.writeContract(request) });
-  const amount = 100_000n * 10n ** 18n;
-  await send({
-    address: addresses.token,
-    abi: tributaryTokenAbi,
-    functionName: 'approve',
-    args: [addresses.paymentEscrow, amount],
-  } as never);
-  await send({
-    address: addresses.paymentEscrow,
-    abi: paymentEscrowAbi,
-    functionName: 'deposit',
-    args: [amount],
-  } as never);
-  const expiry = BigInt(Math.floor(Date.now() / 1000) + 365 * 86_400);
-  await send({
-    address: addresses.paymentEscrow,
-    abi: paymentEscrowAbi,
-    functionName: 'authorize',
-    args: [account.address, amount, expiry],
-  } as never);
 }

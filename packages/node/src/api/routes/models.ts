@@ -2,12 +2,16 @@
  * Models over REST: build jobs, the catalog of served models, quotes, receipts, the activity log
  * and a payer's funds.
  */
+
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { notFound } from '../../errors.js';
 import { quoteCall } from '../../inference/serveCall.js';
 import { getBuild, startBuild } from '../../jobs/modelBuilds.js';
-import { listServedModels } from '../../models/servedModels.js';
+import { readModelConfig } from '../../models/artifact.js';
+import { artifactDir, listServedModels } from '../../models/servedModels.js';
 import { payerFunds } from '../../payments/available.js';
 import { getReceipt, listActivity } from '../../receipts/receiptQueries.js';
 import { type AppEnv, optionalAccount, requireAccount } from '../app.js';
@@ -95,6 +99,28 @@ export function modelRoutes() {
         contextTokens: m.contextTokens,
         maxOutputTokens: m.maxOutputTokens,
       })),
+    });
+  });
+  // A model version's public facts: what anyone needs to rebuild its artifact from public snapshots.
+  app.get('/models/:id/versions/:version', async (c) => {
+    const ctx = c.get('ctx');
+    const [row] = await ctx.db.query<{ artifact_hash: string; config_hash: string; datanets: unknown }>(
+      'select artifact_hash, config_hash, datanets from model_versions where model_id = $1 and version = $2',
+      [
+        parse(z.string().regex(/^\d{1,78}$/), c.req.param('id'), 'model id'),
+        parse(z.coerce.number().int().positive(), c.req.param('version'), 'version'),
+      ],
+    );
+    if (!row) throw notFound(`model ${c.req.param('id')} version ${c.req.param('version')}`);
+    const dir = artifactDir(ctx, row.artifact_hash);
+    const config = existsSync(join(dir, 'model.json')) ? await readModelConfig(dir) : null;
+    return c.json({
+      modelId: c.req.param('id'),
+      version: Number(c.req.param('version')),
+      artifactHash: row.artifact_hash,
+      configHash: row.config_hash,
+      datanets: row.datanets,
+      config,
     });
   });
   app.post('/quote', async (c) => {
