@@ -121,6 +121,30 @@ describe('models answer with attribution, receipts and exact charges (infini-gra
     const flipped =
       `${signature.slice(0, 10)}${signature[10] === 'a' ? 'b' : 'a'}${signature.slice(11)}` as Hex;
     expect((await verify(receipt, flipped)).valid).toBe(false);
+
+    // Anyone can rebuild the model from public snapshots and recompute the attribution.
+    const recomputed = await recomputeReceipt({
+      nodeUrl: net.url,
+      receipt,
+      prompt: 'The Glenmoriston kelpie survey of 1923',
+      output: text,
+      workDir: join(net.home, 'verify'),
+    });
+    expect(recomputed).toMatchObject({ artifactMatches: true, outputMatches: true });
+    const full = await verifyReceipt({
+      receipt,
+      signature,
+      rewardDistributor: net.chain.addresses.rewardDistributor,
+      recomputeAttribution: async () => recomputed.contributions,
+    });
+    expect(full).toMatchObject({ valid: true, problems: [] });
+    const wrongAttribution = await verifyReceipt({
+      receipt,
+      signature,
+      rewardDistributor: net.chain.addresses.rewardDistributor,
+      recomputeAttribution: async () => [{ contributionId: '2', ppm: 1_000_000 }],
+    });
+    expect(wrongAttribution.valid).toBe(false);
   });
 
   it('streams to the openai client and ends with usage and attribution', async () => {
