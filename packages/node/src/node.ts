@@ -13,6 +13,7 @@ import { completeTakedowns } from './datanets/takedown.js';
 import { resumePendingVersions } from './datanets/versions.js';
 import { resumeBuilds } from './jobs/modelBuilds.js';
 import type { Logger } from './logger.js';
+import { finishEpoch } from './settlement/finishEpoch.js';
 import { startSettlementLoop } from './settlement/settle.js';
 
 export type RunningNode = {
@@ -56,7 +57,7 @@ export async function startNode(config: Config, logger?: Logger): Promise<Runnin
     for (const e of events.filter(
       (x) => x.eventName === 'EpochVoided' && String(x.args.node).toLowerCase() === me,
     )) {
-      await ctx.db.query("update epochs set status = 'voided' where epoch = $1", [String(e.args.epoch)]);
+      await finishEpoch(ctx, String(e.args.epoch), 'voided');
     }
     const removed = new Set(
       events.filter((e) => e.eventName === 'ContributionRemoved').map((e) => String(e.args.datanetId)),

@@ -65,6 +65,19 @@ export async function issueApiKey(
   return { key, account: getAddress(account), label };
 }
 
+const KEY_CACHE_MS = 30_000;
+const keyCache = new WeakMap<Context, Map<string, { account: string; revoked: boolean; at: number }>>();
+
+/** Known keys for up to 30 s (a revocation through this node applies at once). */
+function cachedKeys(ctx: Context) {
+  let keys = keyCache.get(ctx);
+  if (!keys) {
+    keys = new Map();
+    keyCache.set(ctx, keys);
+  }
+  return keys;
+}
+
 /** The account a bearer key belongs to; throws 401 when it is missing, unknown or revoked. */
 export async function authenticate(ctx: Context, authorization: string | undefined): Promise<Address> {
   const key = authorization?.match(/^Bearer\s+(trib_[A-Za-z0-9_-]+)$/)?.[1];
@@ -73,11 +86,20 @@ export async function authenticate(ctx: Context, authorization: string | undefin
       'send `Authorization: Bearer trib_…`; get a key with POST /v1/auth/keys',
     ]);
   }
-  const [row] = await ctx.db.query<{ account: string; revoked_at: Date | null }>(
-    'select account, revoked_at from api_keys where key_hash = $1',
-    [sha256Hex(key)],
-  );
-  if (!row) throw unauthorized('INVALID_API_KEY', 'the API key is not known to this node');
+  const hash = sha256Hex(key);
+  const keys = cachedKeys(ctx);
+  let known = keys.get(hash);
+  if (!known || Date.now() - known.at > KEY_CACHE_MS) {
+    const [row] = await ctx.db.query<{ account: string; revoked_at: Date | null }>(
+      'select account, revoked_at from api_keys where key_hash = $1',
+      [hash],
+    );
+    if (!row) throw unauthorized('INVALID_API_KEY', 'the API key is not known to this node');
+    known = { account: row.account, revoked: row.revoked_at !== null, at: Date.now() };
+    if (keys.size > 10_000) keys.clear();
+    keys.set(hash, known);
+  }
+  const row = { account: known.account, revoked_at: known.revoked };
   if (row.revoked_at)
     throw unauthorized('API_KEY_REVOKED', 'the API key was revoked', [
       'get a new key with POST /v1/auth/keys',
@@ -90,4 +112,5 @@ export async function revokeApiKey(ctx: Context, authorization: string | undefin
   await authenticate(ctx, authorization);
   const key = authorization!.replace(/^Bearer\s+/, '');
   await ctx.db.query('update api_keys set revoked_at = now() where key_hash = $1', [sha256Hex(key)]);
+  cachedKeys(ctx).delete(sha256Hex(key));
 }

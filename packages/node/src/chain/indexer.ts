@@ -14,6 +14,8 @@ import { fromRow, project, type StoredEvent, type StoredEventRow, unproject } fr
 const CURSOR = 'protocol';
 
 export type Indexer = {
+  /** The last block committed (in memory: changes exactly when indexed state changes). */
+  indexedBlock(): bigint;
   /** Indexes up to the current head once; returns the block it reached. */
   syncOnce(): Promise<bigint>;
   /** Resolves once the indexer has processed `blockNumber` (polling as needed). */
@@ -39,6 +41,7 @@ export function createIndexer(ctx: Context): Indexer {
   let timer: NodeJS.Timeout | null = null;
   let stopped = true;
   let followUps: Promise<void> = Promise.resolve();
+  let committed = -1n;
 
   async function cursor(): Promise<{ number: bigint; hash: string }> {
     const [row] = await ctx.db.query<{ block_number: bigint; block_hash: string }>(
@@ -74,6 +77,7 @@ export function createIndexer(ctx: Context): Indexer {
           await unproject(tx, removed);
           await saveCursor(tx, n, onChain.hash);
         });
+        committed = -2n - n; // state changed: a value no block number takes
         ctx.metrics.reorgs.inc();
         ctx.logger.warn(
           { from: Number(from), to: Number(n) },
@@ -158,6 +162,7 @@ export function createIndexer(ctx: Context): Indexer {
         await saveCursor(tx, to, last.hash);
       });
       current = { number: to, hash: last.hash };
+      committed = to;
       ctx.metrics.indexedBlock.set(Number(to));
       if (events.length > 0) {
         ctx.logger.debug({ from: Number(from), to: Number(to), events: events.length }, 'indexed');
@@ -223,6 +228,7 @@ export function createIndexer(ctx: Context): Indexer {
   };
 
   return {
+    indexedBlock: () => committed,
     syncOnce,
     async waitForBlock(blockNumber, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;

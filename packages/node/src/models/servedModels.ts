@@ -54,8 +54,23 @@ type ModelRow = {
   created_block: bigint;
 };
 
-/** The node's models (whatever their status), latest version each, with a local artifact. */
-export async function listServedModels(ctx: Context): Promise<ServedModel[]> {
+const cache = new WeakMap<Context, { block: bigint; models: Promise<ServedModel[]> }>();
+
+/**
+ * The node's models (whatever their status), latest version each, with a local artifact. Kept
+ * until the indexer commits new chain state, so a call does not re-read them.
+ */
+export function listServedModels(ctx: Context): Promise<ServedModel[]> {
+  const block = ctx.indexer.indexedBlock();
+  const cached = cache.get(ctx);
+  if (cached && cached.block === block) return cached.models;
+  const models = readServedModels(ctx);
+  cache.set(ctx, { block, models });
+  models.catch(() => cache.delete(ctx));
+  return models;
+}
+
+async function readServedModels(ctx: Context): Promise<ServedModel[]> {
   const rows = await ctx.db.query<ModelRow>(
     `select m.id::text as id, m.developer, m.status, m.pricing, m.split, v.version, v.artifact_hash, v.config_hash, m.created_block
      from models m join model_versions v on v.model_id = m.id and v.version = m.version_count

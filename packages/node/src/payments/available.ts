@@ -38,8 +38,7 @@ export async function payerFunds(ctx: Context, payer: Address, db: Queryable = c
     `select (select balance::text from escrow_balances where payer = $1) as balance,
             (select remaining::text from escrow_authorizations where payer = $1 and node = $2) as remaining,
             (select expiry::text from escrow_authorizations where payer = $1 and node = $2) as expiry,
-            (select coalesce(sum(r.fee), 0)::text from receipts r join epochs e on e.epoch = r.epoch
-               where r.payer = $1 and e.status not in ('settled', 'claimable', 'voided')) as unsettled,
+            (select coalesce((select amount from payer_unsettled where payer = $1), 0)::text) as unsettled,
             (select coalesce(sum(amount), 0)::text from reservations where payer = $1) as reserved`,
     [key, node],
   );

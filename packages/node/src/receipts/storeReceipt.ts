@@ -70,13 +70,31 @@ export async function storeReceipt(
         signature,
       ],
     );
-    for (const c of receipt.attribution.contributions) {
+    const contributions = receipt.attribution.contributions;
+    if (contributions.length > 0) {
+      // One statement for all of the call's contributions.
+      const values = contributions.map(
+        (_, i) => `($1, $${i * 5 + 2}, $${i * 5 + 3}, $${i * 5 + 4}, $${i * 5 + 5}, $${i * 5 + 6})`,
+      );
       await tx.query(
-        `insert into receipt_contributions (receipt_id, contribution_id, contributor, datanet_id, ppm, amount)
-         values ($1, $2, $3, $4, $5, $6)`,
-        [receipt.requestId, c.contributionId, c.contributor.toLowerCase(), c.datanetId, c.ppm, c.amount],
+        `insert into receipt_contributions (receipt_id, contribution_id, contributor, datanet_id, ppm, amount) values ${values.join(', ')}`,
+        [
+          receipt.requestId,
+          ...contributions.flatMap((c) => [
+            c.contributionId,
+            c.contributor.toLowerCase(),
+            c.datanetId,
+            c.ppm,
+            c.amount,
+          ]),
+        ],
       );
     }
+    await tx.query(
+      `insert into payer_unsettled (payer, amount) values ($1, $2)
+       on conflict (payer) do update set amount = payer_unsettled.amount + excluded.amount`,
+      [receipt.payer.toLowerCase(), receipt.fee],
+    );
     await tx.query(
       'update epochs set fee_total = fee_total + $2, receipt_count = receipt_count + 1 where epoch = $1',
       [open!.epoch, receipt.fee],

@@ -11,6 +11,7 @@ import type { Context } from '../context.js';
 import { ApiError } from '../errors.js';
 import { crashPoint } from '../faults.js';
 import type { DebitPage, EpochHeaderJson } from './buildEpoch.js';
+import { finishEpoch } from './finishEpoch.js';
 
 type SettlementRow = { header: EpochHeaderJson; pages: DebitPage[]; pages_sent: number };
 
@@ -52,7 +53,7 @@ export async function submitEpoch(ctx: Context, epoch: bigint): Promise<void> {
   } else if (onChain.status === EpochStatus.Open) {
     from = onChain.pagesDone; // a restart after some pages landed
   } else if (onChain.status === EpochStatus.Voided) {
-    await ctx.db.query("update epochs set status = 'voided' where epoch = $1", [epoch]);
+    await finishEpoch(ctx, epoch, 'voided');
     return;
   } else {
     const state = await ctx.chain.publicClient.readContract({
@@ -105,10 +106,7 @@ export async function submitEpoch(ctx: Context, epoch: bigint): Promise<void> {
     crashPoint(`settlement:page-${page}-sent`);
     if (page === row.header.pageCount - 1) await ctx.indexer.waitForBlock(receipt.blockNumber);
   }
-  await ctx.db.query(
-    "update epochs set status = 'settled' where epoch = $1 and status in ('built', 'submitted')",
-    [epoch],
-  );
+  await finishEpoch(ctx, epoch, 'settled');
   ctx.logger.info({ epoch: Number(epoch), totalFee: row.header.totalFee }, 'epoch settled on-chain');
 }
 
