@@ -13,7 +13,14 @@ const demoDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'demo');
 
 export const DEMO_DATANET_NAME = 'Rivers and their tributaries';
 
-export type LoadDemoReturnType = { datanet: DatanetView; version: VersionView | null; created: boolean };
+export const DEMO_MODEL_NAME = 'rivers-ngram';
+
+export type LoadDemoReturnType = {
+  datanet: DatanetView;
+  version: VersionView | null;
+  created: boolean;
+  model: string;
+};
 
 /** Creates and fills the demo datanet on the node at `url`, unless it is there already. */
 export async function loadDemo({
@@ -29,7 +36,8 @@ export async function loadDemo({
   );
   if (existing && existing.versionCount > 0) {
     const versions = await owner.listVersions(existing.id);
-    return { datanet: existing, version: versions.at(-1) ?? null, created: false };
+    await ensureModel(url, existing.id, onProgress);
+    return { datanet: existing, version: versions.at(-1) ?? null, created: false, model: DEMO_MODEL_NAME };
   }
   await owner.login({ label: 'demo' });
   const datanet =
@@ -63,5 +71,26 @@ export async function loadDemo({
   }
   onProgress?.('committing version 1');
   const version = await owner.commitVersion(datanet.id);
-  return { datanet: await owner.getDatanet(datanet.id), version, created: true };
+  await ensureModel(url, datanet.id, onProgress);
+  return { datanet: await owner.getDatanet(datanet.id), version, created: true, model: DEMO_MODEL_NAME };
+}
+
+/** An infini-gram model on version 1, registered by dev account 5 and served by this node. */
+async function ensureModel(url: string, datanetId: string, onProgress?: (text: string) => void) {
+  const developer = createTributaryClient({ url, account: ANVIL_PRIVATE_KEYS[5] as Hex });
+  if ((await developer.catalog()).some((m) => m.name === DEMO_MODEL_NAME)) return;
+  await developer.login({ label: 'demo' });
+  onProgress?.(`building model ${DEMO_MODEL_NAME}`);
+  const started = await developer.buildModel({
+    name: DEMO_MODEL_NAME,
+    kind: 'infini-gram',
+    datanets: [{ datanetId, version: 1 }],
+  });
+  const build = await developer.waitForBuild(started.id);
+  onProgress?.(`registering model ${DEMO_MODEL_NAME}`);
+  await developer.registerModel({
+    build,
+    pricing: { pricePerInputToken: 1_000_000_000n, pricePerOutputToken: 3_000_000_000n },
+    split: { computeBps: 2000, developerBps: 3000, dataBps: 5000 },
+  });
 }

@@ -55,7 +55,10 @@ describe('tributary dev', () => {
   it('starts a local network with the demo datanet, and a second run resumes the same state', async () => {
     const [chainPort, port] = [await freePort(), await freePort()];
     const first = await runDev(home, chainPort, port);
-    expect(first.summary).toMatchObject({ resumed: false, demo: { datanetId: '1', version: 1 } });
+    expect(first.summary).toMatchObject({
+      resumed: false,
+      demo: { datanetId: '1', version: 1, model: 'rivers-ngram' },
+    });
     const api = `http://127.0.0.1:${port}`;
     const datanets = (await (await fetch(`${api}/v1/datanets`)).json()) as {
       datanets: { metadata: { name: string } }[];
@@ -65,6 +68,8 @@ describe('tributary dev', () => {
     };
     expect(datanets.datanets[0]?.metadata.name).toBe('Rivers and their tributaries');
     expect(contributions.contributions).toHaveLength(10);
+    const models = (await (await fetch(`${api}/v1/models`)).json()) as { data: { id: string }[] };
+    expect(models.data.map((m) => m.id)).toEqual(['rivers-ngram']);
     expect(new Set(contributions.contributions.map((c: { contributor: string }) => c.contributor)).size).toBe(
       3,
     );

@@ -44,7 +44,11 @@ export async function devCommand(options: DevOptions): Promise<void> {
         home: network.home,
         resumed: network.resumed,
         addresses: network.addresses,
-        demo: demo && { datanetId: demo.datanet.id, version: demo.version?.version ?? null },
+        demo: demo && {
+          datanetId: demo.datanet.id,
+          version: demo.version?.version ?? null,
+          model: demo.model,
+        },
         accounts,
       })}\n`,
     );
@@ -56,6 +60,9 @@ export async function devCommand(options: DevOptions): Promise<void> {
     if (demo) {
       ui.info(
         `  Demo     datanet ${demo.datanet.id} "${demo.datanet.metadata?.name}" — ${demo.version?.contributionCount ?? 0} contributions, version ${demo.version?.version ?? '-'}`,
+      );
+      ui.info(
+        `           model "${demo.model}" (infini-gram, by account 5): POST ${network.node.url}/v1/chat/completions`,
       );
     }
     ui.heading('Dev accounts (each funded with 100,000 TRIB; #0 deployed the protocol, #9 runs the node)');
