@@ -98,14 +98,7 @@ export function attribute(parameters: AttributeParameters): AttributeReturnType 
     spans: credit.get(id)!.spans,
   }));
   contributions.sort((a, b) => b.ppm - a.ppm || compareContributionIds(a.contributionId, b.contributionId));
-  const perContributor = new Map<string, number>();
-  for (const c of contributions)
-    perContributor.set(c.contributor, (perContributor.get(c.contributor) ?? 0) + c.ppm);
-  const contributors = [...perContributor]
-    .map(([contributor, value]) => ({ contributor, ppm: value }))
-    .sort(
-      (a, b) => b.ppm - a.ppm || (a.contributor < b.contributor ? -1 : a.contributor > b.contributor ? 1 : 0),
-    );
+  const contributors = totalPerContributor(contributions);
   return {
     indexRoot: trace.indexRoot,
     tokenizer: tokenizerName,
@@ -156,4 +149,18 @@ function contributionOwners(
     }
   }
   return out;
+}
+
+/** Sums parts per million by contributor, largest first (ties by address, so the order is stable). */
+export function totalPerContributor(
+  contributions: readonly { contributor: string; ppm: number }[],
+): { contributor: string; ppm: number }[] {
+  const perContributor = new Map<string, number>();
+  for (const c of contributions)
+    perContributor.set(c.contributor, (perContributor.get(c.contributor) ?? 0) + c.ppm);
+  return [...perContributor]
+    .map(([contributor, ppm]) => ({ contributor, ppm }))
+    .sort(
+      (a, b) => b.ppm - a.ppm || (a.contributor < b.contributor ? -1 : a.contributor > b.contributor ? 1 : 0),
+    );
 }

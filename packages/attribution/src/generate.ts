@@ -11,12 +11,12 @@
  * from the next one.
  */
 import type { IndexSnapshot } from './attributionIndex.js';
+import { checkTokenIds } from './checkTokenIds.js';
 import type { Searchable } from './count.js';
 import { InvalidInputError, TextTooLongError } from './errors.js';
 import type { Hex32 } from './indexRoot.js';
 import {
   type CandidateBlocks,
-  checkTokenIds,
   type NextTokenOptions,
   NextTokenSearch,
   resolveNextTokenOptions,

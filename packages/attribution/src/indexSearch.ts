@@ -3,6 +3,7 @@
  * documents, so that every answer counts live documents only.
  */
 import type { IndexSnapshot, SegmentEntry } from './attributionIndex.js';
+import { checkTokenIds } from './checkTokenIds.js';
 import type { ContributionId } from './contributionId.js';
 import { EmptyTextError, InvalidInputError, TextTooLongError } from './errors.js';
 import { documentAt, longestPrefixMatch, suffixRange, toDense } from './segment.js';
@@ -47,20 +48,7 @@ export function queryTokens(
   if (input.tokens !== undefined) {
     const tokens = input.tokens;
     if (tokens.length === 0) throw new EmptyTextError(['no tokens']);
-    if (tokens.length > snapshot.limits.maxQueryCharacters) {
-      throw new TextTooLongError({
-        length: tokens.length,
-        limit: snapshot.limits.maxQueryCharacters,
-        unit: 'tokens',
-      });
-    }
-    const ids = new Uint32Array(tokens.length);
-    for (let i = 0; i < tokens.length; i++) {
-      const t = tokens[i]!;
-      if (!Number.isInteger(t) || t < 0 || t > 0xffffffff)
-        throw new InvalidInputError(`token ${i} is not a token id`);
-      ids[i] = t;
-    }
+    const ids = checkTokenIds(tokens, snapshot);
     const offsets = Uint32Array.from(ids, (_, i) => i);
     return { ids, charStarts: offsets, charEnds: Uint32Array.from(ids, (_, i) => i + 1), text: null };
   }

@@ -13,6 +13,7 @@
  * deterministic subset when there are more than `maxOccurrences` (see {@link NextTokenDistributionParameters}).
  */
 import type { IndexSnapshot } from './attributionIndex.js';
+import { checkTokenIds } from './checkTokenIds.js';
 import { type ContributionId, compareContributionIds } from './contributionId.js';
 import type { Searchable } from './count.js';
 import { InvalidInputError, TextTooLongError } from './errors.js';
@@ -147,25 +148,6 @@ export function resolveNextTokenOptions(options: NextTokenOptions): ResolvedNext
     throw new InvalidInputError(`maxOccurrences must be an integer in [1, ${maxMaxOccurrences}]`);
   }
   return { maxSuffixLength, maxOccurrences };
-}
-
-/** Checks context token ids (any length, including none). */
-export function checkTokenIds(tokens: ArrayLike<number>, snapshot: IndexSnapshot): Uint32Array {
-  if (tokens.length > snapshot.limits.maxQueryCharacters) {
-    throw new TextTooLongError({
-      length: tokens.length,
-      limit: snapshot.limits.maxQueryCharacters,
-      unit: 'tokens',
-    });
-  }
-  const ids = new Uint32Array(tokens.length);
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    if (!Number.isInteger(t) || t < 0 || t > 0xffffffff)
-      throw new InvalidInputError(`token ${i} is not a token id`);
-    ids[i] = t;
-  }
-  return ids;
 }
 
 /**

@@ -5,7 +5,12 @@
  * remainder, ties to the lowest contribution id). Integer arithmetic only: the same steps give
  * byte-identical weights.
  */
-import { type ContributorWeight, largestRemainder, partsPerMillion } from './attribute.js';
+import {
+  type ContributorWeight,
+  largestRemainder,
+  partsPerMillion,
+  totalPerContributor,
+} from './attribute.js';
 import { type ContributionId, compareContributionIds } from './contributionId.js';
 import { InvalidInputError } from './errors.js';
 import type { TokenSupport } from './nextTokens.js';
@@ -116,14 +121,7 @@ export function supportWeights(parameters: SupportWeightsParameters): SupportWei
     };
   });
   contributions.sort((a, b) => b.ppm - a.ppm || compareContributionIds(a.contributionId, b.contributionId));
-  const perContributor = new Map<string, number>();
-  for (const c of contributions)
-    perContributor.set(c.contributor, (perContributor.get(c.contributor) ?? 0) + c.ppm);
-  const contributors = [...perContributor]
-    .map(([contributor, value]) => ({ contributor, ppm: value }))
-    .sort(
-      (a, b) => b.ppm - a.ppm || (a.contributor < b.contributor ? -1 : a.contributor > b.contributor ? 1 : 0),
-    );
+  const contributors = totalPerContributor(contributions);
   return {
     totalOccurrences: contributions.reduce((sum, c) => sum + c.occurrences, 0),
     per,
