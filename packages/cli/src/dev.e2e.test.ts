@@ -1,52 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { freePort } from '@tributary/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
-
-const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'tributary.js');
-
-/** Starts `tributary dev --demo --json` and resolves with its JSON summary once it is up. */
-async function runDev(home: string, chainPort: number, port: number) {
-  const child = spawn(
-    process.execPath,
-    [
-      bin,
-      'dev',
-      '--demo',
-      '--json',
-      '--home',
-      home,
-      '--chain-port',
-      String(chainPort),
-      '--port',
-      String(port),
-    ],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
-  const summary = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve(JSON.parse(line));
-    });
-    child.once('exit', (code) => reject(new Error(`tributary dev exited with ${code}: ${err}`)));
-  });
-  return { child, summary };
-}
-
-const stop = (child: ChildProcess) =>
-  new Promise<number | null>((resolve) => {
-    child.once('exit', (code) => resolve(code));
-    child.kill('SIGINT');
-  });
+import { TRIBUTARY_BIN as bin, runDev, stopDev as stop } from './testing/devProcess.js';
 
 describe('tributary dev', () => {
   const home = mkdtempSync(join(tmpdir(), 'tributary-dev-'));
