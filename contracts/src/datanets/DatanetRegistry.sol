@@ -208,7 +208,7 @@ contract DatanetRegistry is IDatanetRegistry, Ownable2Step, EIP712, Nonces {
         bytes32 contentHash,
         bytes32[] calldata proof
     ) public view returns (bool) {
-        bytes32 root = getVersion(datanetId, version).manifestRoot;
+        bytes32 root = _versionAt(datanetId, version).manifestRoot;
         return MerkleProof.verifyCalldata(proof, root, ManifestLeaf.hash(contributionId, contributor, contentHash));
     }
 
@@ -288,10 +288,8 @@ contract DatanetRegistry is IDatanetRegistry, Ownable2Step, EIP712, Nonces {
     }
 
     /// @inheritdoc IDatanetRegistry
-    function getVersion(uint256 datanetId, uint64 version) public view returns (Version memory) {
-        Datanet storage datanet = _datanetAt(datanetId);
-        if (version == 0 || version > datanet.versionCount) revert DatanetUnknownVersion(datanetId, version);
-        return _versions[datanetId][version];
+    function getVersion(uint256 datanetId, uint64 version) external view returns (Version memory) {
+        return _versionAt(datanetId, version);
     }
 
     /// @inheritdoc IDatanetRegistry
@@ -300,7 +298,7 @@ contract DatanetRegistry is IDatanetRegistry, Ownable2Step, EIP712, Nonces {
     }
 
     /// @inheritdoc IDatanetRegistry
-    function isCurator(uint256 datanetId, address account) public view returns (bool) {
+    function isCurator(uint256 datanetId, address account) external view returns (bool) {
         return _datanetAt(datanetId).owner == account || _curators[datanetId][_curatorGeneration[datanetId]][account];
     }
 
@@ -367,5 +365,13 @@ contract DatanetRegistry is IDatanetRegistry, Ownable2Step, EIP712, Nonces {
         if (datanet.owner != caller && !_curators[datanetId][_curatorGeneration[datanetId]][caller]) {
             revert DatanetNotCurator(datanetId, caller);
         }
+    }
+
+    /// @dev A storage pointer, so callers read only the fields they need (a proof needs just the root).
+    function _versionAt(uint256 datanetId, uint64 version) private view returns (Version storage) {
+        if (version == 0 || version > _datanetAt(datanetId).versionCount) {
+            revert DatanetUnknownVersion(datanetId, version);
+        }
+        return _versions[datanetId][version];
     }
 }

@@ -54,9 +54,9 @@ contract GovernanceRewards is IGovernanceRewards, Ownable2Step {
         if (!governor.hasVoted(proposalId, voter)) revert GovernanceRewardsDidNotVote(proposalId, voter);
         ProposalReward storage reward = _rewards[proposalId];
         if (!reward.allocated) _allocate(proposalId, reward);
-        uint256 weight = IVotes(address(token)).getPastVotes(voter, governor.proposalSnapshot(proposalId));
+        uint256 weight = _weightOf(proposalId, voter);
         _claimed[proposalId][voter] = true;
-        amount = reward.totalWeight == 0 ? 0 : reward.amount * weight / reward.totalWeight;
+        amount = _share(reward.amount, weight, reward.totalWeight);
         if (amount > 0) {
             outstanding -= amount;
             token.safeTransfer(voter, amount);
@@ -80,12 +80,13 @@ contract GovernanceRewards is IGovernanceRewards, Ownable2Step {
     /// @notice What `voter` would receive for `proposalId` now (0 if ineligible or claimed).
     function pendingReward(uint256 proposalId, address voter) external view returns (uint256) {
         if (_claimed[proposalId][voter] || !governor.hasVoted(proposalId, voter)) return 0;
-        if (!_eligible(proposalId)) return 0;
         ProposalReward storage reward = _rewards[proposalId];
-        uint256 totalWeight = reward.allocated ? reward.totalWeight : _totalWeight(proposalId);
-        uint256 amount = reward.allocated ? reward.amount : _allocationFor(proposalId, totalWeight);
-        if (totalWeight == 0) return 0;
-        return amount * IVotes(address(token)).getPastVotes(voter, governor.proposalSnapshot(proposalId)) / totalWeight;
+        if (reward.allocated) return _share(reward.amount, _weightOf(proposalId, voter), reward.totalWeight);
+        // What the first claim would set aside now (the checks `_allocate` makes, without reverting).
+        if (!_finished(proposalId) || _tooOld(proposalId)) return 0;
+        (uint256 totalWeight, bool quorumReached) = _tally(proposalId);
+        if (!quorumReached) return 0;
+        return _share(_allocationFor(proposalId, totalWeight), _weightOf(proposalId, voter), totalWeight);
     }
 
     /// @notice Tokens not yet set aside for any proposal.
@@ -94,14 +95,10 @@ contract GovernanceRewards is IGovernanceRewards, Ownable2Step {
     }
 
     function _allocate(uint256 proposalId, ProposalReward storage reward) private {
-        IGovernor.ProposalState state = governor.state(proposalId);
-        if (
-            state == IGovernor.ProposalState.Pending || state == IGovernor.ProposalState.Active
-                || state == IGovernor.ProposalState.Canceled
-        ) revert GovernanceRewardsProposalNotFinished(proposalId);
-        if (governor.proposalDeadline(proposalId) < startTimepoint) revert GovernanceRewardsProposalTooOld(proposalId);
-        if (!_quorumReached(proposalId)) revert GovernanceRewardsNoQuorum(proposalId);
-        uint256 totalWeight = _totalWeight(proposalId);
+        if (!_finished(proposalId)) revert GovernanceRewardsProposalNotFinished(proposalId);
+        if (_tooOld(proposalId)) revert GovernanceRewardsProposalTooOld(proposalId);
+        (uint256 totalWeight, bool quorumReached) = _tally(proposalId);
+        if (!quorumReached) revert GovernanceRewardsNoQuorum(proposalId);
         uint256 amount = _allocationFor(proposalId, totalWeight);
         // Never lock a proposal's reward at zero: with no budget yet, its voters can claim later.
         if (amount == 0) revert GovernanceRewardsNoBudget(proposalId);
@@ -112,11 +109,15 @@ contract GovernanceRewards is IGovernanceRewards, Ownable2Step {
         emit ProposalRewardAllocated(proposalId, amount, totalWeight);
     }
 
-    function _eligible(uint256 proposalId) private view returns (bool) {
+    /// @dev Voting is over and the proposal was not cancelled.
+    function _finished(uint256 proposalId) private view returns (bool) {
         IGovernor.ProposalState state = governor.state(proposalId);
         return state != IGovernor.ProposalState.Pending && state != IGovernor.ProposalState.Active
-            && state != IGovernor.ProposalState.Canceled && governor.proposalDeadline(proposalId) >= startTimepoint
-            && _quorumReached(proposalId);
+            && state != IGovernor.ProposalState.Canceled;
+    }
+
+    function _tooOld(uint256 proposalId) private view returns (bool) {
+        return governor.proposalDeadline(proposalId) < startTimepoint;
     }
 
     function _allocationFor(uint256 proposalId, uint256 totalWeight) private view returns (uint256) {
@@ -126,13 +127,20 @@ contract GovernanceRewards is IGovernanceRewards, Ownable2Step {
         return scaled < budget ? scaled : budget;
     }
 
-    function _totalWeight(uint256 proposalId) private view returns (uint256) {
+    /// @dev The weight cast on the proposal, and whether it reached quorum (GovernorCountingSimple's
+    ///      rule: for and abstain votes count; the governor keeps its own check internal).
+    function _tally(uint256 proposalId) private view returns (uint256 totalWeight, bool quorumReached) {
         (uint256 against, uint256 forVotes, uint256 abstain) = governor.proposalVotes(proposalId);
-        return against + forVotes + abstain;
+        totalWeight = against + forVotes + abstain;
+        quorumReached = governor.quorum(governor.proposalSnapshot(proposalId)) <= forVotes + abstain;
     }
 
-    function _quorumReached(uint256 proposalId) private view returns (bool) {
-        (, uint256 forVotes, uint256 abstain) = governor.proposalVotes(proposalId);
-        return governor.quorum(governor.proposalSnapshot(proposalId)) <= forVotes + abstain;
+    /// @dev The weight `voter` cast: their votes at the proposal's snapshot, as the governor counted them.
+    function _weightOf(uint256 proposalId, address voter) private view returns (uint256) {
+        return IVotes(address(token)).getPastVotes(voter, governor.proposalSnapshot(proposalId));
+    }
+
+    function _share(uint256 amount, uint256 weight, uint256 totalWeight) private pure returns (uint256) {
+        return totalWeight == 0 ? 0 : amount * weight / totalWeight;
     }
 }

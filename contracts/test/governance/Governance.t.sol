@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {IGovernor} from "@openzeppelin/contracts/governance/IGovernor.sol";
-import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 import {IModelRegistry} from "../../src/models/IModelRegistry.sol";
 import {ModelRegistry} from "../../src/models/ModelRegistry.sol";
 import {TributaryGovernor} from "../../src/governance/TributaryGovernor.sol";
@@ -104,7 +104,7 @@ contract GovernanceTest is ProtocolTest {
 
     function test_delist_cannotBypassGovernance() public {
         vm.prank(voterA);
-        vm.expectRevert();
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, voterA));
         governedModels.delist(modelId, "no vote");
     }
 
@@ -122,7 +122,6 @@ contract GovernanceTest is ProtocolTest {
         assertEq(token.balanceOf(voterC) - 10_000_000 ether, 9 ether);
         assertEq(rewards.outstanding(), 0);
         assertEq(rewards.unallocatedBudget(), 410 ether);
-        assertEq(rewards.outstanding(), 0);
         assertEq(token.totalSupply(), SUPPLY, "no tokens were minted to pay voters");
     }
 
@@ -131,6 +130,8 @@ contract GovernanceTest is ProtocolTest {
         // 9% of the supply voted: 81 ether set aside, 60:30.
         assertEq(rewards.pendingReward(proposalId, voterA), 54 ether);
         rewards.claim(proposalId, voterA);
+        assertEq(rewards.pendingReward(proposalId, voterA), 0, "claimed");
+        assertEq(rewards.pendingReward(proposalId, voterB), 27 ether, "from the allocated reward");
         vm.expectRevert(
             abi.encodeWithSelector(IGovernanceRewards.GovernanceRewardsAlreadyClaimed.selector, proposalId, voterA)
         );
@@ -173,18 +174,33 @@ contract GovernanceTest is ProtocolTest {
         assertEq(rewards.claim(proposalId, voterA), 54 ether); // 6% of 900
     }
 
+    function test_rewards_revertForProposalsEndedBeforeDeployment() public {
+        uint256 proposalId = _passProposal(true);
+        GovernanceRewards later = new GovernanceRewards(governor, token, address(timelock), 900 ether);
+        fund(address(later), 100 ether);
+        vm.expectRevert(
+            abi.encodeWithSelector(IGovernanceRewards.GovernanceRewardsProposalTooOld.selector, proposalId)
+        );
+        later.claim(proposalId, voterA);
+        assertEq(later.pendingReward(proposalId, voterA), 0);
+    }
+
     function test_setRewardPerProposal_onlyGovernance() public {
-        vm.expectRevert();
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, address(this)));
         rewards.setRewardPerProposal(1);
         vm.prank(address(timelock));
         rewards.setRewardPerProposal(1);
         assertEq(rewards.rewardPerProposal(), 1);
     }
 
-    function test_timelock_ownsNothingItShouldNot() public view {
-        assertFalse(timelock.hasRole(timelock.DEFAULT_ADMIN_ROLE(), address(this)));
+    function test_timelock_onlyGovernorProposesAndTimelockAdministersItself() public view {
+        bytes32 admin = timelock.DEFAULT_ADMIN_ROLE();
+        assertFalse(timelock.hasRole(admin, address(this)), "the deployer gave up admin");
+        assertTrue(timelock.hasRole(admin, address(timelock)), "role changes need a vote");
         assertTrue(timelock.hasRole(timelock.PROPOSER_ROLE(), address(governor)));
+        assertFalse(timelock.hasRole(timelock.PROPOSER_ROLE(), voterA), "no holder schedules directly");
+        assertTrue(timelock.hasRole(timelock.EXECUTOR_ROLE(), address(0)), "anyone may execute");
         assertEq(governedModels.owner(), address(timelock));
-        assertTrue(address(TimelockController(payable(address(timelock)))) != address(0));
+        assertEq(rewards.owner(), address(timelock));
     }
 }

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 import {IDatanetRegistry} from "../../src/datanets/IDatanetRegistry.sol";
 import {IModelRegistry} from "../../src/models/IModelRegistry.sol";
 import {ProtocolTest} from "../utils/ProtocolTest.sol";
@@ -85,8 +86,10 @@ contract ModelRegistryTest is ProtocolTest {
         fund(developer, 100 ether);
         IModelRegistry.RegisterModelParams memory params = defaultModelParams(node, licensed);
         params.maxLicenceFees = 50 ether;
+        bytes memory noAllowance =
+            abi.encodeWithSelector(IERC20Errors.ERC20InsufficientAllowance.selector, models, 0, 50 ether);
         vm.prank(developer);
-        vm.expectRevert(); // ERC20InsufficientAllowance
+        vm.expectRevert(noAllowance);
         models.registerModel(params);
         assertEq(models.modelCount(), 0);
     }

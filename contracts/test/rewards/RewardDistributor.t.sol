@@ -289,7 +289,11 @@ contract RewardDistributorTest is ProtocolTest {
             uint256 before = token.balanceOf(accounts[i]);
             distributor.claim(node, 1, accounts[i], amounts[i], Merkle.proof(leaves, i));
             assertEq(token.balanceOf(accounts[i]) - before, amounts[i]);
-            vm.expectRevert();
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IRewardDistributor.RewardsNothingToClaim.selector, accounts[i], amounts[i], amounts[i]
+                )
+            );
             distributor.claim(node, 1, accounts[i], amounts[i], Merkle.proof(leaves, i));
         }
         assertEq(distributor.getNodeState(node).totalClaimed, sum);

@@ -22,7 +22,7 @@ import { type AttributionIndex, openIndex } from '../src/attributionIndex.js';
 import { count } from '../src/count.js';
 import { findOccurrences } from '../src/findOccurrences.js';
 import { longestMatches } from '../src/longestMatches.js';
-import { buildSegment, toDense } from '../src/segment.js';
+import { buildSegment, encodingIds, toDense } from '../src/segment.js';
 import { buildSuffixArray, buildSuffixArrayByComparisonSort } from '../src/suffixArray.js';
 import { tokenIds, tokenizerName } from '../src/tokenizer.js';
 import { traceSpans } from '../src/traceSpans.js';
@@ -83,7 +83,7 @@ function documentSampler(index: AttributionIndex, seed: number) {
       if (length < minLength) continue;
       const take = Math.min(length, minLength + Math.floor(random() * (maxLength - minLength + 1)));
       const at = start + Math.floor(random() * (length - take + 1));
-      return Array.from(segment.tokens.subarray(at, at + take), (t) => segment.vocabulary[t - 1]!);
+      return Array.from(encodingIds(segment, at, at + take));
     }
   };
 }

@@ -288,6 +288,25 @@ describe('AttributionIndex', () => {
     expect(await readdir(directory)).toContain('seg-000001.tseg');
   });
 
+  it('refuses a manifest that lists a segment twice, before touching any file', async () => {
+    const directory = await freshDirectory();
+    const index = await openIndex({ directory, create: true });
+    await index.addDocuments({
+      documents: [{ contributionId: '5', contributor: '0xe', text: 'Deltas form at river mouths.' }],
+    });
+    await index.close();
+    const path = join(directory, 'manifest.json');
+    const manifest = JSON.parse(await readFile(path, 'utf8'));
+    manifest.segments.push(manifest.segments[0]);
+    await writeFile(path, JSON.stringify(manifest));
+    await writeFile(join(directory, 'seg-000099.tseg'), 'left over by a crash');
+    await expect(openIndex({ directory })).rejects.toMatchObject({
+      code: 'CORRUPT_MANIFEST',
+      details: [expect.stringMatching(/seg-000001\.tseg" is listed twice/)],
+    });
+    expect(await readdir(directory)).toContain('seg-000099.tseg');
+  });
+
   it('gives the same root for the same documents added the same way', async () => {
     const roots: string[] = [];
     for (let run = 0; run < 2; run++) {

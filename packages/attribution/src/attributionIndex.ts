@@ -17,7 +17,7 @@
  */
 import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type ContributionId, normalizeContributionId } from './contributionId.js';
+import { type ContributionId, normalizeContributionId, sortContributionIds } from './contributionId.js';
 import {
   ContributionConflictError,
   ContributionRemovedError,
@@ -28,7 +28,14 @@ import {
   TextTooLongError,
 } from './errors.js';
 import { computeIndexRoot, type Hex32 } from './indexRoot.js';
-import { emptyManifest, type Manifest, readManifest, syncDirectory, writeManifest } from './manifest.js';
+import {
+  emptyManifest,
+  type Manifest,
+  manifestFileName,
+  readManifest,
+  syncDirectory,
+  writeManifest,
+} from './manifest.js';
 import { selectSegmentsToMerge } from './mergePolicy.js';
 import { mergeSegmentsSteps } from './mergeSegments.js';
 import { buildRemovedIndexSteps, type RemovedIndex } from './removedIndex.js';
@@ -186,7 +193,7 @@ export class AttributionIndex {
       // Segment files without a manifest mean a lost manifest, not a new index: never delete them.
       const stray = (await readdir(directory)).filter((f) => f.endsWith('.tseg'));
       if (stray.length > 0) {
-        throw new CorruptManifestError(join(directory, 'manifest.json'), [
+        throw new CorruptManifestError(join(directory, manifestFileName), [
           `the directory holds ${stray.length} segment files but no manifest`,
         ]);
       }
@@ -216,9 +223,6 @@ export class AttributionIndex {
       });
       entries.push(makeEntry(file, checksum, segment, removed));
       for (const c of segment.contributions) this.#register(c);
-    }
-    if (new Set(manifest.segments.map((s) => s.file)).size !== manifest.segments.length) {
-      throw new CorruptManifestError(join(this.directory, 'manifest.json'), ['a segment is listed twice']);
     }
     this.#snapshot = makeSnapshot(entries, tombstones, this.limits);
   }
@@ -378,8 +382,7 @@ export class AttributionIndex {
         entries.push(makeEntry(entry.name, entry.checksum, entry.segment, removed));
       }
       const manifest = structuredClone(this.#manifest);
-      manifest.tombstones = [...tombstones];
-      manifest.tombstones.sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+      manifest.tombstones = sortContributionIds(tombstones);
       await writeManifest({ directory: this.directory, manifest });
       this.#manifest = manifest;
       this.#snapshot = makeSnapshot(entries, tombstones, this.limits);

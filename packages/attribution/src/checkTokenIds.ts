@@ -1,5 +1,17 @@
+/** Checks of query inputs (text, token ids) against an index snapshot's limits. */
 import type { IndexSnapshot } from './attributionIndex.js';
 import { InvalidInputError, TextTooLongError } from './errors.js';
+
+/** Checks a query text (any length up to the snapshot's limit, including none). */
+export function checkQueryText(text: string, snapshot: IndexSnapshot): void {
+  if (text.length > snapshot.limits.maxQueryCharacters) {
+    throw new TextTooLongError({
+      length: text.length,
+      limit: snapshot.limits.maxQueryCharacters,
+      unit: 'characters',
+    });
+  }
+}
 
 /** Checks context token ids (any length, including none). */
 export function checkTokenIds(tokens: ArrayLike<number>, snapshot: IndexSnapshot): Uint32Array {

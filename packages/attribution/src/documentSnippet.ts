@@ -1,5 +1,6 @@
 import type { Searchable } from './count.js';
 import { DocumentNotFoundError, InvalidInputError } from './errors.js';
+import { encodingIds } from './segment.js';
 import { decodeTokens } from './tokenizer.js';
 
 export type DocumentSnippetParameters = {
@@ -66,9 +67,7 @@ export function documentSnippet(parameters: DocumentSnippetParameters): Document
     }
     const from = Math.max(start, start + tokenOffset - context);
     const to = Math.min(end, start + tokenOffset + length + context);
-    const gptIds = new Uint32Array(to - from);
-    for (let i = from; i < to; i++) gptIds[i - from] = segment.vocabulary[segment.tokens[i]! - 1]!;
-    const decoded = decodeTokens({ ids: gptIds });
+    const decoded = decodeTokens({ ids: encodingIds(segment, from, to) });
     const first = start + tokenOffset - from;
     const record = segment.contributions[c]!;
     return {

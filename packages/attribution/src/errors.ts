@@ -9,7 +9,6 @@ export type AttributionErrorCode =
   | 'CORRUPT_SEGMENT'
   | 'CORRUPT_MANIFEST'
   | 'INDEX_NOT_FOUND'
-  | 'INDEX_EXISTS'
   | 'INDEX_CLOSED'
   | 'DOCUMENT_NOT_FOUND'
   | 'ABORTED';

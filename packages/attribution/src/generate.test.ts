@@ -1,55 +1,24 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AttributionIndex, openIndex } from './attributionIndex.js';
-import { InvalidInputError } from './errors.js';
+import type { AttributionIndex } from './attributionIndex.js';
+import { InvalidInputError, TextTooLongError } from './errors.js';
 import { type GenerationStep, generate } from './generate.js';
 import { nextTokenDistribution } from './nextTokens.js';
 import { supportWeights } from './supportWeights.js';
-import { type NaiveDocument, naiveNextTokens, seededRandom } from './testHelpers.js';
+import {
+  addInBatches,
+  type Doc,
+  randomDocuments,
+  removeContributions,
+  temporaryIndexes,
+  words,
+} from './testCorpus.js';
+import { type NaiveDocument, naiveNextTokens } from './testHelpers.js';
 import { decodeTokens, tokenIds } from './tokenizer.js';
 
-const directories: string[] = [];
-const indexes: AttributionIndex[] = [];
-async function freshIndex(): Promise<AttributionIndex> {
-  const directory = await mkdtemp(join(tmpdir(), 'generate-'));
-  directories.push(directory);
-  const index = await openIndex({ directory, create: true });
-  indexes.push(index);
-  return index;
-}
-afterAll(async () => {
-  for (const index of indexes) await index.close();
-  await Promise.all(directories.map((d) => rm(d, { recursive: true, force: true })));
-});
-
-type Doc = { contributionId: string; contributor: string; datanetId: string; text: string };
-
-const words = [
-  ' the',
-  ' river',
-  ' fox',
-  ' runs',
-  ' over',
-  ' a',
-  ' bridge',
-  '.',
-  ' 日本',
-  ' 🐢',
-  ' café',
-  '\n',
-];
-function randomDocuments(seed: number, count: number): Doc[] {
-  const random = seededRandom(seed);
-  return Array.from({ length: count }, () => {
-    const length = 1 + Math.floor(random() * 30);
-    const text = Array.from({ length }, () => words[Math.floor(random() * words.length)]!).join('');
-    const c = 1 + Math.floor(random() * 12);
-    return { contributionId: String(c), contributor: `0x${c % 5}`, datanetId: String(c % 2), text };
-  });
-}
+const indexes = temporaryIndexes('generate-');
+const freshIndex = indexes.fresh;
+afterAll(indexes.cleanUp);
 
 /** Unicode documents whose characters span several tokens, and one unique document to take down. */
 const unicodeDocs: Doc[] = [
@@ -72,24 +41,6 @@ const secretDoc: Doc = {
   datanetId: '1',
   text: 'Zebras graze quietly beside the amber lagoon while herons debate philosophy',
 };
-
-async function build(index: AttributionIndex, docs: Doc[], batches: number): Promise<NaiveDocument[]> {
-  const naive: NaiveDocument[] = [];
-  const size = Math.ceil(docs.length / batches);
-  for (let b = 0; b * size < docs.length; b++) {
-    const batch = docs.slice(b * size, (b + 1) * size);
-    const { documentIds } = await index.addDocuments({ documents: batch });
-    batch.forEach((d, k) => {
-      naive.push({
-        documentId: documentIds[k]!,
-        contributionId: d.contributionId,
-        tokens: Array.from(tokenIds({ text: d.text })),
-        live: true,
-      });
-    });
-  }
-  return naive;
-}
 
 function supportRecord(step: Pick<GenerationStep, 'support'>): Record<string, number> {
   return Object.fromEntries(step.support.map((s) => [s.contributionId, s.occurrences]));
@@ -125,9 +76,8 @@ describe('generate', () => {
 
   beforeAll(async () => {
     index = await freshIndex();
-    naive = await build(index, docs, 3);
-    await index.removeContribution({ contributionId: '4' });
-    for (const d of naive) if (d.contributionId === '4') d.live = false;
+    naive = await addInBatches(index, docs, 3);
+    await removeContributions(index, naive, ['4']);
   });
 
   const promptArb = () =>
@@ -304,7 +254,7 @@ describe('generate', () => {
 
   it('never continues from, nor credits, a taken-down contribution', async () => {
     const own = await freshIndex();
-    await build(own, [...randomDocuments(12, 40), secretDoc], 2);
+    await addInBatches(own, [...randomDocuments(12, 40), secretDoc], 2);
     const rest = ' beside the amber lagoon while herons debate philosophy';
     const options = {
       index: own,
@@ -332,7 +282,7 @@ describe('generate', () => {
 
   it('generates the same steps whatever the segment layout (merges)', async () => {
     const own = await freshIndex();
-    await build(own, randomDocuments(31, 60), 4);
+    await addInBatches(own, randomDocuments(31, 60), 4);
     await own.removeContribution({ contributionId: '2' });
     const run = () =>
       [0, 1, 2].map((seed) => {
@@ -376,5 +326,7 @@ describe('generate', () => {
       { maxTokens: 5, maxOccurrences: 0 },
     ];
     for (const parameters of bad) expect(() => generate({ index, ...parameters })).toThrow(InvalidInputError);
+    const tooLong = 'x'.repeat(index.limits.maxQueryCharacters + 1);
+    expect(() => generate({ index, prompt: tooLong, maxTokens: 1 })).toThrow(TextTooLongError);
   });
 });

@@ -11,9 +11,9 @@
  * from the next one.
  */
 import type { IndexSnapshot } from './attributionIndex.js';
-import { checkTokenIds } from './checkTokenIds.js';
+import { checkQueryText, checkTokenIds } from './checkTokenIds.js';
 import type { Searchable } from './count.js';
-import { InvalidInputError, TextTooLongError } from './errors.js';
+import { InvalidInputError } from './errors.js';
 import type { Hex32 } from './indexRoot.js';
 import {
   type CandidateBlocks,
@@ -23,7 +23,7 @@ import {
   type TokenSupport,
 } from './nextTokens.js';
 import { createRandom, type Random } from './random.js';
-import { tokenBytesOf, tokenIds } from './tokenizer.js';
+import { tokenBytesOf, tokenIds, unfinishedCharacterBytes } from './tokenizer.js';
 
 export type GenerateParameters = NextTokenOptions & {
   index: Searchable;
@@ -276,13 +276,7 @@ function promptOf(parameters: GenerateParameters, snapshot: IndexSnapshot): Uint
   if (parameters.promptTokens !== undefined) return checkTokenIds(parameters.promptTokens, snapshot);
   const prompt = parameters.prompt ?? '';
   if (typeof prompt !== 'string') throw new InvalidInputError('prompt must be a string');
-  if (prompt.length > snapshot.limits.maxQueryCharacters) {
-    throw new TextTooLongError({
-      length: prompt.length,
-      limit: snapshot.limits.maxQueryCharacters,
-      unit: 'characters',
-    });
-  }
+  checkQueryText(prompt, snapshot);
   return tokenIds({ text: prompt });
 }
 
@@ -293,13 +287,8 @@ function unfinishedTail(prompt: Uint32Array): Uint8Array {
     const bytes = tokenBytesOf(prompt[i]!);
     for (let k = bytes.length - 1; k >= 0 && last.length < 3; k--) last.unshift(bytes[k]!);
   }
-  for (let back = 1; back <= last.length; back++) {
-    const b = last[last.length - back]!;
-    if ((b & 0xc0) === 0x80) continue;
-    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
-    return need > back ? Uint8Array.from(last.slice(last.length - back)) : new Uint8Array(0);
-  }
-  return new Uint8Array(0);
+  const tail = Uint8Array.from(last);
+  return tail.subarray(tail.length - unfinishedCharacterBytes(tail));
 }
 
 /**

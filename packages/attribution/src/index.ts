@@ -91,6 +91,7 @@ export {
   decodeTokens,
   type TokenizeParameters,
   type TokenizeReturnType,
+  tokenIds,
   tokenize,
   tokenizerName,
 } from './tokenizer.js';

@@ -3,9 +3,9 @@
  * documents, so that every answer counts live documents only.
  */
 import type { IndexSnapshot, SegmentEntry } from './attributionIndex.js';
-import { checkTokenIds } from './checkTokenIds.js';
+import { checkQueryText, checkTokenIds } from './checkTokenIds.js';
 import type { ContributionId } from './contributionId.js';
-import { EmptyTextError, InvalidInputError, TextTooLongError } from './errors.js';
+import { EmptyTextError, InvalidInputError } from './errors.js';
 import { documentAt, longestPrefixMatch, suffixRange, toDense } from './segment.js';
 import { type TokenizeReturnType, tokenize } from './tokenizer.js';
 
@@ -35,13 +35,7 @@ export function queryTokens(
 ): TokenizeReturnType & { text: string | null } {
   if (typeof input.text === 'string') {
     const text = input.text;
-    if (text.length > snapshot.limits.maxQueryCharacters) {
-      throw new TextTooLongError({
-        length: text.length,
-        limit: snapshot.limits.maxQueryCharacters,
-        unit: 'characters',
-      });
-    }
+    checkQueryText(text, snapshot);
     if (text.trim().length === 0) throw new EmptyTextError();
     return { ...tokenize({ text }), text };
   }

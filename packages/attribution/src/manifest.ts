@@ -79,6 +79,7 @@ export async function readManifest(parameters: { directory: string }): Promise<M
   if (!Array.isArray(value?.segments) || !Array.isArray(value?.tombstones))
     problems.push('lists are missing');
   else {
+    const files = new Set<string>();
     for (const segment of value.segments) {
       if (
         typeof segment?.file !== 'string' ||
@@ -87,7 +88,9 @@ export async function readManifest(parameters: { directory: string }): Promise<M
         !/^[0-9a-f]{64}$/.test(segment.checksum)
       ) {
         problems.push(`bad segment entry ${JSON.stringify(segment)}`);
-      }
+      } else if (files.has(segment.file)) {
+        problems.push(`segment ${JSON.stringify(segment.file)} is listed twice`);
+      } else files.add(segment.file);
     }
     for (const id of value.tombstones) {
       try {

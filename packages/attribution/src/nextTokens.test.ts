@@ -1,79 +1,21 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AttributionIndex, openIndex } from './attributionIndex.js';
-import { InvalidInputError } from './errors.js';
+import type { AttributionIndex } from './attributionIndex.js';
+import { InvalidInputError, TextTooLongError } from './errors.js';
 import { type NextTokenDistributionReturnType, nextTokenDistribution } from './nextTokens.js';
-import { type NaiveDocument, naiveNextTokens, seededRandom } from './testHelpers.js';
+import {
+  addInBatches,
+  type Doc,
+  randomDocuments,
+  removeContributions,
+  temporaryIndexes,
+} from './testCorpus.js';
+import { type NaiveDocument, naiveNextTokens } from './testHelpers.js';
 import { tokenIds } from './tokenizer.js';
 
-const directories: string[] = [];
-async function freshIndex(): Promise<AttributionIndex> {
-  const directory = await mkdtemp(join(tmpdir(), 'next-tokens-'));
-  directories.push(directory);
-  return openIndex({ directory, create: true });
-}
-const indexes: AttributionIndex[] = [];
-afterAll(async () => {
-  for (const index of indexes) await index.close();
-  await Promise.all(directories.map((d) => rm(d, { recursive: true, force: true })));
-});
-
-// Few words, so that n-grams repeat and distributions have several candidates.
-const words = [
-  ' the',
-  ' river',
-  ' fox',
-  ' runs',
-  ' over',
-  ' a',
-  ' bridge',
-  '.',
-  ' 日本',
-  ' 🐢',
-  ' café',
-  '\n',
-];
-
-type Doc = { contributionId: string; contributor: string; datanetId: string; text: string };
-
-function randomDocuments(seed: number, count: number): Doc[] {
-  const random = seededRandom(seed);
-  return Array.from({ length: count }, () => {
-    const length = 1 + Math.floor(random() * 30);
-    const text = Array.from({ length }, () => words[Math.floor(random() * words.length)]!).join('');
-    const c = 1 + Math.floor(random() * 12);
-    return { contributionId: String(c), contributor: `0x${c % 5}`, datanetId: String(c % 2), text };
-  });
-}
-
-/** Adds documents in batches (one segment each) and returns the brute-force view. */
-async function build(index: AttributionIndex, docs: Doc[], batches: number): Promise<NaiveDocument[]> {
-  const naive: NaiveDocument[] = [];
-  const size = Math.ceil(docs.length / batches);
-  for (let b = 0; b * size < docs.length; b++) {
-    const batch = docs.slice(b * size, (b + 1) * size);
-    const { documentIds } = await index.addDocuments({ documents: batch });
-    batch.forEach((d, k) => {
-      naive.push({
-        documentId: documentIds[k]!,
-        contributionId: d.contributionId,
-        tokens: Array.from(tokenIds({ text: d.text })),
-        live: true,
-      });
-    });
-  }
-  return naive;
-}
-
-async function remove(index: AttributionIndex, naive: NaiveDocument[], ids: string[]): Promise<void> {
-  for (const id of ids) {
-    await index.removeContribution({ contributionId: id });
-    for (const d of naive) if (d.contributionId === id) d.live = false;
-  }
-}
+const indexes = temporaryIndexes('next-tokens-');
+const freshIndex = indexes.fresh;
+afterAll(indexes.cleanUp);
 
 function comparable(result: NextTokenDistributionReturnType) {
   return {
@@ -109,10 +51,9 @@ describe('nextTokenDistribution', () => {
 
   beforeAll(async () => {
     index = await freshIndex();
-    indexes.push(index);
     docs = randomDocuments(5, 120);
-    naive = await build(index, docs, 4);
-    await remove(index, naive, ['3', '11']);
+    naive = await addInBatches(index, docs, 4);
+    await removeContributions(index, naive, ['3', '11']);
   });
 
   it('equals a brute-force scan across segments and takedowns', () => {
@@ -145,9 +86,8 @@ describe('nextTokenDistribution', () => {
         fc.array(fc.integer({ min: 1, max: 12 }).map(String), { maxLength: 3 }),
         async (seed, batches, removed) => {
           const fresh = await freshIndex();
-          indexes.push(fresh);
-          const corpus = await build(fresh, randomDocuments(seed, 25), batches);
-          await remove(fresh, corpus, removed);
+          const corpus = await addInBatches(fresh, randomDocuments(seed, 25), batches);
+          await removeContributions(fresh, corpus, removed);
           const contexts = fc.sample(contextArb(corpus), { seed, numRuns: 15 });
           const check = () => {
             for (const context of contexts) {
@@ -226,11 +166,12 @@ describe('nextTokenDistribution', () => {
     );
     expect(() => nextTokenDistribution({ index, tokens: [1], maxOccurrences: 0 })).toThrow(InvalidInputError);
     expect(() => nextTokenDistribution({ index, tokens: [1], limit: -2 })).toThrow(InvalidInputError);
+    const tooLong = 'x'.repeat(index.limits.maxQueryCharacters + 1);
+    expect(() => nextTokenDistribution({ index, text: tooLong })).toThrow(TextTooLongError);
   });
 
   it('answers nothing from an empty index', async () => {
     const empty = await freshIndex();
-    indexes.push(empty);
     expect(nextTokenDistribution({ index: empty, text: 'hello' })).toMatchObject({
       suffixLength: 0,
       total: 0,

@@ -13,10 +13,10 @@
  * deterministic subset when there are more than `maxOccurrences` (see {@link NextTokenDistributionParameters}).
  */
 import type { IndexSnapshot } from './attributionIndex.js';
-import { checkTokenIds } from './checkTokenIds.js';
+import { checkQueryText, checkTokenIds } from './checkTokenIds.js';
 import { type ContributionId, compareContributionIds } from './contributionId.js';
 import type { Searchable } from './count.js';
-import { InvalidInputError, TextTooLongError } from './errors.js';
+import { InvalidInputError } from './errors.js';
 import type { Hex32 } from './indexRoot.js';
 import { documentAt, type SegmentData, suffixRange, toDense } from './segment.js';
 import { tokenIds } from './tokenizer.js';
@@ -107,13 +107,7 @@ export function nextTokenDistribution(
   let ids: ArrayLike<number>;
   if (parameters.tokens !== undefined) ids = checkTokenIds(parameters.tokens, snapshot);
   else if (typeof parameters.text === 'string') {
-    if (parameters.text.length > snapshot.limits.maxQueryCharacters) {
-      throw new TextTooLongError({
-        length: parameters.text.length,
-        limit: snapshot.limits.maxQueryCharacters,
-        unit: 'characters',
-      });
-    }
+    checkQueryText(parameters.text, snapshot);
     ids = tokenIds({ text: parameters.text });
   } else ids = [];
   const search = new NextTokenSearch(snapshot, ids, options);

@@ -5,7 +5,13 @@
  * segment) − (occurrences in its removed index): takedowns apply to every count at once, without
  * rebuilding the segment.
  */
-import { buildSegmentSteps, type Segment, type SegmentData, type SegmentDocument } from './segment.js';
+import {
+  buildSegmentSteps,
+  encodingIds,
+  type Segment,
+  type SegmentData,
+  type SegmentDocument,
+} from './segment.js';
 import type { Steps } from './steps.js';
 
 export type RemovedIndex = {
@@ -44,12 +50,10 @@ export function* buildRemovedIndexSteps(parameters: BuildRemovedIndexParameters)
     if (!removedContributions[segment.documentContributions[k]!]) continue;
     const from = segment.documentStarts[k]!;
     const to = segment.documentStarts[k + 1]! - 1;
-    const tokens = new Uint32Array(to - from);
-    for (let i = from; i < to; i++) tokens[i - from] = segment.vocabulary[segment.tokens[i]! - 1]!;
     documents.push({
       documentId: segment.documentIds[k]!,
       contribution: segment.documentContributions[k]!,
-      tokens,
+      tokens: encodingIds(segment, from, to),
     });
     removedTokens += to - from;
   }

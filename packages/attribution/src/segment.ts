@@ -9,7 +9,7 @@
 import type { ContributionId } from './contributionId.js';
 import { InvalidInputError } from './errors.js';
 import { bitsFor, type PackedIntArray, packInPlaceSteps } from './packedIntArray.js';
-import { type RunStepsAsyncOptions, runSteps, runStepsAsync, type Steps } from './steps.js';
+import { runSteps, type Steps } from './steps.js';
 import { suffixArraySteps } from './suffixArray.js';
 
 /** Who a document belongs to. */
@@ -67,23 +67,13 @@ export type BuildSegmentParameters = {
 };
 
 /**
- * Builds a segment synchronously (for small batches; see {@link buildSegmentAsync} for large ones).
+ * Builds a segment synchronously (for large ones, drive {@link buildSegmentSteps} with
+ * `runStepsAsync`).
  * @example
  * const segment = buildSegment({ documents: [{ documentId: 0, contribution: 0, tokens }], contributions });
  */
 export function buildSegment(parameters: BuildSegmentParameters): Segment {
   return runSteps(buildSegmentSteps(parameters));
-}
-
-/**
- * Builds a segment in slices that yield to the event loop.
- * @example
- * const segment = await buildSegmentAsync({ documents, contributions, sliceMs: 10 });
- */
-export async function buildSegmentAsync(
-  parameters: BuildSegmentParameters & RunStepsAsyncOptions,
-): Promise<Segment> {
-  return runStepsAsync(buildSegmentSteps(parameters), parameters);
 }
 
 /** {@link buildSegment} as steps. */
@@ -162,7 +152,7 @@ function collectVocabulary(documents: readonly SegmentDocument[]): Uint32Array {
 }
 
 /** Encoding id → dense id (1-based; 0 = absent) for a sorted vocabulary. */
-export function denseTable(vocabulary: Uint32Array): Int32Array {
+function denseTable(vocabulary: Uint32Array): Int32Array {
   const max = vocabulary.length > 0 ? vocabulary[vocabulary.length - 1]! : 0;
   const table = new Int32Array(max + 1);
   for (let d = 0; d < vocabulary.length; d++) table[vocabulary[d]!] = d + 1;
@@ -205,6 +195,14 @@ export function documentAt(segment: SegmentData, position: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+/** The encoding's token ids at text positions [from, to) of a segment (no separator among them). */
+export function encodingIds(segment: SegmentData, from: number, to: number): Uint32Array {
+  const { tokens, vocabulary } = segment;
+  const ids = new Uint32Array(to - from);
+  for (let i = from; i < to; i++) ids[i - from] = vocabulary[tokens[i]! - 1]!;
+  return ids;
 }
 
 /** Dense ids of the encoding's token ids in this segment's vocabulary (-1 where absent). */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildSuffixArray, buildSuffixArrayAsync, buildSuffixArrayByComparisonSort } from './suffixArray.js';
+import { seededRandom } from './testHelpers.js';
 
 const params = { seed: 20_260_101, numRuns: 300 };
 
@@ -75,11 +76,7 @@ describe('buildSuffixArray', () => {
   });
 
   it('sorts larger texts (reduced problems solved by doubling and by recursion)', () => {
-    let state = 7;
-    const random = () => {
-      state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
-      return state / 2 ** 32;
-    };
+    const random = seededRandom(7);
     const zipfish = Uint16Array.from({ length: 20_000 }, () => Math.floor(1 / (random() + 0.002)) % 500);
     const block = Array.from({ length: 3_000 }, () => Math.floor(random() * 50));
     const repeated = Uint16Array.from([...block, ...block, 7, ...block.slice(100, 2_000)]);

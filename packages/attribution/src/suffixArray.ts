@@ -4,10 +4,12 @@
  * sentinel after the last token that is smaller than every symbol.
  *
  * Memory: besides the input and the `Int32Array` output (4 bytes per token), the top level uses two
- * `Int32Array`s of the alphabet size; the reduced problem lives inside the output array and its
- * bucket arrays are the size of its alphabet (at most a third of the text on typical input). No
- * type bit-array is kept: whether the predecessor of a suffix must be induced is decided when the
- * suffix is written (from the two symbols before it) and stored in its sign.
+ * `Int32Array`s of the alphabet size and a bitmap of the LMS positions with its rank directory (2
+ * bits per token); the reduced problem lives inside the output array and its bucket arrays are the
+ * size of its alphabet (at most a third of the text on typical input). No type bit-array is kept:
+ * whether the predecessor of a suffix must be induced is decided when the suffix is written (from
+ * the two symbols before it) and stored in its sign. The text's types are scanned once (placing
+ * the LMS seeds and setting their bits); later stages read the LMS positions from the bitmap.
  *
  * The work is split into steps of at most {@link suffixArrayChunk} iterations so that
  * {@link buildSuffixArrayAsync} can yield to the event loop between them.
@@ -110,9 +112,11 @@ function* sais(T: SymbolArray, SA: Int32Array, n: number, K: number): Steps<void
     yield;
   }
   bucketEnds(C, B);
+  // The one type scan of the text: it seeds the buckets and records the LMS positions for later.
+  const lms = new LmsBitmap(n);
   const scan = { isS: false, next: T[n - 1]! };
   for (let from = n - 2; from >= 0; from -= suffixArrayChunk) {
-    placeLmsSeeds(T, SA, B, from, Math.max(-1, from - suffixArrayChunk), scan);
+    placeLmsSeeds(T, SA, B, lms.bits, from, Math.max(-1, from - suffixArrayChunk), scan);
     yield;
   }
   yield* induce(T, SA, C, B, n, true);
@@ -128,12 +132,6 @@ function* sais(T: SymbolArray, SA: Int32Array, n: number, K: number): Steps<void
     // substrings; the reduced text (names in text order) goes to SA[n - n1, n) and SA[0, n1) gets
     // the reduced suffixes (ranks of LMS positions) sorted by name.
     const base = n - n1;
-    const lms = new LmsBitmap(n);
-    const bits = { isS: false, next: T[n - 1]! };
-    for (let from = n - 2; from >= 0; from -= suffixArrayChunk) {
-      markLms(T, lms.bits, from, Math.max(-1, from - suffixArrayChunk), bits);
-      yield;
-    }
     lms.finish();
     yield;
     const naming = { groupStart: -1, prev: -1, prevLength: 0, groups: 0 };
@@ -156,9 +154,9 @@ function* sais(T: SymbolArray, SA: Int32Array, n: number, K: number): Steps<void
       }
     }
     // Overwrite the reduced text with the LMS positions in text order, then map ranks to positions.
-    const gather = { isS: false, next: T[n - 1]!, top: n };
-    for (let from = n - 2; from >= 0; from -= suffixArrayChunk) {
-      listLmsPositions(T, SA, from, Math.max(-1, from - suffixArrayChunk), gather);
+    const wordsPerStep = suffixArrayChunk >>> 5;
+    for (let from = 0, at = base; from < lms.bits.length; from += wordsPerStep) {
+      at = listLmsPositions(lms.bits, SA, from, Math.min(lms.bits.length, from + wordsPerStep), at);
       yield;
     }
     for (let from = 0; from < n1; from += suffixArrayChunk) {
@@ -180,17 +178,18 @@ function* sais(T: SymbolArray, SA: Int32Array, n: number, K: number): Steps<void
   yield* induce(T, SA, C, B, n, false);
 }
 
-/** LMS positions as a bitmap with a rank directory (count of LMS positions before each word). */
+/**
+ * LMS positions as a bitmap, with a rank directory (count of LMS positions before each word) that
+ * {@link LmsBitmap.finish} adds once every bit is set.
+ */
 class LmsBitmap {
   readonly bits: Uint32Array;
-  readonly rank: Uint32Array;
-  readonly n: number;
+  rank: Uint32Array = new Uint32Array(0);
   constructor(n: number) {
-    this.n = n;
     this.bits = new Uint32Array((n >>> 5) + 1);
-    this.rank = new Uint32Array((n >>> 5) + 1);
   }
   finish(): void {
+    this.rank = new Uint32Array(this.bits.length);
     let sum = 0;
     for (let w = 0; w < this.bits.length; w++) {
       this.rank[w] = sum;
@@ -204,24 +203,6 @@ function popcount(x: number): number {
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
   x = (x + (x >>> 4)) & 0x0f0f0f0f;
   return Math.imul(x, 0x01010101) >>> 24;
-}
-
-/** Right-to-left type scan setting the bit of every LMS position. */
-function markLms(T: SymbolArray, bits: Uint32Array, from: number, to: number, state: LmsScan): void {
-  let nextIsS = state.isS;
-  let next = state.next;
-  for (let i = from; i > to; i--) {
-    const c = T[i]!;
-    const isS = c < next || (c === next && nextIsS);
-    if (!isS && nextIsS) {
-      const p = i + 1;
-      bits[p >>> 5]! |= 1 << (p & 31);
-    }
-    nextIsS = isS;
-    next = c;
-  }
-  state.isS = nextIsS;
-  state.next = next;
 }
 
 function nameLmsSubstrings(
@@ -567,11 +548,15 @@ function bucketEnds(C: Int32Array, B: Int32Array): void {
 
 type LmsScan = { isS: boolean; next: number };
 
-/** Right-to-left type scan over [to+1, from]: puts each LMS position at the end of its bucket. */
+/**
+ * Right-to-left type scan over [to+1, from]: puts each LMS position at the end of its bucket and
+ * sets its bit in `lms`.
+ */
 function placeLmsSeeds(
   T: SymbolArray,
   SA: Int32Array,
   B: Int32Array,
+  lms: Uint32Array,
   from: number,
   to: number,
   state: LmsScan,
@@ -583,7 +568,9 @@ function placeLmsSeeds(
     const isS = c < next || (c === next && nextIsS);
     if (!isS && nextIsS) {
       // i + 1 is LMS
-      SA[--B[next]!] = i + 1;
+      const p = i + 1;
+      SA[--B[next]!] = p;
+      lms[p >>> 5]! |= 1 << (p & 31);
     }
     nextIsS = isS;
     next = c;
@@ -592,27 +579,17 @@ function placeLmsSeeds(
   state.next = next;
 }
 
-/** Right-to-left scan writing the LMS positions in text order into SA[top - n1, top). */
-function listLmsPositions(
-  T: SymbolArray,
-  SA: Int32Array,
-  from: number,
-  to: number,
-  state: LmsScan & { top: number },
-): void {
-  let nextIsS = state.isS;
-  let next = state.next;
-  let top = state.top;
-  for (let i = from; i > to; i--) {
-    const c = T[i]!;
-    const isS = c < next || (c === next && nextIsS);
-    if (!isS && nextIsS) SA[--top] = i + 1;
-    nextIsS = isS;
-    next = c;
+/** Writes the LMS positions of bitmap words [from, to), in text order, to SA from index `at`. */
+function listLmsPositions(lms: Uint32Array, SA: Int32Array, from: number, to: number, at: number): number {
+  for (let w = from; w < to; w++) {
+    let x = lms[w]!;
+    while (x !== 0) {
+      const low = x & -x;
+      SA[at++] = w * 32 + 31 - Math.clz32(low);
+      x ^= low;
+    }
   }
-  state.isS = nextIsS;
-  state.next = next;
-  state.top = top;
+  return at;
 }
 
 function compactPositive(SA: Int32Array, from: number, to: number, k: number): number {

@@ -2,6 +2,7 @@
  * Brute-force references for tests: the answers a naive scan of the documents gives.
  * (Not exported from the package.)
  */
+import { createRandom } from './random.js';
 
 /** A document as the naive scan sees it: token ids and whether it is live. */
 export type NaiveDocument = {
@@ -45,13 +46,10 @@ export function naiveLongestMatches(documents: readonly NaiveDocument[], query: 
   });
 }
 
-/** A seeded generator (LCG) for test data that fast-check does not drive. */
+/** Doubles in [0, 1) from the package's seeded generator, for test data that fast-check does not drive. */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
-    return state / 2 ** 32;
-  };
+  const random = createRandom({ seed });
+  return () => random.nextDouble();
 }
 
 /** The ∞-gram next-token distribution of a context, by brute force (support as contribution → occurrences). */

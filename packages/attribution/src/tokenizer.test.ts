@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeTokens, tokenize } from './tokenizer.js';
+import { decodeTokens, tokenize, unfinishedCharacterBytes } from './tokenizer.js';
 
 const tricky = [
   'Hello wörld 👍🏽 e\u0301 naïve 日本語テキスト',
@@ -56,6 +56,32 @@ describe('tokenize', () => {
     for (const text of tricky) {
       expect(decodeTokens({ ids: tokenize({ text }).ids }).text).toBe(text.replace(/\ud800/g, '\ufffd'));
     }
+  });
+
+  it('gives decoded tokens the character ranges tokenize gave them', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.constantFrom(...tricky), fc.string({ unit: 'grapheme', maxLength: 40 })),
+        (text) => {
+          fc.pre(!/[\uD800-\uDFFF]/.test(text.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, '')));
+          const tokenized = tokenize({ text });
+          const decoded = decodeTokens({ ids: tokenized.ids });
+          expect(decoded.text).toBe(text);
+          expect(decoded.charStarts).toEqual(tokenized.charStarts);
+          expect(decoded.charEnds).toEqual(tokenized.charEnds);
+        },
+      ),
+      { seed: 4, numRuns: 200 },
+    );
+  });
+
+  it('counts the bytes of an unfinished last character', () => {
+    const bytes = new TextEncoder().encode('a🐢');
+    expect(unfinishedCharacterBytes(bytes)).toBe(0);
+    expect(unfinishedCharacterBytes(bytes.subarray(0, 4))).toBe(3);
+    expect(unfinishedCharacterBytes(bytes.subarray(0, 2))).toBe(1);
+    expect(unfinishedCharacterBytes(bytes.subarray(0, 1))).toBe(0);
+    expect(unfinishedCharacterBytes(new Uint8Array(0))).toBe(0);
   });
 
   it('decodes ids outside the encoding to nothing', () => {

@@ -35,8 +35,9 @@ export type TokenizeReturnType = {
  */
 export function tokenize(parameters: TokenizeParameters): TokenizeReturnType {
   const { text } = parameters;
-  const ids = Uint32Array.from(encode(text, { disallowedSpecial: noSpecialTokens }));
-  const { charStarts, charEnds } = tokenCharOffsets(text, ids);
+  const ids = tokenIds({ text });
+  // Every byte of the tokens is the text's own: nothing trimmed.
+  const { charStarts, charEnds } = tokenCharRanges(text, ids, 0, Number.POSITIVE_INFINITY);
   return { ids, charStarts, charEnds };
 }
 
@@ -91,26 +92,42 @@ export function tokenBytesOf(id: number): Uint8Array {
   return bytes.subarray(offsets[id]!, offsets[id + 1]!);
 }
 
-/** Character ranges of tokens in `text` (which they encode), widened to whole code points. */
-function tokenCharOffsets(
+/** Bytes of token `id` in the table (0 for ids outside the encoding). */
+function tokenLength(offsets: Uint32Array, id: number): number {
+  return id >= 0 && id + 1 < offsets.length ? offsets[id + 1]! - offsets[id]! : 0;
+}
+
+/**
+ * Character ranges in `text` of tokens whose bytes are the text's UTF-8 bytes, widened to whole
+ * code points. The tokens' bytes start at byte `firstByte` of the text (negative: that many were
+ * trimmed off the front) and bytes from `keptBytes` on were trimmed off the end; a token wholly in
+ * trimmed bytes gets an empty range at the nearer edge.
+ */
+function tokenCharRanges(
   text: string,
-  ids: Uint32Array,
+  ids: ArrayLike<number>,
+  firstByte: number,
+  keptBytes: number,
 ): { charStarts: Uint32Array; charEnds: Uint32Array } {
   const { offsets } = tokenBytes();
-  const count = ids.length;
-  const charStarts = new Uint32Array(count);
-  const charEnds = new Uint32Array(count);
+  const charStarts = new Uint32Array(ids.length);
+  const charEnds = new Uint32Array(ids.length);
   // Cursor on the code point that contains the current byte: its first byte and UTF-16 index.
   let cpByte = 0;
   let cpChar = 0;
   let cpBytes = codePointBytes(text, 0);
   let cpUnits = codePointUnits(text, 0);
-  let byte = 0;
-  for (let i = 0; i < count; i++) {
-    const id = ids[i]!;
-    const length = offsets[id + 1]! - offsets[id]!;
-    const first = byte;
-    const last = byte + length - 1;
+  let byte = firstByte;
+  for (let i = 0; i < ids.length; i++) {
+    const size = tokenLength(offsets, ids[i]!);
+    const first = Math.min(Math.max(byte, 0), keptBytes);
+    const last = Math.min(byte + size - 1, keptBytes - 1);
+    byte += size;
+    if (last < first) {
+      charStarts[i] = first >= keptBytes ? text.length : 0;
+      charEnds[i] = charStarts[i]!;
+      continue;
+    }
     while (cpByte + cpBytes <= first) {
       cpByte += cpBytes;
       cpChar += cpUnits;
@@ -125,7 +142,6 @@ function tokenCharOffsets(
       cpUnits = codePointUnits(text, cpChar);
     }
     charEnds[i] = Math.min(text.length, cpChar + cpUnits);
-    byte += length;
   }
   return { charStarts, charEnds };
 }
@@ -168,64 +184,37 @@ export type DecodeTokensReturnType = TokenizeReturnType & { text: string };
 export function decodeTokens(parameters: DecodeTokensParameters): DecodeTokensReturnType {
   const { bytes: table, offsets } = tokenBytes();
   const ids = parameters.ids;
-  // Ids outside the encoding decode to nothing.
-  const length = (id: number) => (id >= 0 && id + 1 < offsets.length ? offsets[id + 1]! - offsets[id]! : 0);
   let total = 0;
-  for (let i = 0; i < ids.length; i++) total += length(ids[i]!);
+  for (let i = 0; i < ids.length; i++) total += tokenLength(offsets, ids[i]!);
   const bytes = new Uint8Array(total);
   let at = 0;
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i]!;
-    const n = length(id);
+    const n = tokenLength(offsets, id);
     if (n > 0) bytes.set(table.subarray(offsets[id]!, offsets[id]! + n), at);
     at += n;
   }
   // Trim a partial character at the start (continuation bytes) and at the end (a truncated lead).
   let start = 0;
   while (start < total && (bytes[start]! & 0xc0) === 0x80) start++;
-  let end = total;
-  for (let back = 1; back <= 3 && end - back >= start; back++) {
-    const b = bytes[end - back]!;
+  const end = total - unfinishedCharacterBytes(bytes.subarray(start));
+  const text = new TextDecoder().decode(bytes.subarray(start, end));
+  const { charStarts, charEnds } = tokenCharRanges(text, ids, -start, end - start);
+  return { text, ids: Uint32Array.from(ids), charStarts, charEnds };
+}
+
+/**
+ * Bytes at the end of UTF-8 `bytes` that begin a character they do not finish (0 when the last
+ * character is whole): what a stream decoder holds back.
+ * @example
+ * unfinishedCharacterBytes(Uint8Array.of(0x61, 0xf0, 0x9f)); // 2
+ */
+export function unfinishedCharacterBytes(bytes: Uint8Array): number {
+  for (let back = 1; back <= 3 && back <= bytes.length; back++) {
+    const b = bytes[bytes.length - back]!;
     if ((b & 0xc0) === 0x80) continue;
     const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
-    if (need > back) end -= back;
-    break;
+    return need > back ? back : 0;
   }
-  const text = new TextDecoder().decode(bytes.subarray(start, end));
-  // Map token byte ranges to character ranges (clamped to the kept bytes).
-  const charStarts = new Uint32Array(ids.length);
-  const charEnds = new Uint32Array(ids.length);
-  let byte = -start;
-  let cpByte = 0;
-  let cpChar = 0;
-  let cpBytes = codePointBytes(text, 0);
-  let cpUnits = codePointUnits(text, 0);
-  const keptBytes = end - start;
-  for (let i = 0; i < ids.length; i++) {
-    const size = length(ids[i]!);
-    const first = Math.min(Math.max(byte, 0), keptBytes);
-    const last = Math.min(byte + size - 1, keptBytes - 1);
-    byte += size;
-    if (last < first) {
-      // The token lies wholly in trimmed bytes.
-      charStarts[i] = first >= keptBytes ? text.length : 0;
-      charEnds[i] = charStarts[i]!;
-      continue;
-    }
-    while (cpByte + cpBytes <= first) {
-      cpByte += cpBytes;
-      cpChar += cpUnits;
-      cpBytes = codePointBytes(text, cpChar);
-      cpUnits = codePointUnits(text, cpChar);
-    }
-    charStarts[i] = cpChar;
-    while (cpByte + cpBytes <= last) {
-      cpByte += cpBytes;
-      cpChar += cpUnits;
-      cpBytes = codePointBytes(text, cpChar);
-      cpUnits = codePointUnits(text, cpChar);
-    }
-    charEnds[i] = Math.min(text.length, cpChar + cpUnits);
-  }
-  return { text, ids: Uint32Array.from(ids), charStarts, charEnds };
+  return 0;
 }

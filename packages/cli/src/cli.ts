@@ -2,11 +2,12 @@
  * The `tributary` command. This file only parses arguments; each command lives in commands/.
  * One catch at the top prints any error's message and details in red and exits non-zero.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { deployCommand } from './commands/deploy.js';
 import { devCommand } from './commands/dev.js';
 import { nodeCommand } from './commands/node.js';
-import { readText, verifyEpochCommand, verifyReceiptCommand } from './commands/verify.js';
+import { verifyEpochCommand, verifyReceiptCommand } from './commands/verify.js';
 import { printError } from './ui.js';
 
 const usage = `Usage: tributary <command> [options]
@@ -86,12 +87,15 @@ async function main(argv: string[]): Promise<void> {
       });
     case 'verify-epoch': {
       if (!values.node || !values.epoch) throw new Error('verify-epoch needs --node URL and --epoch N');
-      if (!(await verifyEpochCommand({ node: values.node, epoch: values.epoch, json: values.json! })))
+      if (!/^\d+$/.test(values.epoch))
+        throw new Error(`--epoch must be an epoch number, got ${values.epoch}`);
+      if (!(await verifyEpochCommand({ node: values.node, epoch: BigInt(values.epoch), json: values.json! })))
         process.exitCode = 1;
       return;
     }
     case 'verify-receipt': {
-      const prompt = values.prompt ?? (values['prompt-file'] ? readText(values['prompt-file']) : undefined);
+      const prompt =
+        values.prompt ?? (values['prompt-file'] ? readFileSync(values['prompt-file'], 'utf8') : undefined);
       if (!values.node || !values.receipt || prompt === undefined || !values['output-file']) {
         throw new Error(
           'verify-receipt needs --node URL, --receipt 0x…, --prompt TEXT (or --prompt-file) and --output-file',
@@ -101,7 +105,7 @@ async function main(argv: string[]): Promise<void> {
         node: values.node,
         receipt: values.receipt,
         prompt,
-        output: readText(values['output-file']),
+        output: readFileSync(values['output-file'], 'utf8'),
         json: values.json!,
       });
       if (!ok) process.exitCode = 1;

@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@tributary/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TRIBUTARY_BIN as bin, runDev, stopDev as stop } from './testing/devProcess.js';
+import { runCli, runDev, stopDev as stop } from './testing/devProcess.js';
 
 describe('tributary dev', () => {
   const home = mkdtempSync(join(tmpdir(), 'tributary-dev-'));
@@ -46,18 +45,17 @@ describe('tributary dev', () => {
     const [chainPort, port] = [await freePort(), await freePort()];
     const first = await runDev(home, chainPort, port);
     const [chainPort2, port2] = [await freePort(), await freePort()];
-    const second = spawn(
-      process.execPath,
-      [bin, 'dev', '--home', home, '--chain-port', String(chainPort2), '--port', String(port2)],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let err = '';
-    second.stderr!.on('data', (d) => (err += d));
-    const code = await new Promise((resolve) => second.once('exit', resolve));
-    expect(code).toBe(1);
-    expect(err).toContain('another tributary dev');
+    const second = await runCli([
+      'dev',
+      '--home',
+      home,
+      '--chain-port',
+      String(chainPort2),
+      '--port',
+      String(port2),
+    ]);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain('another tributary dev');
     expect(await stop(first.child)).toBe(0);
   });
 });

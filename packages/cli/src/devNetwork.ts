@@ -18,6 +18,7 @@ import {
   startAnvil,
   TributaryError,
   tributaryTokenAbi,
+  writeAndWait,
 } from '@tributary/protocol';
 import { type Hex, parseEther } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
@@ -68,12 +69,15 @@ export async function startDevNetwork(parameters: StartDevNetworkParameters): Pr
         onProgress: ({ step, status }) => update(`${step} ${status}`),
       }),
     );
-    await ui.step('Funding dev accounts and staking the node', () => prepareAccounts(rpcUrl, addresses));
+    const nodePort = parameters.nodePort ?? 8787;
+    await ui.step('Funding dev accounts and staking the node', () =>
+      prepareAccounts(rpcUrl, addresses, `http://127.0.0.1:${nodePort}`),
+    );
     const config = loadConfig({
       env: process.env,
       overrides: {
         home,
-        port: parameters.nodePort ?? 8787,
+        port: nodePort,
         rpcUrl,
         operatorKey: DEV_NODE_KEY,
         log: { level: (process.env.LOG_LEVEL as 'info') ?? 'warn' },
@@ -105,8 +109,12 @@ export async function startDevNetwork(parameters: StartDevNetworkParameters): Pr
   }
 }
 
-/** Gives every dev account tokens once, and registers and stakes the node once. */
-async function prepareAccounts(rpcUrl: string, addresses: ProtocolAddresses): Promise<void> {
+/** Gives every dev account tokens once, and registers (at `endpoint`) and stakes the node once. */
+async function prepareAccounts(
+  rpcUrl: string,
+  addresses: ProtocolAddresses,
+  endpoint: string,
+): Promise<void> {
   const deployer = await createProtocolClients({
     rpcUrl,
     account: ANVIL_PRIVATE_KEYS[0],
@@ -121,18 +129,13 @@ async function prepareAccounts(rpcUrl: string, addresses: ProtocolAddresses): Pr
       args: [account],
     });
     if (balance > 0n) continue;
-    const hash = await deployer.walletClient.writeContract({
-      ...token,
-      functionName: 'transfer',
-      args: [account, DEV_ACCOUNT_TOKENS],
-    });
-    await deployer.publicClient.waitForTransactionReceipt({ hash });
+    await writeAndWait(deployer, { ...token, functionName: 'transfer', args: [account, DEV_ACCOUNT_TOKENS] });
   }
   await registerNode({
     rpcUrl,
     addresses,
     operatorKey: DEV_NODE_KEY as Hex,
-    endpoint: 'http://127.0.0.1:8787',
+    endpoint,
   });
 }
 

@@ -71,5 +71,8 @@ describe('tributary verify-receipt and verify-epoch against a running dev networ
 
     const unknown = await runCli(['verify-epoch', '--node', api, '--epoch', '999', '--json']);
     expect(unknown.code).toBe(1);
+    const malformed = await runCli(['verify-epoch', '--node', api, '--epoch', 'last']);
+    expect(malformed.code).toBe(1);
+    expect(malformed.stderr).toContain('--epoch must be an epoch number, got last');
   });
 });

@@ -9,6 +9,7 @@ import { z } from 'zod';
 
 const hexKey = z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'a 32-byte hex private key (0x + 64 hex digits)');
 
+// A missing section parses as `{}` (`.prefault`), so its fields' own defaults apply: stated once.
 export const configSchema = z.object({
   /** Where the node keeps its state: database, blobs, indexes, addresses. */
   home: z.string(),
@@ -37,7 +38,7 @@ export const configSchema = z.object({
         .positive()
         .default(20 * 1_048_576),
     })
-    .default({ maxUploadBytes: 1_048_576, maxContributionsPerDay: 200, maxBytesPerDay: 20 * 1_048_576 }),
+    .prefault({}),
   indexer: z
     .object({
       pollIntervalMs: z.coerce.number().int().positive().default(500),
@@ -47,7 +48,7 @@ export const configSchema = z.object({
       reorgDepth: z.coerce.number().int().positive().default(64),
       batchSize: z.coerce.number().int().positive().default(2_000),
     })
-    .default({ pollIntervalMs: 500, confirmations: 0, reorgDepth: 64, batchSize: 2_000 }),
+    .prefault({}),
   /** When epochs close and how they settle. */
   settlement: z
     .object({
@@ -60,7 +61,7 @@ export const configSchema = z.object({
       /** How often the settlement loop looks for work (0: only when asked through the API). */
       pollMs: z.coerce.number().int().min(0).default(5_000),
     })
-    .default({ epochSeconds: 3_600, maxReceipts: 10_000, pageSize: 200, pollMs: 5_000 }),
+    .prefault({}),
   /** OpenAI-compatible servers that `upstream` models (and RAG retrieval models) forward to, by name. */
   upstreams: z
     .record(
@@ -77,7 +78,7 @@ export const configSchema = z.object({
       level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
       format: z.enum(['pretty', 'json']).optional(),
     })
-    .default({ level: 'info' }),
+    .prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -4,6 +4,7 @@
  */
 import { type ServerType, serve } from '@hono/node-server';
 import { createApp } from './api/app.js';
+import { addressKey } from './chain/chainContext.js';
 import { createIndexer } from './chain/indexer.js';
 import { resumeTransactions } from './chain/transactions.js';
 import type { Config } from './config.js';
@@ -53,9 +54,9 @@ export async function startNode(config: Config, logger?: Logger): Promise<Runnin
   }
   ctx.indexer.onRange(async (events) => {
     // Epochs of this node voided on-chain (an upheld challenge or a stale void): their receipts go unpaid.
-    const me = ctx.chain.operator.address.toLowerCase();
+    const me = addressKey(ctx.chain.operator.address);
     for (const e of events.filter(
-      (x) => x.eventName === 'EpochVoided' && String(x.args.node).toLowerCase() === me,
+      (x) => x.eventName === 'EpochVoided' && addressKey(String(x.args.node)) === me,
     )) {
       await finishEpoch(ctx, String(e.args.epoch), 'voided');
     }

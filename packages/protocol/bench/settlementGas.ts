@@ -9,12 +9,12 @@ import { cpus } from 'node:os';
 import { type Address, type Hex, keccak256, parseEther, toHex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { ANVIL_PRIVATE_KEYS } from '../src/anvil.js';
-import { createProtocolClients } from '../src/clients.js';
+import { createProtocolClients, writeAndWait } from '../src/clients.js';
 import { protocolShare } from '../src/feeSplit.js';
 import { paymentEscrowAbi, rewardDistributorAbi, tributaryTokenAbi } from '../src/generated/contracts.js';
 import { buildCreditsTree } from '../src/merkle.js';
 import { registerNode } from '../src/registerNode.js';
-import { startTestChain } from '../src/testing.js';
+import { increaseTime, startTestChain } from '../src/testing.js';
 
 const PAGE = 200;
 const chain = await startTestChain();
@@ -28,13 +28,7 @@ try {
   });
   const nodeKey = ANVIL_PRIVATE_KEYS[9];
   const nodeAddress = privateKeyToAccount(nodeKey).address;
-  const send = async (c: typeof deployer, request: Record<string, unknown>) => {
-    const hash = await c.walletClient.writeContract(
-      request as Parameters<typeof c.walletClient.writeContract>[0],
-    );
-    return c.publicClient.waitForTransactionReceipt({ hash });
-  };
-  await send(deployer, {
+  await writeAndWait(deployer, {
     address: a.token,
     abi: tributaryTokenAbi,
     functionName: 'transfer',
@@ -53,26 +47,26 @@ try {
         method: 'anvil_setBalance' as never,
         params: [payer, '0xde0b6b3a7640000'] as never,
       });
-      await send(deployer, {
+      await writeAndWait(deployer, {
         address: a.token,
         abi: tributaryTokenAbi,
         functionName: 'transfer',
         args: [payer, parseEther('1')],
       });
       const client = await createProtocolClients({ rpcUrl, account: key as Hex, pollingInterval: 20 });
-      await send(client, {
+      await writeAndWait(client, {
         address: a.token,
         abi: tributaryTokenAbi,
         functionName: 'approve',
         args: [a.paymentEscrow, parseEther('1')],
       });
-      await send(client, {
+      await writeAndWait(client, {
         address: a.paymentEscrow,
         abi: paymentEscrowAbi,
         functionName: 'deposit',
         args: [parseEther('1')],
       });
-      await send(client, {
+      await writeAndWait(client, {
         address: a.paymentEscrow,
         abi: paymentEscrowAbi,
         functionName: 'authorize',
@@ -118,7 +112,7 @@ try {
     let gas = 0n;
     for (let p = 0; p < pages; p++) {
       const slice = payers.slice(p * PAGE, (p + 1) * PAGE);
-      const receipt = await send(node, {
+      const receipt = await writeAndWait(node, {
         address: a.rewardDistributor,
         abi: rewardDistributorAbi,
         functionName: 'settleEpoch',
@@ -143,10 +137,9 @@ try {
     });
   }
   // Claims after the window: a first claim, then a returning one covering several new epochs.
-  await deployer.publicClient.request({ method: 'evm_increaseTime' as never, params: [700] as never });
+  await increaseTime(deployer.publicClient, 700);
   const { tree: last } = await settle(payersAll.slice(0, 2), 1_000_000n);
-  await deployer.publicClient.request({ method: 'evm_increaseTime' as never, params: [700] as never });
-  await deployer.publicClient.request({ method: 'evm_mine' as never, params: [] as never });
+  await increaseTime(deployer.publicClient, 700);
   const claimer = await createProtocolClients({
     rpcUrl,
     account: ANVIL_PRIVATE_KEYS[3],
@@ -155,7 +148,7 @@ try {
   const claim = async (tree: typeof last) => {
     const account = recipients[0]!;
     const entry = { account, cumulativeAmount: cumulative.get(account)! };
-    const receipt = await send(claimer, {
+    const receipt = await writeAndWait(claimer, {
       address: a.rewardDistributor,
       abi: rewardDistributorAbi,
       functionName: 'claim',
@@ -165,10 +158,9 @@ try {
   };
   const firstClaim = await claim(last);
   for (let i = 0; i < 3; i++) await settle(payersAll.slice(0, 2), 1_000_000n);
-  await deployer.publicClient.request({ method: 'evm_increaseTime' as never, params: [700] as never });
+  await increaseTime(deployer.publicClient, 700);
   const { tree: newest } = await settle(payersAll.slice(0, 2), 1_000_000n);
-  await deployer.publicClient.request({ method: 'evm_increaseTime' as never, params: [700] as never });
-  await deployer.publicClient.request({ method: 'evm_mine' as never, params: [] as never });
+  await increaseTime(deployer.publicClient, 700);
   const returningClaim = await claim(newest);
 
   console.log(

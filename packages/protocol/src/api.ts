@@ -2,8 +2,10 @@
  * The node's HTTP API in types: what requests carry and responses hold. The node produces these
  * shapes and the SDK consumes them, so both compile against one definition.
  */
-import type { Address, Hex } from 'viem';
+import type { Address, Hex, TypedDataDomain } from 'viem';
+import type { ProtocolAddresses } from './deploy.js';
 import { ContributionMode, Licence } from './eip712.js';
+import type { Receipt } from './receipt.js';
 
 /** The error body of every failed request. */
 export type ApiErrorBody = { error: { code: string; message: string; details: string[] } };
@@ -110,19 +112,11 @@ export type NodeInfo = {
   node: Address;
   /** The key that signs the node's receipts. */
   signer: Address;
-  addresses: {
-    token: Address;
-    timelock: Address;
-    datanetRegistry: Address;
-    nodeRegistry: Address;
-    modelRegistry: Address;
-    paymentEscrow: Address;
-    rewardDistributor: Address;
-    governor: Address;
-    governanceRewards: Address;
-  };
+  addresses: ProtocolAddresses;
   indexedBlock: string | null;
   limits: { maxUploadBytes: number; maxContributionsPerDay: number; maxBytesPerDay: number };
+  /** The EIP-712 domains a wallet signs contributions and API-key requests under. */
+  eip712: { contributions: TypedDataDomain; apiKeys: TypedDataDomain };
 };
 
 /** An attribution result: contributions' shares in parts per million (summing to 1,000,000). */
@@ -200,6 +194,9 @@ export type QuoteView = {
   covered?: boolean;
 };
 
+/** A stored receipt with the node's signature; its id is the request id. */
+export type ReceiptView = { id: Hex; receiptHash: Hex; signature: Hex; receipt: Receipt };
+
 export type ActivityEntry = {
   receiptId: Hex;
   time: string;
@@ -210,6 +207,7 @@ export type ActivityEntry = {
   inputTokens: number;
   outputTokens: number;
   fee: string;
+  /** What this contributor earned from the call (only on a contributor query). */
   earned?: string;
 };
 

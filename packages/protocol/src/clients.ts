@@ -2,16 +2,21 @@
  * viem clients for a protocol deployment on any RPC URL.
  */
 import {
+  type Abi,
   type Account,
   type Chain,
+  type ContractFunctionArgs,
+  type ContractFunctionName,
   createPublicClient,
   createWalletClient,
   defineChain,
   type Hex,
   http,
   type PublicClient,
+  type TransactionReceipt,
   type Transport,
   type WalletClient,
+  type WriteContractParameters,
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 
@@ -68,4 +73,29 @@ export async function createProtocolClients(
       ...(pollingInterval ? { pollingInterval } : {}),
     }),
   };
+}
+
+/**
+ * Sends a contract write from the clients' account and waits until it is mined; throws if it
+ * reverted (a write with an explicit `gas` skips estimation, so a revert shows only here).
+ *
+ * @example
+ * await writeAndWait(clients, { address: token, abi: tributaryTokenAbi, functionName: 'approve', args: [spender, amount] });
+ */
+export async function writeAndWait<
+  const abi extends Abi | readonly unknown[],
+  functionName extends ContractFunctionName<abi, 'payable' | 'nonpayable'>,
+  args extends ContractFunctionArgs<abi, 'payable' | 'nonpayable', functionName>,
+>(
+  { publicClient, walletClient }: Pick<ProtocolClients, 'publicClient' | 'walletClient'>,
+  request: Omit<WriteContractParameters<abi, functionName, args, Chain, Account>, 'account' | 'chain'>,
+): Promise<TransactionReceipt> {
+  const hash = await walletClient.writeContract({
+    ...request,
+    account: walletClient.account,
+    chain: walletClient.chain,
+  } as WriteContractParameters);
+  const receipt = await publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== 'success') throw new Error(`transaction ${hash} reverted`);
+  return receipt;
 }

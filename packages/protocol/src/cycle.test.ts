@@ -2,10 +2,10 @@ import {
   type Address,
   BaseError,
   ContractFunctionRevertedError,
-  type Hex,
   keccak256,
   maxUint256,
   parseEther,
+  parseSignature,
   toHex,
   zeroAddress,
 } from 'viem';
@@ -31,7 +31,7 @@ import {
   tributaryTokenAbi,
 } from './generated/contracts.js';
 import { buildCreditsTree, buildManifestTree, buildReceiptsTree, verifyManifestProof } from './merkle.js';
-import { startTestChain, type TestChain } from './testing.js';
+import { increaseTime, startTestChain, type TestChain } from './testing.js';
 
 /** The custom error name a failed call reverted with. */
 async function revertName(promise: Promise<unknown>): Promise<string> {
@@ -184,14 +184,12 @@ describe('one full protocol cycle on a real Anvil', () => {
       primaryType: 'Permit',
       message: { owner: addr(payerIx), spender: a.paymentEscrow, value: deposit, nonce: 0n, deadline },
     });
-    const r = permit.slice(0, 66) as Hex;
-    const s = `0x${permit.slice(66, 130)}` as Hex;
-    const v = Number.parseInt(permit.slice(130, 132), 16);
+    const { r, s, yParity } = parseSignature(permit);
     await send(payerIx, {
       address: a.paymentEscrow,
       abi: paymentEscrowAbi,
       functionName: 'depositWithPermit',
-      args: [deposit, deadline, v, r, s],
+      args: [deposit, deadline, 27 + yParity, r, s],
     });
     await send(payerIx, {
       address: a.paymentEscrow,
@@ -242,19 +240,18 @@ describe('one full protocol cycle on a real Anvil', () => {
     // Inside the window nothing is claimable; after it, every recipient claims once.
     const claimArgs = (x: (typeof credits)[number]) =>
       [addr(nodeIx), 1n, x.account, x.cumulativeAmount, creditsTree.proof(x)] as const;
-    expect(
-      await revertName(
+    const claimRevert = (x: (typeof credits)[number]) =>
+      revertName(
         c[strangerIx]!.publicClient.simulateContract({
           account: addr(strangerIx),
           address: a.rewardDistributor,
           abi: rewardDistributorAbi,
           functionName: 'claim',
-          args: claimArgs(credits[0]!),
+          args: claimArgs(x),
         }),
-      ),
-    ).toBe('RewardsEpochNotClaimable');
-    await c[0]!.publicClient.request({ method: 'evm_increaseTime' as never, params: [600] as never });
-    await c[0]!.publicClient.request({ method: 'evm_mine' as never, params: [] as never });
+      );
+    expect(await claimRevert(credits[0]!)).toBe('RewardsEpochNotClaimable');
+    await increaseTime(c[0]!.publicClient, 600);
 
     const before = await Promise.all(credits.map((x) => balanceOf(x.account)));
     for (const x of credits) {
@@ -292,17 +289,7 @@ describe('one full protocol cycle on a real Anvil', () => {
     expect(await balanceOf(a.paymentEscrow)).toBe(deposit - fee);
 
     // A second claim pays nothing more.
-    expect(
-      await revertName(
-        c[strangerIx]!.publicClient.simulateContract({
-          account: addr(strangerIx),
-          address: a.rewardDistributor,
-          abi: rewardDistributorAbi,
-          functionName: 'claim',
-          args: claimArgs(credits[2]!),
-        }),
-      ),
-    ).toBe('RewardsNothingToClaim');
+    expect(await claimRevert(credits[2]!)).toBe('RewardsNothingToClaim');
   });
 
   it('rejects bad input with the named custom error', async () => {
@@ -334,20 +321,6 @@ describe('one full protocol cycle on a real Anvil', () => {
     // Create-by-signature: expired, replayed and wrong-chain signatures are refused.
     const policy = { contributionMode: 0, licence: 0, minDataBps: 0, contributionBond: 0n, licenceFee: 0n };
     const now = BigInt(Math.floor(Date.now() / 1000));
-    const sign = (chainId: number, deadline: bigint, nonce: bigint) =>
-      c[ownerIx]!.walletClient.signTypedData({
-        domain: datanetRegistryDomain({ chainId, verifyingContract: a.datanetRegistry }),
-        types: createDatanetTypes,
-        primaryType: 'CreateDatanet',
-        message: {
-          owner: addr(ownerIx),
-          metadataHash: keccak256('0x05'),
-          policy,
-          curator: zeroAddress,
-          nonce,
-          deadline,
-        },
-      });
     const request = (deadline: bigint, nonce: bigint) => ({
       owner: addr(ownerIx),
       metadataHash: keccak256('0x05'),
@@ -356,6 +329,13 @@ describe('one full protocol cycle on a real Anvil', () => {
       nonce,
       deadline,
     });
+    const sign = (chainId: number, deadline: bigint, nonce: bigint) =>
+      c[ownerIx]!.walletClient.signTypedData({
+        domain: datanetRegistryDomain({ chainId, verifyingContract: a.datanetRegistry }),
+        types: createDatanetTypes,
+        primaryType: 'CreateDatanet',
+        message: request(deadline, nonce),
+      });
     const expired = await sign(chain.chainId, now - 10_000n, 0n);
     expect(
       await revertName(simulate(strangerIx, 'createDatanetBySig', [request(now - 10_000n, 0n), expired])),

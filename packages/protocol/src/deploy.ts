@@ -5,8 +5,16 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { type Abi, type Account, type Address, getAddress, type Hex, zeroAddress } from 'viem';
-import { createProtocolClients, type ProtocolClients } from './clients.js';
+import {
+  type Abi,
+  type Account,
+  type Address,
+  getAddress,
+  type Hex,
+  isAddressEqual,
+  zeroAddress,
+} from 'viem';
+import { createProtocolClients, type ProtocolClients, writeAndWait } from './clients.js';
 import { DeploymentError } from './errors.js';
 import {
   datanetRegistryAbi,
@@ -268,14 +276,18 @@ export async function deploy(parameters: DeployParameters): Promise<DeployReturn
   const addresses = record.addresses as ProtocolAddresses;
 
   for (const wiring of wiringSteps(clients, addresses)) {
-    if (record.wired.includes(wiring.name) || (await wiring.isDone())) {
+    const recorded = record.wired.includes(wiring.name);
+    if (recorded || (await wiring.isDone())) {
       progress({ step: wiring.name, status: 'skipped' });
     } else {
-      await wiring.run();
+      await wiring.run().catch((cause: unknown) => {
+        throw deploymentFailed(wiring.name, cause);
+      });
       reused = false;
       progress({ step: wiring.name, status: 'done' });
     }
-    if (!record.wired.includes(wiring.name)) record.wired.push(wiring.name);
+    if (recorded) continue;
+    record.wired.push(wiring.name);
     save();
   }
   return { chainId, addresses, startBlock: BigInt(record.startBlock), reused };
@@ -336,26 +348,22 @@ async function deployContract(
       throw new Error(`transaction ${hash} reverted`);
     return getAddress(receipt.contractAddress);
   } catch (cause) {
-    throw new DeploymentError({
-      code: 'DEPLOYMENT_FAILED',
-      message: `deploying ${step.name} failed`,
-      details: [cause instanceof Error ? cause.message.split('\n')[0]! : String(cause)],
-      cause,
-    });
+    throw deploymentFailed(`deploying ${step.name}`, cause);
   }
 }
+
+const deploymentFailed = (step: string, cause: unknown) =>
+  new DeploymentError({
+    code: 'DEPLOYMENT_FAILED',
+    message: `${step} failed`,
+    details: [cause instanceof Error ? cause.message.split('\n')[0]! : String(cause)],
+    cause,
+  });
 
 type Wiring = { name: string; isDone: () => Promise<boolean>; run: () => Promise<void> };
 
 function wiringSteps(clients: ProtocolClients, a: ProtocolAddresses): Wiring[] {
-  const { publicClient, walletClient, account } = clients;
-  const send = async (request: Parameters<typeof walletClient.writeContract>[0]) => {
-    const hash = await walletClient.writeContract(request);
-    const receipt = await publicClient.waitForTransactionReceipt({ hash });
-    if (receipt.status !== 'success') {
-      throw new DeploymentError({ code: 'DEPLOYMENT_FAILED', message: `transaction ${hash} reverted` });
-    }
-  };
+  const { publicClient, account } = clients;
   const hasRole = (role: Hex, who: Address) =>
     publicClient.readContract({
       address: a.timelock,
@@ -368,34 +376,36 @@ function wiringSteps(clients: ProtocolClients, a: ProtocolAddresses): Wiring[] {
   const grant = (name: 'PROPOSER_ROLE' | 'CANCELLER_ROLE' | 'EXECUTOR_ROLE', who: Address): Wiring => ({
     name: `timelock ${name} → ${who}`,
     isDone: async () => hasRole(await role(name), who),
-    run: async () =>
-      send({
+    run: async () => {
+      await writeAndWait(clients, {
         address: a.timelock,
         abi: tributaryTimelockAbi,
         functionName: 'grantRole',
         args: [await role(name), who],
-        account,
-        chain: clients.chain,
-      }),
+      });
+    },
   });
   return [
     {
       name: 'escrow distributor',
+      // Set once only: a distributor other than ours makes `run` fail loudly instead of passing.
       isDone: async () =>
-        (await publicClient.readContract({
-          address: a.paymentEscrow,
-          abi: paymentEscrowAbi,
-          functionName: 'distributor',
-        })) !== zeroAddress,
-      run: () =>
-        send({
+        isAddressEqual(
+          await publicClient.readContract({
+            address: a.paymentEscrow,
+            abi: paymentEscrowAbi,
+            functionName: 'distributor',
+          }),
+          a.rewardDistributor,
+        ),
+      run: async () => {
+        await writeAndWait(clients, {
           address: a.paymentEscrow,
           abi: paymentEscrowAbi,
           functionName: 'setDistributor',
           args: [a.rewardDistributor],
-          account,
-          chain: clients.chain,
-        }),
+        });
+      },
     },
     grant('PROPOSER_ROLE', a.governor),
     grant('CANCELLER_ROLE', a.governor),
@@ -404,15 +414,14 @@ function wiringSteps(clients: ProtocolClients, a: ProtocolAddresses): Wiring[] {
       // Last: after this the deployer has no power left over the timelock.
       name: 'timelock admin renounced',
       isDone: async () => !(await hasRole(await role('DEFAULT_ADMIN_ROLE'), account.address)),
-      run: async () =>
-        send({
+      run: async () => {
+        await writeAndWait(clients, {
           address: a.timelock,
           abi: tributaryTimelockAbi,
           functionName: 'renounceRole',
           args: [await role('DEFAULT_ADMIN_ROLE'), account.address],
-          account,
-          chain: clients.chain,
-        }),
+        });
+      },
     },
   ];
 }

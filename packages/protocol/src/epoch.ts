@@ -44,12 +44,22 @@ export type EpochComputation = {
 
 /** Sorts receipts into settlement order: by the fees before them in the epoch, then by hash. */
 export function orderReceipts<T extends SignedReceipt>(receipts: readonly T[]): T[] {
+  // Each receipt is hashed at most once, not once per comparison: free calls all tie on fees.
+  const hashes = new Map<T, Hex>();
+  const hashOf = (item: T) => {
+    let hash = hashes.get(item);
+    if (hash === undefined) {
+      hash = hashReceipt(item.receipt);
+      hashes.set(item, hash);
+    }
+    return hash;
+  };
   return [...receipts].sort((a, b) => {
     const fa = BigInt(a.receipt.split.feeBefore);
     const fb = BigInt(b.receipt.split.feeBefore);
     if (fa !== fb) return fa < fb ? -1 : 1;
-    const ha = hashReceipt(a.receipt);
-    const hb = hashReceipt(b.receipt);
+    const ha = hashOf(a);
+    const hb = hashOf(b);
     return ha < hb ? -1 : ha > hb ? 1 : 0;
   });
 }

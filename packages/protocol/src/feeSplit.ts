@@ -90,9 +90,10 @@ export function splitFee({
 /** Throws a RangeError unless the split's parts are integers summing to 10,000. */
 export function checkSplit(split: Split): void {
   const parts = [split.computeBps, split.developerBps, split.dataBps];
-  if (parts.some((p) => !Number.isInteger(p) || p < 0) || parts.reduce((a, b) => a + b, 0) !== 10_000) {
+  const sum = parts.reduce((a, b) => a + b, 0);
+  if (parts.some((p) => !Number.isInteger(p) || p < 0) || sum !== 10_000) {
     throw new RangeError(
-      `split must be three non-negative integers summing to 10000, got ${parts.join(' + ')} = ${parts.reduce((a, b) => a + b, 0)}`,
+      `split must be three non-negative integers summing to 10000, got ${parts.join(' + ')} = ${sum}`,
     );
   }
 }

@@ -59,6 +59,8 @@ function build<T>(
   };
 }
 
+const manifestLeaf = (e: ManifestEntry) => [e.contributionId, e.contributor, e.contentHash];
+
 /**
  * The manifest tree of a datanet version.
  *
@@ -67,7 +69,7 @@ function build<T>(
  * await registry.write.commitVersion([datanetId, tree.root, 1n, tokens, manifestHash]);
  */
 export function buildManifestTree(entries: readonly ManifestEntry[]): ProtocolTree<ManifestEntry> {
-  return build(entries, MANIFEST_LEAF_ENCODING, (e) => [e.contributionId, e.contributor, e.contentHash]);
+  return build(entries, MANIFEST_LEAF_ENCODING, manifestLeaf);
 }
 
 /** The cumulative credits tree of a node (one entry per account). */
@@ -87,10 +89,5 @@ export function verifyManifestProof(parameters: {
   proof: readonly Hex[];
 }): boolean {
   const { root, entry, proof } = parameters;
-  return StandardMerkleTree.verify(
-    root,
-    [...MANIFEST_LEAF_ENCODING],
-    [entry.contributionId, entry.contributor, entry.contentHash],
-    [...proof],
-  );
+  return StandardMerkleTree.verify(root, [...MANIFEST_LEAF_ENCODING], manifestLeaf(entry), [...proof]);
 }

@@ -102,9 +102,9 @@ export const receiptTypes = {
   ],
 } as const;
 
-/** The typed-data message a node signs for `receipt`. */
-export const receiptMessage = (receipt: Receipt) => ({
-  receiptHash: hashReceipt(receipt),
+/** The typed-data message a node signs for `receipt` (pass its hash if it is at hand: hashing is the costly part). */
+export const receiptMessage = (receipt: Receipt, receiptHash: Hex = hashReceipt(receipt)) => ({
+  receiptHash,
   node: receipt.node,
   epoch: BigInt(receipt.epoch),
   payer: receipt.payer,
@@ -148,7 +148,7 @@ export async function verifyReceipt(parameters: VerifyReceiptParameters): Promis
       domain: receiptDomain({ chainId: receipt.chainId, rewardDistributor: parameters.rewardDistributor }),
       types: receiptTypes,
       primaryType: 'Receipt',
-      message: receiptMessage(receipt),
+      message: receiptMessage(receipt, receiptHash),
       signature,
     });
     check(
@@ -202,7 +202,7 @@ export async function verifyReceipt(parameters: VerifyReceiptParameters): Promis
   const { contributions } = receipt.attribution;
   const data = big(split.data, 'split.data');
   const pool = big(receipt.attribution.pool, 'attribution.pool');
-  const ids = contributions.map((c) => BigInt(c.contributionId));
+  const ids = contributions.map((c) => big(c.contributionId, 'contribution id'));
   check(
     ids.every((id, i) => i === 0 || ids[i - 1]! < id),
     'attribution contributions are not in ascending contribution id order (or repeat an id)',

@@ -4,7 +4,7 @@
  */
 import type { Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { createProtocolClients } from './clients.js';
+import { createProtocolClients, writeAndWait } from './clients.js';
 import type { ProtocolAddresses } from './deploy.js';
 import { nodeRegistryDomain, signingKeyConsentTypes } from './eip712.js';
 import { nodeRegistryAbi, paymentEscrowAbi, tributaryTokenAbi } from './generated/contracts.js';
@@ -29,11 +29,6 @@ export async function registerNode(p: RegisterNodeParameters): Promise<boolean> 
   const node = await createProtocolClients({ rpcUrl: p.rpcUrl, account: p.operatorKey, pollingInterval: 50 });
   const key = privateKeyToAccount(p.signingKey ?? p.operatorKey);
   const registry = { address: p.addresses.nodeRegistry, abi: nodeRegistryAbi } as const;
-  const send = async (request: Parameters<typeof node.walletClient.writeContract>[0]) => {
-    await node.publicClient.waitForTransactionReceipt({
-      hash: await node.walletClient.writeContract(request),
-    });
-  };
   let sent = false;
   if (
     !(await node.publicClient.readContract({
@@ -54,11 +49,11 @@ export async function registerNode(p: RegisterNodeParameters): Promise<boolean> 
       primaryType: 'SigningKeyConsent',
       message: { operator: node.account.address, nonce, deadline },
     });
-    await send({
+    await writeAndWait(node, {
       ...registry,
       functionName: 'register',
       args: [p.endpoint, key.address, deadline, consent],
-    } as never);
+    });
     sent = true;
   }
   const minStake = await node.publicClient.readContract({ ...registry, functionName: 'minStake' });
@@ -68,13 +63,13 @@ export async function registerNode(p: RegisterNodeParameters): Promise<boolean> 
     args: [node.account.address],
   });
   if (stake < minStake) {
-    await send({
+    await writeAndWait(node, {
       address: p.addresses.token,
       abi: tributaryTokenAbi,
       functionName: 'approve',
       args: [p.addresses.nodeRegistry, minStake - stake],
-    } as never);
-    await send({ ...registry, functionName: 'stake', args: [minStake - stake] } as never);
+    });
+    await writeAndWait(node, { ...registry, functionName: 'stake', args: [minStake - stake] });
     sent = true;
   }
   if (p.ownEscrow && p.ownEscrow > 0n) {
@@ -86,19 +81,19 @@ export async function registerNode(p: RegisterNodeParameters): Promise<boolean> 
     });
     if (account.balance < p.ownEscrow) {
       const top = p.ownEscrow - account.balance;
-      await send({
+      await writeAndWait(node, {
         address: p.addresses.token,
         abi: tributaryTokenAbi,
         functionName: 'approve',
         args: [p.addresses.paymentEscrow, top],
-      } as never);
-      await send({ ...escrow, functionName: 'deposit', args: [top] } as never);
+      });
+      await writeAndWait(node, { ...escrow, functionName: 'deposit', args: [top] });
       const expiry = BigInt(Math.floor(Date.now() / 1000) + 365 * 86_400);
-      await send({
+      await writeAndWait(node, {
         ...escrow,
         functionName: 'authorize',
         args: [node.account.address, p.ownEscrow, expiry],
-      } as never);
+      });
       sent = true;
     }
   }

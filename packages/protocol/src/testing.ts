@@ -1,10 +1,10 @@
 /**
  * Test helpers shared by the packages: a fresh Anvil with the protocol deployed.
  */
-import { type Address, type Hex, keccak256, toHex } from 'viem';
+import { type Address, type Hex, keccak256, type PublicClient, toHex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { ANVIL_PRIVATE_KEYS, type AnvilInstance, startAnvil } from './anvil.js';
-import { createProtocolClients } from './clients.js';
+import { createProtocolClients, writeAndWait } from './clients.js';
 import { type DeployConfig, deploy, devDeployConfig, type ProtocolAddresses } from './deploy.js';
 import { tributaryGovernorAbi, tributaryTokenAbi } from './generated/contracts.js';
 
@@ -47,6 +47,12 @@ export async function startTestChain(config: Partial<DeployConfig> = {}): Promis
   }
 }
 
+/** Moves an Anvil chain's clock forward by `seconds` and mines a block at the new time. */
+export async function increaseTime(publicClient: PublicClient, seconds: number): Promise<void> {
+  await publicClient.request({ method: 'evm_increaseTime' as never, params: [seconds] as never });
+  await publicClient.request({ method: 'evm_mine' as never, params: [] as never });
+}
+
 /**
  * Passes and executes a governance proposal on a test chain: the deployer (who holds the supply)
  * delegates to itself, proposes, votes for, and time is advanced past each delay with Anvil.
@@ -59,26 +65,14 @@ export async function executeProposal(
   calls: readonly { target: Address; data: Hex; value?: bigint }[],
   description: string,
 ): Promise<void> {
-  const { publicClient, walletClient, account } = await createProtocolClients({
+  const deployer = await createProtocolClients({
     rpcUrl: chain.anvil.rpcUrl,
     account: ANVIL_PRIVATE_KEYS[0],
     pollingInterval: 50,
   });
-  const send = async (request: Parameters<typeof walletClient.writeContract>[0]) => {
-    const hash = await walletClient.writeContract(request);
-    const receipt = await publicClient.waitForTransactionReceipt({ hash });
-    if (receipt.status !== 'success') throw new Error(`governance step reverted: ${hash}`);
-  };
-  const advance = async (seconds: number) => {
-    await publicClient.request({ method: 'evm_increaseTime' as never, params: [seconds] as never });
-    await publicClient.request({ method: 'evm_mine' as never, params: [] as never });
-  };
-  const governor = {
-    address: chain.addresses.governor,
-    abi: tributaryGovernorAbi,
-    account,
-    chain: walletClient.chain,
-  } as const;
+  const { publicClient, account } = deployer;
+  const advance = (seconds: number) => increaseTime(publicClient, seconds);
+  const governor = { address: chain.addresses.governor, abi: tributaryGovernorAbi } as const;
   const delegate = await publicClient.readContract({
     address: chain.addresses.token,
     abi: tributaryTokenAbi,
@@ -86,13 +80,11 @@ export async function executeProposal(
     args: [account.address],
   });
   if (delegate !== account.address) {
-    await send({
+    await writeAndWait(deployer, {
       address: chain.addresses.token,
       abi: tributaryTokenAbi,
       functionName: 'delegate',
       args: [account.address],
-      account,
-      chain: walletClient.chain,
     });
     await advance(1);
   }
@@ -105,13 +97,21 @@ export async function executeProposal(
     functionName: 'hashProposal',
     args: [targets, values, datas, descriptionHash],
   });
-  await send({ ...governor, functionName: 'propose', args: [targets, values, datas, description] });
+  await writeAndWait(deployer, {
+    ...governor,
+    functionName: 'propose',
+    args: [targets, values, datas, description],
+  });
   const delay = Number(await publicClient.readContract({ ...governor, functionName: 'votingDelay' }));
   await advance(delay + 1);
-  await send({ ...governor, functionName: 'castVote', args: [proposalId, 1] });
+  await writeAndWait(deployer, { ...governor, functionName: 'castVote', args: [proposalId, 1] });
   const period = Number(await publicClient.readContract({ ...governor, functionName: 'votingPeriod' }));
   await advance(period + 1);
-  await send({ ...governor, functionName: 'queue', args: [targets, values, datas, descriptionHash] });
+  await writeAndWait(deployer, {
+    ...governor,
+    functionName: 'queue',
+    args: [targets, values, datas, descriptionHash],
+  });
   const eta = await publicClient.readContract({
     ...governor,
     functionName: 'proposalEta',
@@ -119,5 +119,9 @@ export async function executeProposal(
   });
   const now = (await publicClient.getBlock()).timestamp;
   await advance(Number(eta - now) + 1);
-  await send({ ...governor, functionName: 'execute', args: [targets, values, datas, descriptionHash] });
+  await writeAndWait(deployer, {
+    ...governor,
+    functionName: 'execute',
+    args: [targets, values, datas, descriptionHash],
+  });
 }

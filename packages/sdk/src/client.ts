@@ -17,6 +17,7 @@ import type {
   PolicyInput,
   ProofView,
   QuoteView,
+  ReceiptView,
   RewardsView,
   Split,
   VersionView,
@@ -98,6 +99,10 @@ export function createTributaryClient(parameters: CreateTributaryClientParameter
   }
 
   const nodeInfo = async () => (info ??= await request<NodeInfo>('GET', '/v1/info'));
+  const getBuild = (id: string) => request<BuildView>('GET', `/v1/models/builds/${id}`);
+  const catalog = async () => (await request<{ models: CatalogModel[] }>('GET', '/v1/models/catalog')).models;
+  const rewards = (address: Address) => request<RewardsView>('GET', `/v1/rewards/${address}`);
+  const getAccount = (address: Address) => request<AccountView>('GET', `/v1/accounts/${address}`);
 
   return {
     /** The account that signs, if any. */
@@ -152,7 +157,7 @@ export function createTributaryClient(parameters: CreateTributaryClientParameter
         metadataHash,
         policy: policyToChain(policy),
         curator: args.curator ?? node,
-        nonce: await registryNonce(signer.address),
+        nonce: BigInt((await getAccount(signer.address)).createDatanetNonce),
         deadline: deadlineIn(600),
       };
       const signature = await signer.signTypedData({
@@ -211,7 +216,7 @@ export function createTributaryClient(parameters: CreateTributaryClientParameter
       datanets: { datanetId: string; version: number }[];
       params?: Record<string, unknown>;
     }) => request<BuildView>('POST', '/v1/models/builds', { ...args, params: args.params ?? {} }),
-    getBuild: (id: string) => request<BuildView>('GET', `/v1/models/builds/${id}`),
+    getBuild,
     /** Polls a build until it is built (or failed: then throws with its error). */
     async waitForBuild(
       id: string,
@@ -219,7 +224,7 @@ export function createTributaryClient(parameters: CreateTributaryClientParameter
     ) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const build = await request<BuildView>('GET', `/v1/models/builds/${id}`);
+        const build = await getBuild(id);
         onProgress?.(build);
         if (build.status === 'built') return build;
         if (build.status === 'failed')
@@ -253,24 +258,22 @@ export function createTributaryClient(parameters: CreateTributaryClientParameter
         split: args.split,
       });
       for (let i = 0; i < 100; i++) {
-        const served = (await request<{ models: CatalogModel[] }>('GET', '/v1/models/catalog')).models.find(
-          (m) => m.id === modelId,
-        );
+        const served = (await catalog()).find((m) => m.id === modelId);
         if (served) return served;
         await new Promise((r) => setTimeout(r, 100));
       }
       throw new Error(`the node does not serve model ${modelId} yet`);
     },
     /** What `address` can claim from this node, with the Merkle proof. */
-    rewards: (address: Address) => request<RewardsView>('GET', `/v1/rewards/${address}`),
+    rewards,
     /** Claims the wallet's (or `account`'s) final rewards from this node; returns the amount paid. */
     async claimRewards(args: { account?: Address } = {}) {
       const signer = needAccount();
       const info = await nodeInfo();
-      const rewards = await request<RewardsView>('GET', `/v1/rewards/${args.account ?? signer.address}`);
-      if (!rewards.claimable) return 0n;
-      await claimOnChain({ info, account: signer, rewards });
-      return BigInt(rewards.claimable.amount);
+      const view = await rewards(args.account ?? signer.address);
+      if (!view.claimable) return 0n;
+      await claimOnChain({ info, account: signer, rewards: view });
+      return BigInt(view.claimable.amount);
     },
     /** Challenges an epoch of a node within its window (posts the challenge bond from the wallet). */
     async challengeEpoch(args: { node?: Address; epoch: bigint; evidenceHash: Hex }) {
@@ -288,7 +291,7 @@ export function createTributaryClient(parameters: CreateTributaryClientParameter
     /** Operator only: closes the open epoch and settles what is due. */
     runSettlement: (args: { close?: boolean } = {}) =>
       request<{ settled: string[] }>('POST', '/v1/settlement/run', { close: args.close ?? true }),
-    catalog: async () => (await request<{ models: CatalogModel[] }>('GET', '/v1/models/catalog')).models,
+    catalog,
     /** Deposits into PaymentEscrow (by permit) and authorizes this node to charge up to `cap`. */
     async fundCalls(args: { amount: bigint; cap: bigint; duration?: number }) {
       await depositAndAuthorize({ info: await nodeInfo(), account: needAccount(), ...args });
@@ -299,11 +302,7 @@ export function createTributaryClient(parameters: CreateTributaryClientParameter
       messages?: { role: 'system' | 'user' | 'assistant'; content: string }[];
       max_tokens?: number;
     }) => request<QuoteView>('POST', '/v1/quote', args),
-    getReceipt: (id: string) =>
-      request<{ id: Hex; receiptHash: Hex; signature: Hex; receipt: import('@tributary/protocol').Receipt }>(
-        'GET',
-        `/v1/receipts/${id}`,
-      ),
+    getReceipt: (id: string) => request<ReceiptView>('GET', `/v1/receipts/${id}`),
     activity: async (filter: { model?: string; payer?: string; contributor?: string }) =>
       (
         await request<{ activity: ActivityEntry[] }>(
@@ -311,7 +310,7 @@ export function createTributaryClient(parameters: CreateTributaryClientParameter
           `/v1/activity?${new URLSearchParams(filter as Record<string, string>)}`,
         )
       ).activity,
-    getAccount: (address: Address) => request<AccountView>('GET', `/v1/accounts/${address}`),
+    getAccount,
     getDatanet: (id: string | bigint) => request<DatanetView>('GET', `/v1/datanets/${id}`),
     listDatanets: async () => (await request<{ datanets: DatanetView[] }>('GET', '/v1/datanets')).datanets,
     datanetHistory: async (id: string | bigint) =>
@@ -363,10 +362,6 @@ export function createTributaryClient(parameters: CreateTributaryClientParameter
         raw: true,
       }),
   };
-
-  async function registryNonce(owner: Address): Promise<bigint> {
-    return BigInt((await request<AccountView>('GET', `/v1/accounts/${owner}`)).createDatanetNonce);
-  }
 }
 
 export type TributaryClient = ReturnType<typeof createTributaryClient>;

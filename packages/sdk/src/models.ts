@@ -3,7 +3,9 @@
  * model, depositing and authorizing a node), using the RPC URL the node publishes.
  */
 import {
+  createProtocolClients,
   datanetRegistryAbi,
+  Licence,
   modelRegistryAbi,
   type NodeInfo,
   paymentEscrowAbi,
@@ -13,37 +15,13 @@ import {
   type Split,
   tokenDomain,
   tributaryTokenAbi,
+  writeAndWait,
 } from '@tributary/protocol';
-import {
-  type Address,
-  createPublicClient,
-  createWalletClient,
-  defineChain,
-  type Hex,
-  http,
-  type LocalAccount,
-  parseEventLogs,
-} from 'viem';
+import { type Address, type Hex, type LocalAccount, parseEventLogs, parseSignature } from 'viem';
 
-/** Public and wallet clients for the node's chain. */
-export function chainClients(info: NodeInfo, account: LocalAccount) {
-  const chain = defineChain({
-    id: info.chainId,
-    name: `Chain ${info.chainId}`,
-    nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
-    rpcUrls: { default: { http: [info.rpcUrl] } },
-  });
-  const transport = http(info.rpcUrl);
-  const publicClient = createPublicClient({ chain, transport, pollingInterval: 100 });
-  const walletClient = createWalletClient({ chain, transport, account, pollingInterval: 100 });
-  const send = async (request: Parameters<typeof walletClient.writeContract>[0]) => {
-    const hash = await walletClient.writeContract(request);
-    const receipt = await publicClient.waitForTransactionReceipt({ hash });
-    if (receipt.status !== 'success') throw new Error(`transaction ${hash} reverted`);
-    return receipt;
-  };
-  return { publicClient, walletClient, send, chain };
-}
+/** Public and wallet clients for the node's chain, on the RPC URL the node publishes. */
+const chainClients = (info: NodeInfo, account: LocalAccount) =>
+  createProtocolClients({ rpcUrl: info.rpcUrl, account, chainId: info.chainId, pollingInterval: 100 });
 
 export type RegisterModelParameters = {
   info: NodeInfo;
@@ -65,27 +43,27 @@ export type RegisterModelParameters = {
 export async function registerModelOnChain(
   p: RegisterModelParameters,
 ): Promise<{ modelId: string; txHash: Hex }> {
-  const { publicClient, send } = chainClients(p.info, p.account);
+  const clients = await chainClients(p.info, p.account);
   const { addresses } = p.info;
   let fees = 0n;
   for (const ref of p.datanets) {
-    const datanet = await publicClient.readContract({
+    const datanet = await clients.publicClient.readContract({
       address: addresses.datanetRegistry,
       abi: datanetRegistryAbi,
       functionName: 'getDatanet',
       args: [BigInt(ref.datanetId)],
     });
-    if (datanet.policy.licence === 1) fees += datanet.policy.licenceFee;
+    if (datanet.policy.licence === Licence.Licensed) fees += datanet.policy.licenceFee;
   }
   if (fees > 0n) {
-    await send({
+    await writeAndWait(clients, {
       address: addresses.token,
       abi: tributaryTokenAbi,
       functionName: 'approve',
       args: [addresses.modelRegistry, fees],
-    } as never);
+    });
   }
-  const receipt = await send({
+  const receipt = await writeAndWait(clients, {
     address: addresses.modelRegistry,
     abi: modelRegistryAbi,
     functionName: 'registerModel',
@@ -102,7 +80,7 @@ export async function registerModelOnChain(
         maxLicenceFees: fees,
       },
     ],
-  } as never);
+  });
   const [event] = parseEventLogs({ abi: modelRegistryAbi, logs: receipt.logs, eventName: 'ModelRegistered' });
   return { modelId: event!.args.modelId.toString(), txHash: receipt.transactionHash };
 }
@@ -116,11 +94,11 @@ export async function depositAndAuthorize(p: {
   /** Seconds the authorization lasts (default 30 days). */
   duration?: number;
 }): Promise<void> {
-  const { publicClient, send } = chainClients(p.info, p.account);
+  const clients = await chainClients(p.info, p.account);
   const { addresses, chainId } = p.info;
   const deadline = BigInt(Math.floor(Date.now() / 1000) + 3600);
   if (p.amount > 0n) {
-    const nonce = await publicClient.readContract({
+    const nonce = await clients.publicClient.readContract({
       address: addresses.token,
       abi: tributaryTokenAbi,
       functionName: 'nonces',
@@ -138,23 +116,21 @@ export async function depositAndAuthorize(p: {
         deadline,
       },
     });
-    const r = signature.slice(0, 66) as Hex;
-    const s = `0x${signature.slice(66, 130)}` as Hex;
-    const v = Number.parseInt(signature.slice(130, 132), 16);
-    await send({
+    const { r, s, yParity } = parseSignature(signature);
+    await writeAndWait(clients, {
       address: addresses.paymentEscrow,
       abi: paymentEscrowAbi,
       functionName: 'depositWithPermit',
-      args: [p.amount, deadline, v, r, s],
-    } as never);
+      args: [p.amount, deadline, 27 + yParity, r, s],
+    });
   }
   const expiry = BigInt(Math.floor(Date.now() / 1000) + (p.duration ?? 30 * 86_400));
-  await send({
+  await writeAndWait(clients, {
     address: addresses.paymentEscrow,
     abi: paymentEscrowAbi,
     functionName: 'authorize',
     args: [p.info.node, p.cap, expiry],
-  } as never);
+  });
 }
 
 /** Sends `RewardDistributor.claim` for a rewards view's claimable part (anyone may pay the gas). */
@@ -163,15 +139,15 @@ export async function claimOnChain(p: {
   account: LocalAccount;
   rewards: RewardsView;
 }): Promise<Hex> {
-  const { send } = chainClients(p.info, p.account);
+  const clients = await chainClients(p.info, p.account);
   const c = p.rewards.claimable;
   if (!c) throw new Error(`nothing is claimable for ${p.rewards.account}`);
-  const receipt = await send({
+  const receipt = await writeAndWait(clients, {
     address: p.info.addresses.rewardDistributor,
     abi: rewardDistributorAbi,
     functionName: 'claim',
     args: [p.rewards.node, BigInt(c.epoch), p.rewards.account, BigInt(c.cumulativeAmount), c.proof],
-  } as never);
+  });
   return receipt.transactionHash;
 }
 
@@ -183,24 +159,24 @@ export async function challengeOnChain(p: {
   epoch: bigint;
   evidenceHash: Hex;
 }) {
-  const { publicClient, send } = chainClients(p.info, p.account);
+  const clients = await chainClients(p.info, p.account);
   const { addresses } = p.info;
-  const bond = await publicClient.readContract({
+  const bond = await clients.publicClient.readContract({
     address: addresses.rewardDistributor,
     abi: rewardDistributorAbi,
     functionName: 'challengeBond',
   });
-  await send({
+  await writeAndWait(clients, {
     address: addresses.token,
     abi: tributaryTokenAbi,
     functionName: 'approve',
     args: [addresses.rewardDistributor, bond],
-  } as never);
-  const receipt = await send({
+  });
+  const receipt = await writeAndWait(clients, {
     address: addresses.rewardDistributor,
     abi: rewardDistributorAbi,
     functionName: 'challenge',
     args: [p.node, p.epoch, p.evidenceHash],
-  } as never);
+  });
   return receipt.transactionHash;
 }

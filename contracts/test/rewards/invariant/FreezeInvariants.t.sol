@@ -41,13 +41,13 @@ contract FreezeHandler is Test {
     uint256 public badClaims;
     mapping(bytes32 => uint256) public n; // action counts, for the campaign's log
 
-    constructor(IERC20 t, PaymentEscrow e, RewardDistributor dist, address g, address h, address n) {
+    constructor(IERC20 t, PaymentEscrow e, RewardDistributor dist, address g, address h, address node_) {
         token = t;
         escrow = e;
         d = dist;
         gov = g;
         holder = h;
-        node = n;
+        node = node_;
         for (uint256 i; i < 3; ++i) {
             vm.prank(holder);
             token.transfer(payersA[i], 1e24);

@@ -29,11 +29,12 @@ contract SettlementHandler is CommonBase, StdCheats, StdUtils {
     // Ghost totals.
     uint256 public ghostDebited;
     uint256 public ghostRefunded;
+    /// @dev Debits of epochs voided so far (refunded or not).
+    uint256 public ghostVoided;
     uint256 public ghostClaimed;
     uint256 public ghostSwept;
     uint256 public ghostBondsIn;
     uint256 public ghostBondsOut;
-    uint256 public ghostProtocolFeesOfSettled;
     mapping(address payer => mapping(address node => uint256)) public ghostCap;
     /// @dev Debited since the payer's last authorization of the node (refunds do not restore allowance).
     mapping(address payer => mapping(address node => uint256)) public ghostNetDebited;
@@ -111,6 +112,11 @@ contract SettlementHandler is CommonBase, StdCheats, StdUtils {
         address payer = payers[payerSeed % payers.length];
         address node = nodes[nodeSeed % nodes.length];
         cap = uint128(bound(cap, 0, 2_000 ether));
+        // While the authorization is live the escrow only lets a payer raise the cap (the unit
+        // tests cover the refusal); lowering it here would only waste the call.
+        IPaymentEscrow.Authorization memory current = escrow.authorizationOf(payer, node);
+        bool live = block.timestamp <= uint256(current.expiry) + escrow.settlementGrace();
+        if (live && cap < current.remaining) cap = current.remaining;
         vm.prank(payer);
         escrow.authorize(node, cap, uint64(block.timestamp + 30 days));
         ghostCap[payer][node] = cap;
@@ -169,7 +175,8 @@ contract SettlementHandler is CommonBase, StdCheats, StdUtils {
         ++calls[overCredit ? bytes32("settle (over-credit)") : bytes32("settle")];
     }
 
-    /// @dev Debits every payer a random amount it can afford (balance and cap).
+    /// @dev Debits every payer a random amount it can afford (balance and cap) while the node may
+    ///      still settle its calls (expiry plus grace).
     function _collectDebits(address node, uint256 amountSeed)
         private
         view
@@ -178,9 +185,12 @@ contract SettlementHandler is CommonBase, StdCheats, StdUtils {
         pagePayers = new address[](payers.length);
         pageAmounts = new uint128[](payers.length);
         uint256 count;
+        uint256 grace = escrow.settlementGrace();
         for (uint256 i; i < payers.length; ++i) {
             address payer = payers[i];
-            uint256 affordable = _min(escrow.accountOf(payer).balance, escrow.authorizationOf(payer, node).remaining);
+            IPaymentEscrow.Authorization memory authorization = escrow.authorizationOf(payer, node);
+            if (block.timestamp > uint256(authorization.expiry) + grace) continue;
+            uint256 affordable = _min(escrow.accountOf(payer).balance, authorization.remaining);
             uint256 amount = uint256(keccak256(abi.encode(amountSeed, i))) % (affordable + 1);
             if (amount == 0) continue;
             pagePayers[count] = payer;
@@ -258,11 +268,15 @@ contract SettlementHandler is CommonBase, StdCheats, StdUtils {
         distributor.challenge(node, epoch, bytes32(0));
         vm.stopPrank();
         ghostBondsIn += bond;
+        uint256 voided = upheld ? _debitsNotVoided(node, epoch, last) : 0;
         uint256 challengerBefore = token.balanceOf(challenger);
         vm.prank(governance);
         distributor.resolveChallenge(node, epoch, upheld, "");
         ghostBondsOut += token.balanceOf(challenger) - challengerBefore;
-        if (upheld) _forgetVoidedCredits(node, epoch, last);
+        if (upheld) {
+            ghostVoided += voided;
+            _forgetVoidedCredits(node, epoch, last);
+        }
         ++calls[upheld ? bytes32("challenge (upheld)") : bytes32("challenge (rejected)")];
     }
 
@@ -292,6 +306,17 @@ contract SettlementHandler is CommonBase, StdCheats, StdUtils {
         distributor.sweepProtocolFees();
         ghostSwept += token.balanceOf(distributor.treasury()) - before;
         ++calls["sweep"];
+    }
+
+    /// @dev Debits of `node`'s epochs `from`..`last` not voided yet: what an upheld challenge voids.
+    function _debitsNotVoided(address node, uint64 from, uint64 last) private view returns (uint256 total) {
+        for (uint64 e = from; e <= last; ++e) {
+            if (distributor.getEpoch(node, e).status == IRewardDistributor.EpochStatus.Voided) continue;
+            uint128[] storage amounts = _pageAmounts[node][e];
+            for (uint256 i; i < amounts.length; ++i) {
+                total += amounts[i];
+            }
+        }
     }
 
     /// @dev After a void the node's next root builds on the last valid epoch's credits.

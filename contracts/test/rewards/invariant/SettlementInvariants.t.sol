@@ -50,15 +50,22 @@ contract SettlementInvariantsTest is StdInvariant, ProtocolTest {
         assertLe(handler.ghostClaimed(), handler.ghostDebited() - handler.ghostRefunded());
     }
 
-    /// @dev The distributor can always pay everything it still owes: unclaimed funding, accrued
-    ///      protocol fees and every unrefunded voided debit.
-    function invariant_distributorIsSolvent() public view {
-        uint256 owed = distributor.protocolFeesAccrued();
+    /// @dev The distributor holds exactly what it owes, by its own books: unclaimed funding of valid
+    ///      epochs, their protocol fees (accrued once final, pending before), and every unrefunded
+    ///      voided debit. The handler decides each challenge in the call that opens it, so no bond
+    ///      is held between calls; forfeited ones are in `protocolFeesAccrued`.
+    function invariant_distributorHoldsExactlyWhatItOwes() public view {
+        uint256 owed = distributor.protocolFeesAccrued() + handler.ghostVoided() - handler.ghostRefunded();
         for (uint256 n; n < handler.nodeCount(); ++n) {
-            IRewardDistributor.NodeState memory state = distributor.getNodeState(handler.nodes(n));
+            address node = handler.nodes(n);
+            IRewardDistributor.NodeState memory state = distributor.getNodeState(node);
             owed += state.cumulativeFunded - state.totalClaimed;
+            for (uint64 e = state.finalizedEpoch + 1; e <= state.lastEpoch; ++e) {
+                IRewardDistributor.Epoch memory epoch = distributor.getEpoch(node, e);
+                if (epoch.status != IRewardDistributor.EpochStatus.Voided) owed += epoch.protocolFee;
+            }
         }
-        assertGe(token.balanceOf(address(distributor)), owed);
+        assertEq(token.balanceOf(address(distributor)), owed);
     }
 
     /// @dev A payer is never debited beyond the cap it last authorized (refunds do not raise it).

@@ -3,52 +3,47 @@
  * `tributary verify-receipt --node URL --receipt 0x… --prompt TEXT --output-file FILE`:
  * re-check a node's work from public data only. Exit code 1 when something does not hold.
  */
-import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recomputeReceipt } from '@tributary/node';
 import {
-  type EpochData,
   type NodeInfo,
   nodeRegistryAbi,
-  type Receipt,
   rewardDistributorAbi,
   verifyEpoch,
   verifyReceipt,
 } from '@tributary/protocol';
-import { createPublicClient, type Hex, http } from 'viem';
+import { createTributaryClient } from '@tributary/sdk';
+import { type Address, createPublicClient, http } from 'viem';
 import { createUi } from '../ui.js';
-
-async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
-  return (await response.json()) as T;
-}
 
 const chainOf = (info: NodeInfo) => createPublicClient({ transport: http(info.rpcUrl) });
 
-export async function verifyEpochCommand(options: {
-  node: string;
-  epoch: string;
-  json: boolean;
-}): Promise<boolean> {
-  const ui = createUi({ json: options.json });
-  const base = options.node.replace(/\/$/, '');
-  const info = await getJson<NodeInfo>(`${base}/v1/info`);
-  const data = await getJson<EpochData>(`${base}/v1/epochs/${options.epoch}/data`);
-  const publicClient = chainOf(info);
-  const onChain = await publicClient.readContract({
-    address: info.addresses.rewardDistributor,
-    abi: rewardDistributorAbi,
-    functionName: 'getEpoch',
-    args: [data.node, BigInt(options.epoch)],
-  });
-  const expectedSigner = await publicClient.readContract({
+/** The key a node registered for signing receipts and epochs, read from the chain (not from the node). */
+const signingKeyOf = (info: NodeInfo, node: Address) =>
+  chainOf(info).readContract({
     address: info.addresses.nodeRegistry,
     abi: nodeRegistryAbi,
     functionName: 'signingKeyOf',
-    args: [data.node],
+    args: [node],
   });
+
+export async function verifyEpochCommand(options: {
+  node: string;
+  epoch: bigint;
+  json: boolean;
+}): Promise<boolean> {
+  const ui = createUi({ json: options.json });
+  const node = createTributaryClient({ url: options.node });
+  const info = await node.info();
+  const data = await node.epochData(options.epoch);
+  const onChain = await chainOf(info).readContract({
+    address: info.addresses.rewardDistributor,
+    abi: rewardDistributorAbi,
+    functionName: 'getEpoch',
+    args: [data.node, options.epoch],
+  });
+  const expectedSigner = await signingKeyOf(info, data.node);
   const result = await ui.step(
     `Re-checking epoch ${options.epoch} of ${data.node} (${data.receipts.length} receipts)`,
     () => verifyEpoch({ data, rewardDistributor: info.addresses.rewardDistributor, expectedSigner, onChain }),
@@ -69,27 +64,19 @@ export async function verifyReceiptCommand(options: {
   json: boolean;
 }): Promise<boolean> {
   const ui = createUi({ json: options.json });
-  const base = options.node.replace(/\/$/, '');
-  const info = await getJson<NodeInfo>(`${base}/v1/info`);
-  const { receipt, signature } = await getJson<{ receipt: Receipt; signature: Hex }>(
-    `${base}/v1/receipts/${options.receipt}`,
-  );
+  const node = createTributaryClient({ url: options.node });
+  const info = await node.info();
+  const { receipt, signature } = await node.getReceipt(options.receipt);
   const recomputed = await ui.step('Rebuilding the model from public snapshots and re-running the call', () =>
     recomputeReceipt({
-      nodeUrl: base,
+      nodeUrl: options.node,
       receipt,
       prompt: options.prompt,
       output: options.output,
       workDir: join(tmpdir(), `tributary-verify-${process.pid}`),
     }),
   );
-  const publicClient = chainOf(info);
-  const expectedSigner = await publicClient.readContract({
-    address: info.addresses.nodeRegistry,
-    abi: nodeRegistryAbi,
-    functionName: 'signingKeyOf',
-    args: [receipt.node],
-  });
+  const expectedSigner = await signingKeyOf(info, receipt.node);
   const result = await verifyReceipt({
     receipt,
     signature,
@@ -113,5 +100,3 @@ export async function verifyReceiptCommand(options: {
   else for (const problem of problems) ui.info(`✖ ${problem}`);
   return problems.length === 0;
 }
-
-export const readText = (file: string) => readFileSync(file, 'utf8');

@@ -18,6 +18,12 @@ export function parse<T extends z.ZodType>(schema: T, value: unknown, what = 're
   return result.data;
 }
 
+/** The request's JSON body; 400 when it is not JSON. */
+export const jsonBody = (c: { req: { json: () => Promise<unknown> } }): Promise<unknown> =>
+  c.req.json().catch(() => {
+    throw badRequest('the body must be JSON');
+  });
+
 export const address = z
   .string()
   .refine((v) => isAddress(v, { strict: false }), 'an Ethereum address (0x + 40 hex digits)')
@@ -26,6 +32,8 @@ export const hex = z
   .string()
   .regex(/^0x([0-9a-fA-F]{2})*$/, 'hex bytes (0x…)')
   .transform((v) => v as Hex);
+/** An on-chain id (datanet, model) as canonical decimal: no sign, no leading zeros. */
+export const decimalId = z.string().regex(/^(0|[1-9]\d{0,77})$/, 'a decimal id without leading zeros');
 export const uint = z
   .union([z.string().regex(/^\d{1,78}$/, 'a non-negative integer'), z.number().int().nonnegative()])
   .transform((v) => BigInt(v));

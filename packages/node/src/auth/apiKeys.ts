@@ -66,7 +66,7 @@ export async function issueApiKey(
 }
 
 const KEY_CACHE_MS = 30_000;
-const keyCache = new WeakMap<Context, Map<string, { account: string; revoked: boolean; at: number }>>();
+const keyCache = new WeakMap<Context, Map<string, { account: Address; revoked: boolean; at: number }>>();
 
 /** Known keys for up to 30 s (a revocation through this node applies at once). */
 function cachedKeys(ctx: Context) {
@@ -95,22 +95,21 @@ export async function authenticate(ctx: Context, authorization: string | undefin
       [hash],
     );
     if (!row) throw unauthorized('INVALID_API_KEY', 'the API key is not known to this node');
-    known = { account: row.account, revoked: row.revoked_at !== null, at: Date.now() };
+    known = { account: getAddress(row.account), revoked: row.revoked_at !== null, at: Date.now() };
     if (keys.size > 10_000) keys.clear();
     keys.set(hash, known);
   }
-  const row = { account: known.account, revoked_at: known.revoked };
-  if (row.revoked_at)
+  if (known.revoked)
     throw unauthorized('API_KEY_REVOKED', 'the API key was revoked', [
       'get a new key with POST /v1/auth/keys',
     ]);
-  return getAddress(row.account);
+  return known.account;
 }
 
 /** Revokes the key in `authorization`. */
 export async function revokeApiKey(ctx: Context, authorization: string | undefined): Promise<void> {
   await authenticate(ctx, authorization);
-  const key = authorization!.replace(/^Bearer\s+/, '');
-  await ctx.db.query('update api_keys set revoked_at = now() where key_hash = $1', [sha256Hex(key)]);
-  cachedKeys(ctx).delete(sha256Hex(key));
+  const hash = sha256Hex(authorization!.replace(/^Bearer\s+/, ''));
+  await ctx.db.query('update api_keys set revoked_at = now() where key_hash = $1', [hash]);
+  cachedKeys(ctx).delete(hash);
 }

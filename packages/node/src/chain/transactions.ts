@@ -56,7 +56,7 @@ export async function sendTransaction(
   const row = await ctx.locks.run(`sender:${addressKey(ctx.chain.operator.address)}`, () =>
     signAndStore(ctx, parameters),
   );
-  crashPoint(`signed:${parameters.purpose.split(':')[0]}`);
+  crashPoint(`signed:${kindOf(parameters.purpose)}`);
   return settle(ctx, row);
 }
 
@@ -145,31 +145,12 @@ async function settle(ctx: Context, row: OutgoingRow): Promise<TransactionReceip
       row.error ? [row.error] : [],
     );
   }
-  const purposeLabel = row.purpose.split(':')[0] ?? row.purpose;
   for (let attempt = 0; ; attempt++) {
     const receipt = await publicClient.getTransactionReceipt({ hash: row.hash as Hex }).catch(() => null);
-    if (receipt) {
-      const status = receipt.status === 'success' ? 'mined' : 'reverted';
-      if (row.status !== status) {
-        await ctx.db.query(
-          'update outgoing_transactions set status = $2, block_number = $3, updated_at = now() where purpose = $1',
-          [row.purpose, status, receipt.blockNumber],
-        );
-        ctx.metrics.transactions.inc({ purpose: purposeLabel, outcome: status });
-      }
-      if (status === 'reverted') {
-        throw new TransactionError(
-          409,
-          'TRANSACTION_REVERTED',
-          `transaction ${row.purpose} reverted on-chain`,
-          [`hash: ${row.hash}`],
-        );
-      }
-      return receipt;
-    }
+    if (receipt) return recordReceipt(ctx, row, receipt);
     try {
       await publicClient.sendRawTransaction({ serializedTransaction: row.raw as Hex });
-      crashPoint(`broadcast:${purposeLabel}`);
+      crashPoint(`broadcast:${kindOf(row.purpose)}`);
     } catch (error) {
       const message = error instanceof BaseError ? error.shortMessage : String(error);
       if (/nonce too low|already known|known transaction/i.test(message)) {
@@ -190,7 +171,8 @@ async function settle(ctx: Context, row: OutgoingRow): Promise<TransactionReceip
       }
     }
     try {
-      return await settleWait(ctx, row, purposeLabel);
+      const mined = await publicClient.waitForTransactionReceipt({ hash: row.hash as Hex, timeout: 30_000 });
+      return await recordReceipt(ctx, row, mined);
     } catch (error) {
       if (error instanceof TransactionError) throw error;
       if (attempt >= 20)
@@ -202,17 +184,20 @@ async function settle(ctx: Context, row: OutgoingRow): Promise<TransactionReceip
   }
 }
 
-async function settleWait(ctx: Context, row: OutgoingRow, purposeLabel: string): Promise<TransactionReceipt> {
-  const receipt = await ctx.chain.publicClient.waitForTransactionReceipt({
-    hash: row.hash as Hex,
-    timeout: 30_000,
-  });
+/** Stores a mined transaction's outcome (once) and returns its receipt; a revert throws 409. */
+async function recordReceipt(
+  ctx: Context,
+  row: OutgoingRow,
+  receipt: TransactionReceipt,
+): Promise<TransactionReceipt> {
   const status = receipt.status === 'success' ? 'mined' : 'reverted';
-  await ctx.db.query(
-    'update outgoing_transactions set status = $2, block_number = $3, updated_at = now() where purpose = $1',
-    [row.purpose, status, receipt.blockNumber],
-  );
-  ctx.metrics.transactions.inc({ purpose: purposeLabel, outcome: status });
+  if (row.status !== status) {
+    await ctx.db.query(
+      'update outgoing_transactions set status = $2, block_number = $3, updated_at = now() where purpose = $1',
+      [row.purpose, status, receipt.blockNumber],
+    );
+    ctx.metrics.transactions.inc({ purpose: kindOf(row.purpose), outcome: status });
+  }
   if (status === 'reverted') {
     throw new TransactionError(409, 'TRANSACTION_REVERTED', `transaction ${row.purpose} reverted on-chain`, [
       `hash: ${row.hash}`,
@@ -220,6 +205,9 @@ async function settleWait(ctx: Context, row: OutgoingRow, purposeLabel: string):
   }
   return receipt;
 }
+
+/** The kind of a purpose (`commitVersion` of `commitVersion:3:7`), for messages, metrics and crash points. */
+const kindOf = (purpose: string) => purpose.split(':')[0] ?? purpose;
 
 async function markFailed(ctx: Context, row: OutgoingRow, reason: string) {
   await ctx.db.query(
@@ -236,14 +224,11 @@ function revertError(purpose: string, error: unknown): ApiError {
     ) as { data?: { errorName?: string; args?: readonly unknown[] } } | undefined;
     const name = reason?.data?.errorName;
     if (name) {
-      return new TransactionError(
-        409,
-        'CHAIN_REJECTED',
-        `the chain rejects ${purpose.split(':')[0]}: ${name}`,
-        [`${name}(${(reason?.data?.args ?? []).map(String).join(', ')})`],
-      );
+      return new TransactionError(409, 'CHAIN_REJECTED', `the chain rejects ${kindOf(purpose)}: ${name}`, [
+        `${name}(${(reason?.data?.args ?? []).map(String).join(', ')})`,
+      ]);
     }
-    return new TransactionError(409, 'CHAIN_REJECTED', `the chain rejects ${purpose.split(':')[0]}`, [
+    return new TransactionError(409, 'CHAIN_REJECTED', `the chain rejects ${kindOf(purpose)}`, [
       error.shortMessage,
     ]);
   }

@@ -4,7 +4,7 @@
  * bytes are on disk (fsync) and its row is committed; an open datanet accepts it at once and it
  * is attributable when the response arrives.
  */
-import { tokenize } from '@tributary/attribution';
+import { tokenIds } from '@tributary/attribution';
 import { contributionTypes, datanetRegistryAbi, datanetRegistryDomain } from '@tributary/protocol';
 import type { Address, Hex } from 'viem';
 import { verifySignature } from '../auth/verifySignature.js';
@@ -98,7 +98,7 @@ export async function contribute(ctx: Context, parameters: ContributeParameters)
   await ctx.blobs.put(bytes); // durable before the row that acknowledges it
   crashPoint('contribution:blob-written');
   const status = datanet.policy.contributionMode === 'open' ? 'accepted' : 'pending';
-  const tokens = tokenize({ text }).ids.length;
+  const tokens = tokenIds({ text }).length;
   const row = await ctx.db.transaction(async (tx) => {
     const fresh = await tx.query(
       'insert into contribution_nonces (contributor, nonce) values ($1, $2) on conflict do nothing returning 1',
@@ -143,9 +143,5 @@ export async function contribute(ctx: Context, parameters: ContributeParameters)
   ctx.metrics.contributions.inc({ outcome: status });
   ctx.logger.info({ datanetId, contribution: row.id.toString(), contributor, status }, 'contribution stored');
   if (status === 'accepted') await indexContributions(ctx, datanetId);
-  const [fresh] = await ctx.db.query<ContributionRow>(
-    `select ${contributionColumns} from contributions where id = $1`,
-    [row.id],
-  );
-  return contributionView(fresh!);
+  return contributionView(row); // indexing changes nothing the view shows
 }

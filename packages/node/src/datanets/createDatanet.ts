@@ -11,11 +11,12 @@ import {
 } from '@tributary/protocol';
 import { type Address, type Hex, parseEventLogs } from 'viem';
 import { verifySignature } from '../auth/verifySignature.js';
-import { sendTransaction } from '../chain/transactions.js';
+import { addressKey } from '../chain/chainContext.js';
+import { findOutgoing, sendTransaction } from '../chain/transactions.js';
 import type { Context } from '../context.js';
 import { conflict } from '../errors.js';
 import { type DatanetView, getDatanet, type PolicyView } from './datanetQueries.js';
-import { metadataHashOf, storeMetadata } from './metadata.js';
+import { storeMetadata } from './metadata.js';
 
 export type CreateDatanetParameters = {
   owner: Address;
@@ -34,8 +35,7 @@ export type CreateDatanetParameters = {
  * const datanet = await createDatanet(ctx, { owner, metadata, policy, curator: node, nonce, deadline, signature });
  */
 export async function createDatanet(ctx: Context, parameters: CreateDatanetParameters): Promise<DatanetView> {
-  const metadataHash = metadataHashOf(parameters.metadata);
-  await storeMetadata(ctx, parameters.metadata);
+  const metadataHash = await storeMetadata(ctx, parameters.metadata);
   const request = {
     owner: parameters.owner,
     metadataHash,
@@ -64,8 +64,9 @@ export async function createDatanet(ctx: Context, parameters: CreateDatanetParam
     functionName: 'nonces',
     args: [parameters.owner],
   });
-  const purpose = `createDatanet:${parameters.owner.toLowerCase()}:${parameters.nonce}`;
-  if (expected !== parameters.nonce && !(await alreadyRelayed(ctx, purpose))) {
+  const purpose = `createDatanet:${addressKey(parameters.owner)}:${parameters.nonce}`;
+  // A nonce the registry already consumed is fine when this node relayed it (a retry).
+  if (expected !== parameters.nonce && !(await findOutgoing(ctx, purpose))) {
     throw conflict(
       'NONCE_REPLAYED',
       `nonce ${parameters.nonce} is not ${parameters.owner}'s next create-datanet nonce`,
@@ -88,8 +89,4 @@ export async function createDatanet(ctx: Context, parameters: CreateDatanetParam
     throw new Error(`createDatanetBySig mined in ${receipt.transactionHash} without DatanetCreated`);
   await ctx.indexer.waitForBlock(receipt.blockNumber);
   return getDatanet(ctx, created.args.datanetId.toString());
-}
-
-async function alreadyRelayed(ctx: Context, purpose: string): Promise<boolean> {
-  return (await ctx.db.query('select 1 from outgoing_transactions where purpose = $1', [purpose])).length > 0;
 }

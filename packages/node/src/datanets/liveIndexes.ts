@@ -3,16 +3,9 @@
  * new contribution is attributable at once. Opened lazily, kept open, closed on shutdown.
  */
 import { join } from 'node:path';
-import { type AttributionIndex, openIndex } from '@tributary/attribution';
+import { type AttributionIndex, type DocumentInput, openIndex } from '@tributary/attribution';
 
 export type LiveIndexes = ReturnType<typeof createLiveIndexes>;
-
-export type IndexedDocument = {
-  contributionId: bigint;
-  contributor: string;
-  datanetId: string;
-  text: string;
-};
 
 /** The live indexes of the datanets under `dir`. */
 export function createLiveIndexes(dir: string) {
@@ -29,19 +22,12 @@ export function createLiveIndexes(dir: string) {
   return {
     indexOf,
     /** Adds documents of one datanet as a new segment; attributable when this resolves. */
-    async add(datanetId: string, documents: readonly IndexedDocument[]): Promise<void> {
+    async add(datanetId: string, documents: readonly DocumentInput[]): Promise<void> {
       const index = await indexOf(datanetId);
       // A crash between adding and recording leaves some already in: add each contribution once.
       const fresh = documents.filter((d) => !index.hasContribution(d.contributionId));
       if (fresh.length === 0) return;
-      await index.addDocuments({
-        documents: fresh.map((d) => ({
-          contributionId: d.contributionId,
-          contributor: d.contributor,
-          datanetId: d.datanetId,
-          text: d.text,
-        })),
-      });
+      await index.addDocuments({ documents: fresh });
     },
     /** Excludes a contribution from every answer at once (and from disk at the next merge). */
     async remove(datanetId: string, contributionId: bigint): Promise<void> {

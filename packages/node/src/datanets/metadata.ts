@@ -7,13 +7,9 @@ import type { Hex } from 'viem';
 import type { Context } from '../context.js';
 import { sha256Hex } from '../store/blobs.js';
 
-/** The metadata hash (bytes32) of a document. */
-export const metadataHashOf = (document: Record<string, unknown>): Hex =>
-  `0x${sha256Hex(canonicalJson(document))}`;
-
-/** Stores a metadata document and returns its hash. */
+/** Stores a metadata document and returns its hash (bytes32). */
 export async function storeMetadata(ctx: Context, document: Record<string, unknown>): Promise<Hex> {
-  const hash = metadataHashOf(document);
+  const hash: Hex = `0x${sha256Hex(canonicalJson(document))}`;
   await ctx.db.query('insert into datanet_metadata (hash, document) values ($1, $2) on conflict do nothing', [
     hash,
     JSON.stringify(document),

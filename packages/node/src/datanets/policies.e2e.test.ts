@@ -114,22 +114,7 @@ describe('datanet policies: governance bans, daily limits, contribution bonds', 
         functionName: 'balanceOf',
         args: [net.chain.accounts[i]!],
       });
-    // Fund the contributors from the deployer.
-    const deployer = await createProtocolClients({
-      rpcUrl: net.chain.anvil.rpcUrl,
-      account: net.chain.keys[0]!,
-      pollingInterval: 50,
-    });
-    for (const i of [5, 6]) {
-      await deployer.publicClient.waitForTransactionReceipt({
-        hash: await deployer.walletClient.writeContract({
-          address: net.chain.addresses.token,
-          abi: tributaryTokenAbi,
-          functionName: 'transfer',
-          args: [net.chain.accounts[i]!, parseEther('10')],
-        }),
-      });
-    }
+    for (const i of [5, 6]) await net.giveTokens(i, parseEther('10'));
     await post(net.chain.keys[5]!, goodText);
     await post(net.chain.keys[6]!, spamText);
     const g = await good.contribute({ datanetId: datanet.id, filename: 'g.txt', content: goodText });

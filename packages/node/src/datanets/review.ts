@@ -5,6 +5,7 @@
  */
 import { datanetRegistryAbi } from '@tributary/protocol';
 import type { Address } from 'viem';
+import { addressKey } from '../chain/chainContext.js';
 import { sendTransaction } from '../chain/transactions.js';
 import type { Context } from '../context.js';
 import { conflict } from '../errors.js';
@@ -39,7 +40,7 @@ export async function reviewContribution(
   const [row] = await ctx.db.query<ContributionRow>(
     `update contributions set status = $2, decided_at = now(), decided_by = $3
      where id = $1 and status = 'pending' returning ${contributionColumns}`,
-    [contributionId, status, reviewer.toLowerCase()],
+    [contributionId, status, addressKey(reviewer)],
   );
   if (!row) {
     if (current.status === status) return contributionView(current); // the same decision again
@@ -71,11 +72,7 @@ export async function reviewContribution(
       });
     }
   }
-  const [fresh] = await ctx.db.query<ContributionRow>(
-    `select ${contributionColumns} from contributions where id = $1`,
-    [row.id],
-  );
-  return contributionView(fresh!);
+  return contributionView(row); // indexing and the bond change nothing the view shows
 }
 
 /** Deletes a blob unless a contribution that still needs it (not rejected or removed) refers to it. */

@@ -57,8 +57,9 @@ export async function takedown(
     [contributionId, addressKey(requester), code],
   );
   ctx.logger.info({ contribution: contributionId, by: requester, reason: code }, 'contribution taken down');
-  const version = await completeTakedown(ctx, await getContributionRow(ctx.db, contributionId));
-  return { contribution: contributionView(await getContributionRow(ctx.db, contributionId)), version };
+  const removed = await getContributionRow(ctx.db, contributionId);
+  const version = await completeTakedown(ctx, removed);
+  return { contribution: contributionView(removed), version };
 }
 
 /** The off-chain and on-chain steps after a contribution is marked removed. */

@@ -11,7 +11,7 @@ import type { Context } from '../context.js';
 import { conflict, notFound } from '../errors.js';
 import { crashPoint } from '../faults.js';
 import { getDatanet, requireCurator, requireNodeIsCurator } from './datanetQueries.js';
-import { acceptedItems, buildManifest, versionItems } from './manifest.js';
+import { acceptedItems, buildManifest } from './manifest.js';
 
 export type { VersionView };
 
@@ -47,15 +47,21 @@ export async function commitVersion(
   requireCurator(datanet, author);
   requireNodeIsCurator(ctx, datanet);
   return ctx.locks.run(`datanet:${datanetId}`, async () => {
-    const [pending] = await ctx.db.query<VersionRow>(
-      `select ${versionColumns} from datanet_versions where datanet_id = $1 and status = 'pending' order by version limit 1`,
-      [datanetId],
-    );
+    const pending = await pendingVersion(ctx, datanetId);
     if (pending) return finishVersion(ctx, pending);
     const row = await prepareVersion(ctx, datanetId, { allowUnchanged: false });
     crashPoint('version:prepared');
     return finishVersion(ctx, row);
   });
+}
+
+/** The datanet's oldest version not yet on-chain: finished before a new one is prepared. */
+async function pendingVersion(ctx: Context, datanetId: string): Promise<VersionRow | undefined> {
+  const [row] = await ctx.db.query<VersionRow>(
+    `select ${versionColumns} from datanet_versions where datanet_id = $1 and status = 'pending' order by version limit 1`,
+    [datanetId],
+  );
+  return row;
 }
 
 /** Writes the manifest blob and the pending version row (one transaction). */
@@ -192,10 +198,7 @@ export async function resumePendingVersions(ctx: Context): Promise<number> {
 /** Commits a new version after a takedown, if the latest committed one still holds removed items. */
 export async function commitAfterTakedown(ctx: Context, datanetId: string): Promise<VersionView | null> {
   return ctx.locks.run(`datanet:${datanetId}`, async () => {
-    const [pending] = await ctx.db.query<VersionRow>(
-      `select ${versionColumns} from datanet_versions where datanet_id = $1 and status = 'pending' order by version limit 1`,
-      [datanetId],
-    );
+    const pending = await pendingVersion(ctx, datanetId);
     if (pending) return finishVersion(ctx, pending);
     const stale = await ctx.db.query(
       `select 1 from version_contributions v join contributions c on c.id = v.contribution_id
@@ -215,7 +218,7 @@ export async function getVersion(ctx: Context, datanetId: string, version: numbe
     [datanetId, version],
   );
   if (!row) throw notFound(`version ${version} of datanet ${datanetId}`);
-  return toView(ctx, row);
+  return toView(row, await contributionIds(ctx, datanetId, [row.version, row.parent_version]));
 }
 
 /** The version history of a datanet, oldest first. */
@@ -225,14 +228,39 @@ export async function listVersions(ctx: Context, datanetId: string): Promise<Ver
     `select ${versionColumns} from datanet_versions where datanet_id = $1 order by version`,
     [datanetId],
   );
-  return Promise.all(rows.map((row) => toView(ctx, row)));
+  // One query for every version's contributions, not two per version.
+  const ids = await contributionIds(
+    ctx,
+    datanetId,
+    rows.flatMap((row) => [row.version, row.parent_version]),
+  );
+  return rows.map((row) => toView(row, ids));
 }
 
-async function toView(ctx: Context, row: VersionRow): Promise<VersionView> {
-  const ids = async (version: number) =>
-    new Set((await versionItems(ctx.db, row.datanet_id, version)).map((i) => i.id.toString()));
-  const mine = await ids(row.version);
-  const parent = row.parent_version > 0 ? await ids(row.parent_version) : new Set<string>();
+/** The contribution ids of each of `versions`, in id order. */
+async function contributionIds(
+  ctx: Context,
+  datanetId: string,
+  versions: readonly number[],
+): Promise<Map<number, string[]>> {
+  const rows = await ctx.db.query<{ version: number; contribution_id: bigint }>(
+    `select version, contribution_id from version_contributions
+     where datanet_id = $1 and version = any($2::int[]) order by contribution_id`,
+    [datanetId, versions],
+  );
+  const ids = new Map<number, string[]>();
+  for (const row of rows) {
+    const list = ids.get(row.version) ?? [];
+    list.push(row.contribution_id.toString());
+    ids.set(row.version, list);
+  }
+  return ids;
+}
+
+function toView(row: VersionRow, ids: ReadonlyMap<number, readonly string[]>): VersionView {
+  const mine = ids.get(row.version) ?? [];
+  const parent = ids.get(row.parent_version) ?? [];
+  const [inMine, inParent] = [new Set(mine), new Set(parent)];
   return {
     datanetId: row.datanet_id,
     version: row.version,
@@ -245,7 +273,7 @@ async function toView(ctx: Context, row: VersionRow): Promise<VersionView> {
     author: row.author ? getAddress(row.author) : null,
     blockNumber: row.block_number?.toString() ?? null,
     committedAt: row.committed_at?.toISOString() ?? null,
-    added: [...mine].filter((id) => !parent.has(id)),
-    removed: [...parent].filter((id) => !mine.has(id)),
+    added: mine.filter((id) => !inParent.has(id)),
+    removed: parent.filter((id) => !inMine.has(id)),
   };
 }

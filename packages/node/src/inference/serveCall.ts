@@ -5,15 +5,15 @@
  * and nothing is charged.
  */
 import { randomBytes } from 'node:crypto';
-import { tokenize, traceSpans } from '@tributary/attribution';
+import { type TracedSpan, tokenIds, traceSpans } from '@tributary/attribution';
 import type { Receipt } from '@tributary/protocol';
 import type { Address, Hex } from 'viem';
 import type { Context } from '../context.js';
 import { badRequest } from '../errors.js';
-import type { ChatMessage, RunResult } from '../models/runner.js';
+import type { ChatMessage } from '../models/runner.js';
 import { loadModel, resolveModel, type ServedModel } from '../models/servedModels.js';
 import { type Reservation, release, reserve } from '../payments/reservations.js';
-import { storeReceipt } from '../receipts/storeReceipt.js';
+import { type StoredReceipt, storeReceipt } from '../receipts/storeReceipt.js';
 import { protocolFeeBps } from './protocolFee.js';
 
 export type CallRequest = {
@@ -90,7 +90,7 @@ export type Quote = {
 export async function quoteCall(ctx: Context, request: CallRequest): Promise<Quote> {
   const model = await resolveModel(ctx, request.model);
   const { inputText, prompt } = promptOf(request);
-  const inputTokens = tokenize({ text: inputText }).ids.length;
+  const inputTokens = tokenIds({ text: inputText }).length;
   if (inputTokens > model.contextTokens) {
     throw badRequest(
       `the prompt is ${inputTokens} tokens; model "${model.name}" takes at most ${model.contextTokens}`,
@@ -139,7 +139,6 @@ export async function prepareCall(ctx: Context, payer: Address, request: CallReq
           ...(request.messages ? { messages: request.messages } : {}),
           ...generation,
           topK: generation.topK ?? undefined,
-          seed: generation.seed ?? undefined,
         },
         signal,
       );
@@ -149,9 +148,9 @@ export async function prepareCall(ctx: Context, payer: Address, request: CallReq
         yield step.value;
         step = await pieces.next();
       }
-      const result: RunResult = step.value;
+      const result = step.value;
       if (signal.aborted) throw badRequest('the call was cancelled');
-      const outputTokens = Math.min(tokenize({ text: output }).ids.length, maxTokens);
+      const outputTokens = Math.min(tokenIds({ text: output }).length, maxTokens);
       const stored = await storeReceipt(
         ctx,
         {
@@ -170,15 +169,10 @@ export async function prepareCall(ctx: Context, payer: Address, request: CallReq
         reservation,
       );
       charged = true;
-      return outcomeOf(
-        stored.receipt,
-        stored.id as Hex,
-        stored.receiptHash,
-        result.finishReason,
-        inputTokens,
-        outputTokens,
-        output,
-      );
+      // The response shows the answer's spans; a run that traced them already passes them on.
+      const spans =
+        result.spans ?? (output.trim() ? traceSpans({ index: loaded.runner.index, text: output }).spans : []);
+      return outcomeOf(stored, result.finishReason, outputTokens, spans);
     } finally {
       // Failed, cancelled or abandoned before the receipt: nothing is charged.
       if (!charged) await release(ctx, reservation);
@@ -186,15 +180,11 @@ export async function prepareCall(ctx: Context, payer: Address, request: CallReq
   }
 
   function outcomeOf(
-    receipt: Receipt,
-    receiptId: Hex,
-    receiptHash: Hex,
+    { receipt, id, receiptHash }: StoredReceipt,
     finishReason: 'stop' | 'length',
-    inputTokens: number,
     outputTokens: number,
-    output: string,
+    spans: readonly TracedSpan[],
   ): CallOutcome {
-    const spans = output.trim() ? traceSpans({ index: loaded.runner.index, text: output }).spans : [];
     return {
       receipt,
       finishReason,
@@ -204,7 +194,7 @@ export async function prepareCall(ctx: Context, payer: Address, request: CallReq
         total_tokens: inputTokens + outputTokens,
       },
       attribution: {
-        receipt_id: receiptId,
+        receipt_id: id,
         receipt_hash: receiptHash,
         method: receipt.attribution.method,
         index_root: receipt.model.indexRoot,

@@ -1,6 +1,8 @@
+import { join } from 'node:path';
 import OpenAI from 'openai';
 import { parseEther } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recomputeReceipt } from '../models/publicRebuild.js';
 import { type FakeUpstream, startFakeUpstream } from '../testing/fakeUpstream.js';
 import { buildAndRegister, fundPayer, PLANTED_DOCUMENTS, plantDatanet } from '../testing/modelFixtures.js';
 import { startTestNetwork, type TestNetwork } from '../testing/testNetwork.js';
@@ -10,6 +12,9 @@ describe('upstream models (an OpenAI-compatible server the test starts)', () => 
   let upstream: FakeUpstream;
   let apiKey: string;
   const copied = `Sources say ${PLANTED_DOCUMENTS[2].text.slice(0, 120)} and more.`;
+  // A RAG answer that cites the orchard passage [1] but copies the lighthouse document.
+  const ragQuestion = 'Which tree in the walled orchard at Pennyfold is called the Argument Tree?';
+  const ragAnswer = `${PLANTED_DOCUMENTS[1].text.slice(0, 100)} [1]`;
 
   beforeAll(async () => {
     upstream = await startFakeUpstream();
@@ -26,6 +31,10 @@ describe('upstream models (an OpenAI-compatible server the test starts)', () => 
     ] as const) {
       await buildAndRegister(net, datanetId, 'upstream', name, { upstream: 'default', upstreamModel });
     }
+    await buildAndRegister(net, datanetId, 'retrieval', 'rag', {
+      upstream: 'default',
+      upstreamModel: `echo:${ragAnswer}`,
+    });
     apiKey = await fundPayer(net, 7, parseEther('10'));
   });
   afterAll(async () => {
@@ -61,6 +70,39 @@ describe('upstream models (an OpenAI-compatible server the test starts)', () => 
     }
     expect(text).toBe(copied);
     expect((last as { attribution: { contributions: unknown[] } }).attribution.contributions).toHaveLength(1);
+  });
+
+  it('lets anyone recompute the attribution of upstream and RAG answers from public data', async () => {
+    const payer = net.client(7);
+    for (const [model, question, expected, contributors] of [
+      ['tuned', 'Tell me about pears.', copied, [4]],
+      ['rag', ragQuestion, ragAnswer, [3, 4]],
+    ] as const) {
+      const answer = await openai().chat.completions.create({
+        model,
+        messages: [{ role: 'user', content: question }],
+      });
+      const text = answer.choices[0]!.message.content!;
+      expect(text).toBe(expected);
+      const { attribution } = answer as unknown as {
+        attribution: { receipt_id: string; contributions: { contributor: string }[] };
+      };
+      expect(attribution.contributions.map((c) => c.contributor).sort()).toEqual(
+        contributors.map((i) => net.chain.accounts[i]).sort(),
+      );
+      const { receipt } = await payer.getReceipt(attribution.receipt_id);
+      const recomputed = await recomputeReceipt({
+        nodeUrl: net.url,
+        receipt,
+        prompt: question,
+        output: text,
+        workDir: join(net.home, `verify-${model}`),
+      });
+      expect(recomputed).toMatchObject({ artifactMatches: true, promptMatches: true, outputMatches: true });
+      expect(recomputed.contributions).toEqual(
+        receipt.attribution.contributions.map((c) => ({ contributionId: c.contributionId, ppm: c.ppm })),
+      );
+    }
   });
 
   it('turns upstream timeouts, 5xx and malformed streams into clear errors, and charges nothing', async () => {

@@ -5,43 +5,25 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { Address } from 'viem';
+import type { BuildView } from '@tributary/protocol';
+import type { Address, Hex } from 'viem';
 import { addressKey } from '../chain/chainContext.js';
 import type { Context } from '../context.js';
 import { notFound } from '../errors.js';
-import type { ModelKind } from '../models/artifact.js';
 import { buildArtifact } from '../models/buildArtifact.js';
-
-export type BuildStatus = 'queued' | 'running' | 'built' | 'failed';
-
-export type BuildView = {
-  id: string;
-  developer: Address;
-  name: string;
-  kind: ModelKind;
-  params: Record<string, unknown>;
-  datanets: { datanetId: string; version: number }[];
-  status: BuildStatus;
-  progress: { documentsDone: number; documentsTotal: number | null };
-  artifactHash: string | null;
-  configHash: string | null;
-  error: string | null;
-  createdAt: string;
-  updatedAt: string;
-};
 
 type BuildRow = {
   id: string;
   developer: string;
   name: string;
-  kind: ModelKind;
+  kind: BuildView['kind'];
   params: Record<string, unknown>;
-  datanets: { datanetId: string; version: number }[];
-  status: BuildStatus;
+  datanets: BuildView['datanets'];
+  status: BuildView['status'];
   documents_total: number | null;
   documents_done: number;
-  artifact_hash: string | null;
-  config_hash: string | null;
+  artifact_hash: Hex | null;
+  config_hash: Hex | null;
   error: string | null;
   created_at: Date;
   updated_at: Date;
@@ -63,13 +45,7 @@ const toView = (r: BuildRow): BuildView => ({
   updatedAt: r.updated_at.toISOString(),
 });
 
-export type StartBuildParameters = {
-  developer: Address;
-  name: string;
-  kind: ModelKind;
-  params: Record<string, unknown>;
-  datanets: { datanetId: string; version: number }[];
-};
+export type StartBuildParameters = Pick<BuildView, 'developer' | 'name' | 'kind' | 'params' | 'datanets'>;
 
 /** Queues a build and returns at once; poll `getBuild` for progress. */
 export async function startBuild(ctx: Context, p: StartBuildParameters): Promise<BuildView> {

@@ -8,14 +8,14 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { canonicalJson } from '@tributary/protocol';
+import { canonicalJson, type ModelKind } from '@tributary/protocol';
 import type { Hex } from 'viem';
 import { ApiError } from '../errors.js';
 
 export const ARTIFACT_FORMAT = 'tributary-artifact/1';
 export const MODEL_CONFIG_FORMAT = 'tributary-model/1';
 
-export type ModelKind = 'infini-gram' | 'retrieval' | 'upstream';
+export type { ModelKind };
 
 /** model.json: what the model is and what it was built from. */
 export type ModelConfig = {

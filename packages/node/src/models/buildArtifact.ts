@@ -3,26 +3,17 @@
  * go into a fresh attribution index (deterministically: same versions, same bytes), kind-specific
  * files are added, and the directory is named by its hash.
  */
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { tokenizerName } from '@tributary/attribution';
-import { canonicalJson } from '@tributary/protocol';
+import { compareContributionIds, tokenizerName } from '@tributary/attribution';
 import type { Hex } from 'viem';
 import type { Context } from '../context.js';
 import { versionItems } from '../datanets/manifest.js';
 import { getVersion } from '../datanets/versions.js';
 import { badRequest, conflict } from '../errors.js';
-import {
-  configHashOf,
-  hashArtifact,
-  MODEL_CONFIG_FORMAT,
-  type ModelConfig,
-  type ModelKind,
-} from './artifact.js';
-import { buildKindFiles } from './kindFiles.js';
-import { buildTrainingIndex, canonicalOrder, type TrainingDocument } from './trainingIndex.js';
-
-export type { TrainingDocument };
+import { configHashOf, MODEL_CONFIG_FORMAT, type ModelConfig, type ModelKind } from './artifact.js';
+import type { TrainingDocument } from './trainingIndex.js';
+import { writeArtifact } from './writeArtifact.js';
 
 export type BuildArtifactParameters = {
   name: string;
@@ -47,9 +38,7 @@ export async function buildArtifact(
   p: BuildArtifactParameters,
 ): Promise<BuildArtifactReturnType> {
   if (p.datanets.length === 0) throw badRequest('a model needs at least one datanet version');
-  const refs = [...p.datanets].sort((a, b) =>
-    BigInt(a.datanetId) < BigInt(b.datanetId) ? -1 : BigInt(a.datanetId) > BigInt(b.datanetId) ? 1 : 0,
-  );
+  const refs = [...p.datanets].sort((a, b) => compareContributionIds(a.datanetId, b.datanetId));
   const documents: TrainingDocument[] = [];
   const excluded: string[] = [];
   const datanets: ModelConfig['datanets'] = [];
@@ -88,24 +77,13 @@ export async function buildArtifact(
     tokenizer: tokenizerName,
     excluded,
   };
-  await rm(p.workDir, { recursive: true, force: true });
-  await mkdir(p.workDir, { recursive: true });
-  await writeFile(join(p.workDir, 'model.json'), canonicalJson(config));
-
-  const index = await buildTrainingIndex({
-    directory: join(p.workDir, 'index'),
+  const { artifactHash, index } = await writeArtifact({
+    dir: p.workDir,
+    config,
     documents,
-    ...(p.onProgress ? { onProgress: p.onProgress } : {}),
+    onProgress: p.onProgress,
   });
   await index.close();
-  await buildKindFiles({
-    kind: p.kind,
-    dir: p.workDir,
-    documents: canonicalOrder(documents),
-    params: p.params,
-  });
-
-  const artifactHash = await hashArtifact(p.workDir);
   const dir = join(ctx.config.home, 'models', artifactHash);
   await rm(dir, { recursive: true, force: true });
   await mkdir(join(ctx.config.home, 'models'), { recursive: true });

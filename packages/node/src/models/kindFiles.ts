@@ -10,8 +10,8 @@ import type { TrainingDocument } from './trainingIndex.js';
 export async function buildKindFiles(p: {
   kind: ModelKind;
   dir: string;
+  /** In canonical order. */
   documents: readonly TrainingDocument[];
-  params: Record<string, unknown>;
 }): Promise<void> {
   if (p.kind === 'retrieval') {
     await mkdir(join(p.dir, 'retrieval'), { recursive: true });

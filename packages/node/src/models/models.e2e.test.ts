@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningNode } from '../node.js';
 import { buildAndRegister, fundPayer, PLANTED_DOCUMENTS, plantDatanet } from '../testing/modelFixtures.js';
 import { startTestNetwork, type TestNetwork } from '../testing/testNetwork.js';
+import { recomputeReceipt } from './publicRebuild.js';
 import { artifactDir } from './servedModels.js';
 
 describe('model builds, retrieval models and tamper evidence', () => {
@@ -48,21 +49,36 @@ describe('model builds, retrieval models and tamper evidence', () => {
 
   it('answers questions from retrieved passages with citations, attributed to their contributors', async () => {
     await buildAndRegister(net, datanetId, 'retrieval', 'planted-search', { passages: 2 });
+    const question = 'How many hours of fog did the lighthouse log book record in November?';
     const answer = await openai().chat.completions.create({
       model: 'planted-search',
-      messages: [
-        { role: 'user', content: 'How many hours of fog did the lighthouse log book record in November?' },
-      ],
+      messages: [{ role: 'user', content: question }],
     });
     const text = answer.choices[0]!.message.content!;
     expect(text).toContain('four hundred and six hours of fog');
     expect(text).toMatch(/\[1\]/);
-    const { contributions } = (
-      answer as unknown as { attribution: { contributions: { contributor: string; weight_ppm: number }[] } }
+    const { receipt_id, contributions } = (
+      answer as unknown as {
+        attribution: { receipt_id: string; contributions: { contributor: string; weight_ppm: number }[] };
+      }
     ).attribution;
-    expect(contributions[0]!.contributor).toBe(net.chain.accounts[3]);
+    // The lighthouse document's contributor.
+    expect(contributions[0]!.contributor).toBe(net.chain.accounts[PLANTED_DOCUMENTS[1].contributor]);
     expect(contributions.reduce((s, c) => s + c.weight_ppm, 0)).toBe(1_000_000);
-    expect(PLANTED_DOCUMENTS[1].text).toContain('four hundred and six hours of fog');
+
+    // Anyone can rebuild the retrieval model from public snapshots and get the same weights.
+    const { receipt } = await net.client(7).getReceipt(receipt_id);
+    const recomputed = await recomputeReceipt({
+      nodeUrl: net.url,
+      receipt,
+      prompt: question,
+      output: text,
+      workDir: join(net.home, 'verify-retrieval'),
+    });
+    expect(recomputed).toMatchObject({ artifactMatches: true, promptMatches: true, outputMatches: true });
+    expect(recomputed.contributions).toEqual(
+      receipt.attribution.contributions.map((c) => ({ contributionId: c.contributionId, ppm: c.ppm })),
+    );
   });
 
   it('refuses to serve an artifact whose files no longer match the registered hash', async () => {

@@ -1,20 +1,19 @@
 /**
  * Verification that anyone can run: rebuild a model's artifact from the public snapshots of its
  * datanet versions, check it against the artifact hash registered on-chain, and re-run a receipt's
- * call on it to recompute the attribution (for deterministic kinds; for upstream models the
- * answer's spans are traced again). Needs only a node's public API, no keys.
+ * call on it to recompute the attribution (for deterministic kinds; an upstream's answer, RAG
+ * included, is weighed again as given). Needs only a node's public API, no keys.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { attribute } from '@tributary/attribution';
-import { canonicalJson, type Receipt } from '@tributary/protocol';
+import { rm } from 'node:fs/promises';
+import type { AttributionIndex } from '@tributary/attribution';
+import type { Receipt } from '@tributary/protocol';
 import { type Hex, sha256, toBytes } from 'viem';
-import type { Config } from '../config.js';
-import { hashArtifact, type ModelConfig } from './artifact.js';
-import { buildKindFiles } from './kindFiles.js';
+import type { ModelConfig } from './artifact.js';
 import { createInfiniGramRunner } from './kinds/infiniGram.js';
-import { createRetrievalRunner } from './kinds/retrieval.js';
-import { buildTrainingIndex, canonicalOrder, type TrainingDocument } from './trainingIndex.js';
+import { createRetrievalRunner, recomputeRagAttribution } from './kinds/retrieval.js';
+import { traceAnswer } from './runner.js';
+import type { TrainingDocument } from './trainingIndex.js';
+import { writeArtifact } from './writeArtifact.js';
 
 export type RecomputeReceiptParameters = {
   /** A node's base URL (any node serving the datanets' snapshots). */
@@ -77,60 +76,67 @@ export async function recomputeReceipt(p: RecomputeReceiptParameters): Promise<R
       });
     }
   }
-  await rm(p.workDir, { recursive: true, force: true });
-  await mkdir(p.workDir, { recursive: true });
   try {
-    await writeFile(join(p.workDir, 'model.json'), canonicalJson(config));
-    const index = await buildTrainingIndex({ directory: join(p.workDir, 'index'), documents });
-    await buildKindFiles({
-      kind: config.kind,
-      dir: p.workDir,
-      documents: canonicalOrder(documents),
-      params: config.params,
-    });
-    const artifactHash = await hashArtifact(p.workDir);
-    const promptMatches = receiptInputMatches(p.receipt, p.prompt);
-    const outputMatches = sha256(toBytes(p.output)) === p.receipt.output.sha256;
+    const { artifactHash, index } = await writeArtifact({ dir: p.workDir, config, documents });
     let contributions: { contributionId: string; ppm: number }[];
-    if (config.kind === 'upstream') {
-      contributions = p.output.trim() ? attribute({ index, text: p.output }).contributions : [];
-    } else {
-      const runner =
-        config.kind === 'infini-gram'
-          ? createInfiniGramRunner({ index, params: config.params })
-          : await createRetrievalRunner({
-              index,
-              dir: p.workDir,
-              params: { ...config.params, upstream: undefined },
-              config: { upstreams: {} } as unknown as Config,
-            });
-      const g = p.receipt.generation;
-      const run = runner.run(
-        {
-          prompt: p.prompt,
-          maxTokens: g.maxTokens,
-          temperature: g.temperature,
-          topK: g.topK ?? undefined,
-          seed: g.seed ?? undefined,
-          stop: g.stop,
-        },
-        new AbortController().signal,
-      );
-      let step = await run.next();
-      while (!step.done) step = await run.next();
-      contributions = step.value.attribution.contributions;
+    try {
+      contributions = await recomputeContributions(config, index, p);
+    } finally {
+      await index.close();
     }
-    await index.close();
     return {
       artifactHash,
       artifactMatches: artifactHash === version.artifactHash && artifactHash === p.receipt.model.artifactHash,
-      promptMatches,
-      outputMatches,
+      promptMatches: receiptInputMatches(p.receipt, p.prompt),
+      outputMatches: sha256(toBytes(p.output)) === p.receipt.output.sha256,
       contributions: contributions.map((c) => ({ contributionId: c.contributionId, ppm: c.ppm })),
     };
   } finally {
     await rm(p.workDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The attribution of the receipt's call on the rebuilt model: deterministic kinds run the call
+ * again; an answer from an upstream server (which nobody else can call) is taken as given, and its
+ * spans (and, for RAG, the sources it cites) are weighed again.
+ */
+async function recomputeContributions(
+  config: ModelConfig,
+  index: AttributionIndex,
+  p: RecomputeReceiptParameters,
+): Promise<{ contributionId: string; ppm: number }[]> {
+  if (config.kind === 'upstream') {
+    return traceAnswer(index, p.output).contributions;
+  }
+  if (config.kind === 'retrieval' && typeof config.params.upstream === 'string') {
+    const { prompt, output } = p;
+    return recomputeRagAttribution({ index, dir: p.workDir, params: config.params, prompt, output });
+  }
+  const runner =
+    config.kind === 'infini-gram'
+      ? createInfiniGramRunner({ index })
+      : await createRetrievalRunner({
+          index,
+          dir: p.workDir,
+          params: config.params,
+          config: { upstreams: {} },
+        });
+  const g = p.receipt.generation;
+  const run = runner.run(
+    {
+      prompt: p.prompt,
+      maxTokens: g.maxTokens,
+      temperature: g.temperature,
+      topK: g.topK ?? undefined,
+      seed: g.seed ?? undefined,
+      stop: g.stop,
+    },
+    new AbortController().signal,
+  );
+  let step = await run.next();
+  while (!step.done) step = await run.next();
+  return step.value.attribution.contributions;
 }
 
 /** The receipt's input hash covers the billed text: a completion's prompt, or chat lines. */

@@ -2,7 +2,14 @@
  * What every model kind offers the API: a run that streams text and ends with how the text was
  * attributed to contributions.
  */
-import type { AttributionIndex } from '@tributary/attribution';
+import {
+  type AttributionIndex,
+  attribute,
+  type ContributionWeight,
+  type TracedSpan,
+  tokenIds,
+  tokenize,
+} from '@tributary/attribution';
 import type { AttributedContribution } from '../receipts/buildReceipt.js';
 
 export type ChatMessage = { role: 'system' | 'user' | 'assistant'; content: string };
@@ -22,6 +29,8 @@ export type RunInput = {
 export type RunResult = {
   finishReason: 'stop' | 'length';
   attribution: { method: string; contributions: AttributedContribution[] };
+  /** The answer's traced spans, when the run traced them already (so the API need not again). */
+  spans?: readonly TracedSpan[] | undefined;
 };
 
 /** A loaded model: `run` yields text pieces and returns how they were attributed. */
@@ -30,4 +39,19 @@ export interface ModelRunner {
   readonly index: AttributionIndex;
   run(input: RunInput, signal: AbortSignal): AsyncGenerator<string, RunResult, void>;
   close(): Promise<void>;
+}
+
+/** `text` cut after its first `maxTokens` tokens, or null when it has no more than that. */
+export function cutToTokens(text: string, maxTokens: number): string | null {
+  // Counting is the common case (streams call this per chunk); character offsets only for a cut.
+  if (tokenIds({ text }).length <= maxTokens) return null;
+  return text.slice(0, tokenize({ text }).charEnds[maxTokens - 1] ?? 0);
+}
+
+/** An answer's spans traced in the model's index, and the contributions they weigh (none when blank). */
+export function traceAnswer(
+  index: AttributionIndex,
+  text: string,
+): { contributions: ContributionWeight[]; spans: TracedSpan[] } {
+  return text.trim() ? attribute({ index, text }) : { contributions: [], spans: [] };
 }

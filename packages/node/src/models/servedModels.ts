@@ -110,7 +110,7 @@ async function readServedModels(ctx: Context): Promise<ServedModel[]> {
 }
 
 /**
- * The served model a request names: its model.json name, its id, or `id@version`-less id.
+ * The served model a request names: its model.json name, its id, or `model-<id>`.
  * Unknown → 404; delisted → 403; deprecated → 410.
  */
 export async function resolveModel(ctx: Context, requested: string): Promise<ServedModel> {
@@ -147,7 +147,7 @@ export async function loadModel(ctx: Context, model: ServedModel): Promise<Loade
       const params = model.config.params;
       const runner =
         model.kind === 'infini-gram'
-          ? createInfiniGramRunner({ index, params })
+          ? createInfiniGramRunner({ index })
           : model.kind === 'retrieval'
             ? await createRetrievalRunner({ index, dir, params, config: ctx.config })
             : createUpstreamRunner({

@@ -4,7 +4,7 @@
  * id then contribution id, added in batches of 200, merged into one segment. Same documents, same
  * bytes, same index root.
  */
-import { type AttributionIndex, openIndex } from '@tributary/attribution';
+import { type AttributionIndex, compareContributionIds, openIndex } from '@tributary/attribution';
 
 /** A document of a model's training data. */
 export type TrainingDocument = {
@@ -16,14 +16,13 @@ export type TrainingDocument = {
 
 const BATCH = 200;
 
-/** Sorts training documents into the canonical order. */
+/** Sorts training documents into the canonical order (ids are decimal strings: numeric order). */
 export function canonicalOrder(documents: readonly TrainingDocument[]): TrainingDocument[] {
-  const key = (d: TrainingDocument) => [BigInt(d.datanetId), BigInt(d.contributionId)] as const;
-  return [...documents].sort((a, b) => {
-    const [da, ca] = key(a);
-    const [db, cb] = key(b);
-    return da !== db ? (da < db ? -1 : 1) : ca < cb ? -1 : ca > cb ? 1 : 0;
-  });
+  return [...documents].sort(
+    (a, b) =>
+      compareContributionIds(a.datanetId, b.datanetId) ||
+      compareContributionIds(a.contributionId, b.contributionId),
+  );
 }
 
 export type BuildTrainingIndexParameters = {

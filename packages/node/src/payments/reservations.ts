@@ -8,7 +8,6 @@ import type { Address } from 'viem';
 import { addressKey } from '../chain/chainContext.js';
 import type { Context } from '../context.js';
 import { paymentRequired } from '../errors.js';
-import type { Queryable } from '../store/db.js';
 import { payerFunds, payerFundsOnChain } from './available.js';
 
 export type Reservation = { id: string; payer: Address; amount: bigint };
@@ -45,6 +44,6 @@ export async function reserve(ctx: Context, payer: Address, amount: bigint): Pro
 }
 
 /** Releases a reservation (the call failed or was cancelled): nothing is charged. */
-export async function release(ctx: Context, reservation: Reservation, db: Queryable = ctx.db): Promise<void> {
-  await db.query('delete from reservations where id = $1', [reservation.id]);
+export async function release(ctx: Context, reservation: Reservation): Promise<void> {
+  await ctx.db.query('delete from reservations where id = $1', [reservation.id]);
 }

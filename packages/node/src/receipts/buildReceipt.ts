@@ -3,6 +3,7 @@
  * split of the fee, and the data share divided among the attributed contributions (largest
  * remainder in contribution-id order) or, with no attribution, left to the training pool.
  */
+import { compareContributionIds } from '@tributary/attribution';
 import { largestRemainder, RECEIPT_VERSION, type Receipt, type Split, splitFee } from '@tributary/protocol';
 import { type Address, getAddress, type Hex, sha256, toBytes } from 'viem';
 
@@ -41,7 +42,7 @@ export function buildReceipt(p: BuildReceiptParameters): Receipt {
   const shares = splitFee({ fee, feeBefore: p.feeBefore, protocolFeeBps: p.protocolFeeBps, split: p.split });
   const attributed = [...p.attribution.contributions]
     .filter((c) => c.ppm > 0)
-    .sort((a, b) => (BigInt(a.contributionId) < BigInt(b.contributionId) ? -1 : 1));
+    .sort((a, b) => compareContributionIds(a.contributionId, b.contributionId));
   const amounts =
     attributed.length > 0
       ? largestRemainder({ amount: shares.data, weights: attributed.map((c) => BigInt(c.ppm)) })

@@ -2,26 +2,12 @@
  * Reading receipts and the activity log: who called which model version when, with what tokens
  * and fee — by model, payer or contributor.
  */
-import type { Receipt } from '@tributary/protocol';
+import type { ActivityEntry, Receipt } from '@tributary/protocol';
 import type { Hex } from 'viem';
 import type { Context } from '../context.js';
 import { badRequest, notFound } from '../errors.js';
 
 export type ReceiptView = { id: string; receiptHash: Hex; signature: Hex; receipt: Receipt };
-
-export type ActivityEntry = {
-  receiptId: string;
-  time: string;
-  epoch: string;
-  payer: string;
-  modelId: string;
-  modelVersion: number;
-  inputTokens: number;
-  outputTokens: number;
-  fee: string;
-  /** For a contributor query: what this contributor earned from the call. */
-  earned?: string;
-};
 
 /** One receipt by its id (the request id). */
 export async function getReceipt(ctx: Context, id: string): Promise<ReceiptView> {
@@ -83,7 +69,7 @@ export async function listActivity(ctx: Context, filter: ActivityFilter): Promis
     ],
   );
   return rows.map((r) => ({
-    receiptId: r.id,
+    receiptId: r.id as Hex,
     time: r.created_at.toISOString(),
     epoch: r.epoch.toString(),
     payer: r.payer,

@@ -9,7 +9,7 @@ import type { Reservation } from '../payments/reservations.js';
 import { closeEpoch } from '../settlement/closeEpoch.js';
 import { type BuildReceiptParameters, buildReceipt } from './buildReceipt.js';
 
-export type StoredReceipt = { id: string; receipt: Receipt; receiptHash: Hex; signature: Hex };
+export type StoredReceipt = { id: Hex; receipt: Receipt; receiptHash: Hex; signature: Hex };
 
 /** Builds, signs and stores a call's receipt; the reservation is released in the same transaction. */
 export async function storeReceipt(
@@ -51,7 +51,7 @@ export async function storeReceipt(
       }),
       types: receiptTypes,
       primaryType: 'Receipt',
-      message: receiptMessage(receipt),
+      message: receiptMessage(receipt, receiptHash),
     });
     await tx.query(
       `insert into receipts (id, receipt_hash, epoch, payer, model_id, model_version, fee, input_tokens, output_tokens, receipt, signature)

@@ -14,6 +14,7 @@ import {
   type PoolSource,
   paymentEscrowAbi,
   type Receipt,
+  type SignedReceipt,
 } from '@tributary/protocol';
 import { type Address, getAddress, type Hex } from 'viem';
 import { addressKey } from '../chain/chainContext.js';
@@ -45,12 +46,7 @@ export async function buildEpoch(ctx: Context, epoch: bigint): Promise<void> {
   );
   const protocolFeeBps = row!.protocol_fee_bps;
   const receipts = orderReceipts(
-    (
-      await ctx.db.query<{ receipt: Receipt; signature: Hex }>(
-        'select receipt, signature from receipts where epoch = $1',
-        [epoch],
-      )
-    ).map((r) => ({ receipt: r.receipt, signature: r.signature })),
+    await ctx.db.query<SignedReceipt>('select receipt, signature from receipts where epoch = $1', [epoch]),
   );
   const poolSources = await poolSourcesOf(
     ctx,
@@ -166,15 +162,15 @@ async function poolSourcesOf(ctx: Context, receipts: readonly Receipt[]): Promis
 async function coverShortfalls(ctx: Context, debits: readonly { payer: Address; amount: bigint }[]) {
   const escrow = { address: ctx.chain.addresses.paymentEscrow, abi: paymentEscrowAbi } as const;
   const node = ctx.chain.operator.address;
+  const grace = await ctx.chain.publicClient.readContract({ ...escrow, functionName: 'settlementGrace' });
   const read = async (payer: Address) => {
-    const [account, authorization, grace] = await Promise.all([
+    const [account, authorization] = await Promise.all([
       ctx.chain.publicClient.readContract({ ...escrow, functionName: 'accountOf', args: [payer] }),
       ctx.chain.publicClient.readContract({
         ...escrow,
         functionName: 'authorizationOf',
         args: [payer, node],
       }),
-      ctx.chain.publicClient.readContract({ ...escrow, functionName: 'settlementGrace' }),
     ]);
     const now = BigInt(Math.floor(Date.now() / 1000));
     const live = authorization.expiry + grace > now + 60n; // a minute of margin for mining

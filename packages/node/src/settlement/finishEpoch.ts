@@ -7,6 +7,7 @@ import type { Context } from '../context.js';
 
 const UNSETTLED = ['closed', 'built', 'submitted'];
 
+/** Marks `epoch` settled or voided (releasing its payers' unsettled totals once); false if nothing changed. */
 export async function finishEpoch(
   ctx: Context,
   epoch: bigint | string,

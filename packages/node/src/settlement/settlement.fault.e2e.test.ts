@@ -46,7 +46,7 @@ describe('settlement survives kill -9 at every step', () => {
   let keys: string[];
   beforeAll(async () => {
     net = await startTestNetwork({
-      config: { settlement: { epochSeconds: 3600, maxReceipts: 10_000, pageSize: 1, pollMs: 0 } },
+      config: { settlement: { pageSize: 1, pollMs: 0 } },
     });
     const { child, exited } = await net.spawnNode();
     const datanetId = await plantDatanet(net);

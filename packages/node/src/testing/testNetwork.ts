@@ -17,7 +17,7 @@ import {
 } from '@tributary/protocol';
 import { startTestChain, type TestChain } from '@tributary/protocol/testing';
 import { createTributaryClient, type TributaryClient } from '@tributary/sdk';
-import type { Hex } from 'viem';
+import type { Address, Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { type ConfigInput, loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
@@ -34,7 +34,7 @@ export type TestNetwork = {
   /** A client signing with Anvil key `i` (0 holds the token supply; 9 is the node), or with a key. */
   client(i: number | Hex): TributaryClient;
   /** Transfers `amount` TRIB from the deployer (key 0, which holds the supply) to key `i` or an address. */
-  giveTokens(i: number | `0x${string}`, amount: bigint): Promise<void>;
+  giveTokens(i: number | Address, amount: bigint): Promise<void>;
   /** Starts the node in this process. */
   startNode(overrides?: Partial<ConfigInput>): Promise<RunningNode>;
   /** Starts the node as a child process (which `kill -9` can stop at any point). */
@@ -72,28 +72,29 @@ export async function startTestNetwork(
       wired: [],
     }),
   );
-  // The node is registered and staked, as an operator would do once.
-  {
-    const { walletClient, publicClient } = await createProtocolClients({
-      rpcUrl: chain.anvil.rpcUrl,
-      account: ANVIL_PRIVATE_KEYS[0],
-      pollingInterval: 50,
-    });
-    const hash = await walletClient.writeContract({
+  const deployer = await createProtocolClients({
+    rpcUrl: chain.anvil.rpcUrl,
+    account: ANVIL_PRIVATE_KEYS[0],
+    pollingInterval: 50,
+  });
+  const giveTokens = async (to: Address, amount: bigint) => {
+    const hash = await deployer.walletClient.writeContract({
       address: chain.addresses.token,
       abi: tributaryTokenAbi,
       functionName: 'transfer',
-      args: [privateKeyToAccount(NODE_KEY).address, 10n ** 24n],
+      args: [to, amount],
     });
-    await publicClient.waitForTransactionReceipt({ hash });
-    await registerNode({
-      rpcUrl: chain.anvil.rpcUrl,
-      addresses: chain.addresses,
-      operatorKey: NODE_KEY,
-      endpoint: 'http://127.0.0.1',
-      ownEscrow: 100_000n * 10n ** 18n,
-    });
-  }
+    await deployer.publicClient.waitForTransactionReceipt({ hash });
+  };
+  // The node is registered and staked, as an operator would do once.
+  await giveTokens(privateKeyToAccount(NODE_KEY).address, 10n ** 24n);
+  await registerNode({
+    rpcUrl: chain.anvil.rpcUrl,
+    addresses: chain.addresses,
+    operatorKey: NODE_KEY,
+    endpoint: 'http://127.0.0.1',
+    ownEscrow: 100_000n * 10n ** 18n,
+  });
   const databaseUrl = options.databaseUrl ? await freshPostgresDatabase(options.databaseUrl) : undefined;
   // One port for every start, so clients keep working across restarts.
   const port = await freePort();
@@ -104,9 +105,9 @@ export async function startTestNetwork(
     addressesFile,
     operatorKey: NODE_KEY,
     ...(databaseUrl ? { databaseUrl } : {}),
-    indexer: { pollIntervalMs: 100, confirmations: 0, reorgDepth: 64, batchSize: 2_000 },
+    indexer: { pollIntervalMs: 100 },
     // Tests settle by hand (POST /v1/settlement/run) unless they ask for the loop.
-    settlement: { epochSeconds: 3_600, maxReceipts: 10_000, pageSize: 200, pollMs: 0 },
+    settlement: { pollMs: 0 },
     log: { level: process.env.TEST_LOG_LEVEL ?? 'warn', format: 'json' } as ConfigInput['log'],
     ...options.config,
   };
@@ -122,20 +123,7 @@ export async function startTestNetwork(
     },
     client: (i) =>
       createTributaryClient({ url, account: typeof i === 'number' ? (ANVIL_PRIVATE_KEYS[i] as Hex) : i }),
-    async giveTokens(i, amount) {
-      const { walletClient, publicClient } = await createProtocolClients({
-        rpcUrl: chain.anvil.rpcUrl,
-        account: ANVIL_PRIVATE_KEYS[0],
-        pollingInterval: 50,
-      });
-      const hash = await walletClient.writeContract({
-        address: chain.addresses.token,
-        abi: tributaryTokenAbi,
-        functionName: 'transfer',
-        args: [typeof i === 'number' ? chain.accounts[i]! : i, amount],
-      });
-      await publicClient.waitForTransactionReceipt({ hash });
-    },
+    giveTokens: (i, amount) => giveTokens(typeof i === 'number' ? chain.accounts[i]! : i, amount),
     async startNode(overrides = {}) {
       const config = loadConfig({ env: {}, overrides: { ...nodeConfig, ...overrides } });
       const node = await startNode(config, createLogger(config));

@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { issueApiKey, revokeApiKey } from '../../auth/apiKeys.js';
 import type { AppEnv } from '../app.js';
-import { address, hex, parse, uint } from '../validate.js';
+import { address, hex, jsonBody, parse, uint } from '../validate.js';
 
 const keyRequest = z.object({
   account: address,
@@ -18,7 +18,7 @@ const keyRequest = z.object({
 export function authRoutes() {
   const app = new Hono<AppEnv>();
   app.post('/keys', async (c) => {
-    const body = parse(keyRequest, await c.req.json().catch(() => undefined), 'API key request');
+    const body = parse(keyRequest, await jsonBody(c), 'API key request');
     return c.json(await issueApiKey(c.get('ctx'), body), 201);
   });
   app.delete('/keys/current', async (c) => {

@@ -21,9 +21,9 @@ import { datanetHistory, proveContribution, versionSnapshot } from '../../datane
 import { reviewContribution } from '../../datanets/review.js';
 import { takedown } from '../../datanets/takedown.js';
 import { commitVersion, getVersion, listVersions } from '../../datanets/versions.js';
-import { ApiError, badRequest, tooLarge } from '../../errors.js';
+import { ApiError, badRequest, tooLarge, unsupportedType } from '../../errors.js';
 import { type AppEnv, optionalAccount, requireAccount } from '../app.js';
-import { address, hex, parse, policy, positiveInt, uint } from '../validate.js';
+import { address, hex, jsonBody, parse, policy, positiveInt, uint } from '../validate.js';
 
 const metadataDocument = z
   .record(z.string(), z.unknown())
@@ -70,17 +70,12 @@ const statusQuery = z.enum(['pending', 'accepted', 'rejected', 'removed']).optio
 
 export function datanetRoutes() {
   const app = new Hono<AppEnv>();
-  const json = async (c: { req: { json: () => Promise<unknown> } }) =>
-    c.req.json().catch(() => {
-      throw badRequest('the body must be JSON');
-    });
-
   app.post('/datanets/metadata', async (c) => {
-    const document = parse(metadataDocument, await json(c), 'metadata document');
+    const document = parse(metadataDocument, await jsonBody(c), 'metadata document');
     return c.json({ metadataHash: await storeMetadata(c.get('ctx'), document) }, 201);
   });
   app.post('/datanets', async (c) => {
-    const body = parse(createRequest, await json(c), 'create-datanet request');
+    const body = parse(createRequest, await jsonBody(c), 'create-datanet request');
     return c.json(await createDatanet(c.get('ctx'), body), 201);
   });
   app.get('/datanets', async (c) => c.json({ datanets: await listDatanets(c.get('ctx')) }));
@@ -104,7 +99,7 @@ export function datanetRoutes() {
     async (c) => {
       const ctx = c.get('ctx');
       if (!c.req.header('content-type')?.startsWith('multipart/form-data')) {
-        throw new ApiError(415, 'UNSUPPORTED_TYPE', 'upload contributions as multipart/form-data', [
+        throw unsupportedType('upload contributions as multipart/form-data', [
           'fields: file, contributor, nonce, deadline, signature',
         ]);
       }
@@ -149,13 +144,13 @@ export function datanetRoutes() {
   app.post('/contributions/:id/review', async (c) => {
     const ctx = c.get('ctx');
     const reviewer = await requireAccount(ctx, c.req.header('authorization'));
-    const body = parse(reviewRequest, await json(c), 'review');
+    const body = parse(reviewRequest, await jsonBody(c), 'review');
     return c.json(await reviewContribution(ctx, { contributionId: c.req.param('id'), reviewer, ...body }));
   });
   app.delete('/contributions/:id', async (c) => {
     const ctx = c.get('ctx');
     const requester = await requireAccount(ctx, c.req.header('authorization'));
-    const raw = c.req.header('content-type')?.includes('json') ? await json(c) : {};
+    const raw = c.req.header('content-type')?.includes('json') ? await jsonBody(c) : {};
     const { reason } = parse(takedownRequest, raw, 'takedown');
     return c.json(await takedown(ctx, { contributionId: c.req.param('id'), requester, reason: reason ?? 0 }));
   });
@@ -165,7 +160,7 @@ export function datanetRoutes() {
     const datanet = await getDatanet(ctx, c.req.param('id'));
     // Spans show content, so licensed datanets answer only those who may read them.
     await requireReadAccess(ctx, datanet, null, await optionalAccount(ctx, c.req.header('authorization')));
-    const { text, ...options } = parse(attributeRequest, await json(c), 'attribution request');
+    const { text, ...options } = parse(attributeRequest, await jsonBody(c), 'attribution request');
     return c.json(await attributeText(ctx, { datanetId: datanet.id, text, options }));
   });
 

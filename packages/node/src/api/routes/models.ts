@@ -5,6 +5,7 @@
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { CatalogModel } from '@tributary/protocol';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { notFound } from '../../errors.js';
@@ -15,17 +16,21 @@ import { artifactDir, listServedModels } from '../../models/servedModels.js';
 import { payerFunds } from '../../payments/available.js';
 import { getReceipt, listActivity } from '../../receipts/receiptQueries.js';
 import { type AppEnv, optionalAccount, requireAccount } from '../app.js';
-import { address, parse } from '../validate.js';
+import { address, decimalId, jsonBody, parse, positiveInt } from '../validate.js';
 
 const datanetRef = z.object({
-  datanetId: z.string().regex(/^\d{1,78}$/),
+  datanetId: decimalId,
   version: z.number().int().positive(),
 });
+// What every kind of build names; `params` differ by kind.
+const buildBase = {
+  name: z.string().regex(/^[a-zA-Z0-9._-]{1,64}$/, 'letters, digits, ".", "_" or "-" (1–64)'),
+  datanets: z.array(datanetRef).min(1).max(32),
+};
 const buildRequest = z.discriminatedUnion('kind', [
   z.object({
+    ...buildBase,
     kind: z.literal('infini-gram'),
-    name: z.string().regex(/^[a-zA-Z0-9._-]{1,64}$/, 'letters, digits, ".", "_" or "-" (1–64)'),
-    datanets: z.array(datanetRef).min(1).max(32),
     params: z
       .object({
         contextTokens: z.number().int().positive().max(1_000_000).optional(),
@@ -34,9 +39,8 @@ const buildRequest = z.discriminatedUnion('kind', [
       .default({}),
   }),
   z.object({
+    ...buildBase,
     kind: z.literal('retrieval'),
-    name: z.string().regex(/^[a-zA-Z0-9._-]{1,64}$/, 'letters, digits, ".", "_" or "-" (1–64)'),
-    datanets: z.array(datanetRef).min(1).max(32),
     params: z
       .object({
         contextTokens: z.number().int().positive().optional(),
@@ -48,9 +52,8 @@ const buildRequest = z.discriminatedUnion('kind', [
       .default({}),
   }),
   z.object({
+    ...buildBase,
     kind: z.literal('upstream'),
-    name: z.string().regex(/^[a-zA-Z0-9._-]{1,64}$/, 'letters, digits, ".", "_" or "-" (1–64)'),
-    datanets: z.array(datanetRef).min(1).max(32),
     params: z.object({
       upstream: z.string().default('default'),
       upstreamModel: z.string().min(1),
@@ -74,49 +77,46 @@ export function modelRoutes() {
   app.post('/models/builds', async (c) => {
     const ctx = c.get('ctx');
     const developer = await requireAccount(ctx, c.req.header('authorization'));
-    const body = parse(buildRequest, await c.req.json().catch(() => undefined), 'model build request');
+    const body = parse(buildRequest, await jsonBody(c), 'model build request');
     return c.json(await startBuild(ctx, { developer, ...body }), 202);
   });
   app.get('/models/builds/:id', async (c) => c.json(await getBuild(c.get('ctx'), c.req.param('id'))));
   app.get('/models/catalog', async (c) => {
-    const models = await listServedModels(c.get('ctx'));
-    return c.json({
-      models: models.map((m) => ({
-        id: m.id,
-        name: m.name,
-        version: m.version,
-        kind: m.kind,
-        status: m.status,
-        developer: m.developer,
-        artifactHash: m.artifactHash,
-        configHash: m.configHash,
-        pricing: {
-          pricePerInputToken: m.pricing.pricePerInputToken.toString(),
-          pricePerOutputToken: m.pricing.pricePerOutputToken.toString(),
-        },
-        split: m.split,
-        datanets: m.config.datanets,
-        contextTokens: m.contextTokens,
-        maxOutputTokens: m.maxOutputTokens,
-      })),
-    });
+    const models: CatalogModel[] = (await listServedModels(c.get('ctx'))).map((m) => ({
+      id: m.id,
+      name: m.name,
+      version: m.version,
+      kind: m.kind,
+      status: m.status,
+      developer: m.developer,
+      artifactHash: m.artifactHash,
+      configHash: m.configHash,
+      pricing: {
+        pricePerInputToken: m.pricing.pricePerInputToken.toString(),
+        pricePerOutputToken: m.pricing.pricePerOutputToken.toString(),
+      },
+      split: m.split,
+      datanets: m.config.datanets,
+      contextTokens: m.contextTokens,
+      maxOutputTokens: m.maxOutputTokens,
+    }));
+    return c.json({ models });
   });
   // A model version's public facts: what anyone needs to rebuild its artifact from public snapshots.
   app.get('/models/:id/versions/:version', async (c) => {
     const ctx = c.get('ctx');
+    const modelId = parse(decimalId, c.req.param('id'), 'model id');
+    const version = parse(positiveInt, c.req.param('version'), 'version');
     const [row] = await ctx.db.query<{ artifact_hash: string; config_hash: string; datanets: unknown }>(
       'select artifact_hash, config_hash, datanets from model_versions where model_id = $1 and version = $2',
-      [
-        parse(z.string().regex(/^\d{1,78}$/), c.req.param('id'), 'model id'),
-        parse(z.coerce.number().int().positive(), c.req.param('version'), 'version'),
-      ],
+      [modelId, version],
     );
-    if (!row) throw notFound(`model ${c.req.param('id')} version ${c.req.param('version')}`);
+    if (!row) throw notFound(`model ${modelId} version ${version}`);
     const dir = artifactDir(ctx, row.artifact_hash);
     const config = existsSync(join(dir, 'model.json')) ? await readModelConfig(dir) : null;
     return c.json({
-      modelId: c.req.param('id'),
-      version: Number(c.req.param('version')),
+      modelId,
+      version,
       artifactHash: row.artifact_hash,
       configHash: row.config_hash,
       datanets: row.datanets,
@@ -125,7 +125,7 @@ export function modelRoutes() {
   });
   app.post('/quote', async (c) => {
     const ctx = c.get('ctx');
-    const body = parse(quoteRequest, await c.req.json().catch(() => undefined), 'quote request');
+    const body = parse(quoteRequest, await jsonBody(c), 'quote request');
     const quote = await quoteCall(ctx, {
       model: body.model,
       prompt: body.prompt,
@@ -152,7 +152,7 @@ export function modelRoutes() {
         model: q.model,
         payer: q.payer,
         contributor: q.contributor,
-        limit: q.limit ? Number(q.limit) : undefined,
+        limit: parse(positiveInt.optional(), q.limit, 'limit'),
         before: q.before,
       }),
     });
@@ -161,7 +161,6 @@ export function modelRoutes() {
     const ctx = c.get('ctx');
     const payer = parse(address, c.req.param('address'), 'address');
     const funds = await payerFunds(ctx, payer);
-    if (!funds) throw notFound(`payer ${payer}`);
     return c.json(Object.fromEntries(Object.entries(funds).map(([k, v]) => [k, v.toString()])));
   });
   return app;

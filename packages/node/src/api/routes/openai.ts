@@ -7,11 +7,11 @@
 import { Hono, type Context as HonoContext } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
-import { ApiError, badRequest } from '../../errors.js';
+import { ApiError } from '../../errors.js';
 import { type CallOutcome, type CallRequest, prepareCall } from '../../inference/serveCall.js';
 import { listServedModels } from '../../models/servedModels.js';
 import { type AppEnv, requireAccount } from '../app.js';
-import { parse } from '../validate.js';
+import { jsonBody, parse } from '../validate.js';
 
 const content = z.union([
   z.string(),
@@ -84,9 +84,7 @@ export function openAiRoutes() {
   const handle = (shape: Shape) => async (c: HonoContext<AppEnv>) => {
     const ctx = c.get('ctx');
     const payer = await requireAccount(ctx, c.req.header('authorization'));
-    const raw = await c.req.json().catch(() => {
-      throw badRequest('the body must be JSON');
-    });
+    const raw = await jsonBody(c);
     const body =
       shape === 'chat'
         ? parse(chatRequest, raw, 'chat completion request')

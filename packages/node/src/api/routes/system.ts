@@ -1,7 +1,9 @@
 /**
  * Liveness, readiness, metrics and the node's public facts (chain, addresses, signing domains).
  */
+import { datanetRegistryDomain } from '@tributary/protocol';
 import { Hono } from 'hono';
+import { apiKeyDomain } from '../../auth/apiKeys.js';
 import type { AppEnv } from '../app.js';
 
 export function systemRoutes() {
@@ -48,18 +50,11 @@ export function systemRoutes() {
       indexedBlock: cursor?.block_number.toString() ?? null,
       limits: ctx.config.limits,
       eip712: {
-        contributions: {
-          name: 'TributaryDatanetRegistry',
-          version: '1',
+        contributions: datanetRegistryDomain({
           chainId: ctx.chain.chainId,
           verifyingContract: ctx.chain.addresses.datanetRegistry,
-        },
-        apiKeys: {
-          name: 'TributaryNode',
-          version: '1',
-          chainId: ctx.chain.chainId,
-          verifyingContract: ctx.chain.operator.address,
-        },
+        }),
+        apiKeys: apiKeyDomain(ctx),
       },
     });
   });

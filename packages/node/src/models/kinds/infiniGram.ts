@@ -7,14 +7,8 @@
  */
 import { type AttributionIndex, generate, supportWeights } from '@tributary/attribution';
 import type { ModelRunner, RunResult } from '../runner.js';
-import { attributedContributions } from './attributed.js';
 
-export function createInfiniGramRunner({
-  index,
-}: {
-  index: AttributionIndex;
-  params: Record<string, unknown>;
-}): ModelRunner {
+export function createInfiniGramRunner({ index }: { index: AttributionIndex }): ModelRunner {
   return {
     index,
     async *run(input, signal): AsyncGenerator<string, RunResult, void> {
@@ -37,7 +31,7 @@ export function createInfiniGramRunner({
       const weights = supportWeights({ steps: generation.steps, per: 'tokens' });
       return {
         finishReason: generation.finishReason ?? 'stop',
-        attribution: { method: 'infini-gram', contributions: attributedContributions(weights.contributions) },
+        attribution: { method: 'infini-gram', contributions: weights.contributions },
       };
     },
     close: () => index.close(),

@@ -8,141 +8,127 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type AttributionIndex,
-  attribute,
+  compareContributionIds,
   largestRemainder,
   partsPerMillion,
-  tokenize,
 } from '@tributary/attribution';
-import OpenAI from 'openai';
 import type { Config } from '../../config.js';
 import type { AttributedContribution } from '../../receipts/buildReceipt.js';
 import { answerFromPassages, buildRagPrompt, type Citation } from '../retrieval/answer.js';
-import { deserializeBm25Index, searchBm25 } from '../retrieval/bm25.js';
-import type { ModelRunner, RunResult } from '../runner.js';
-import { streamUpstream, UpstreamError } from './upstream.js';
+import { type Bm25Index, deserializeBm25Index, searchBm25 } from '../retrieval/bm25.js';
+import { cutToTokens, type ModelRunner, type RunResult, traceAnswer } from '../runner.js';
+import { streamUpstream, upstreamClient } from './upstream.js';
 
 export type RetrievalRunnerParameters = {
   index: AttributionIndex;
   dir: string;
   params: Record<string, unknown>;
-  config: Config;
+  config: Pick<Config, 'upstreams'>;
 };
 
 export async function createRetrievalRunner(p: RetrievalRunnerParameters): Promise<ModelRunner> {
-  const bm25 = deserializeBm25Index({ bytes: await readFile(join(p.dir, 'retrieval', 'bm25.bin')) });
-  const k = Number(p.params.passages ?? 3);
-  const upstreamName = typeof p.params.upstream === 'string' ? p.params.upstream : null;
-  let client: OpenAI | null = null;
-  if (upstreamName) {
-    const upstream = p.config.upstreams[upstreamName];
-    if (!upstream)
-      throw new UpstreamError(
-        503,
-        'UPSTREAM_NOT_CONFIGURED',
-        `the node has no upstream named "${upstreamName}"`,
-      );
-    client = new OpenAI({
-      baseURL: upstream.baseURL,
-      apiKey: upstream.apiKey,
-      timeout: upstream.timeoutMs,
-      maxRetries: 0,
-    });
-  }
+  const bm25 = await readBm25(p.dir);
+  const client = typeof p.params.upstream === 'string' ? upstreamClient(p.config, p.params.upstream) : null;
+  const result = (
+    finishReason: RunResult['finishReason'],
+    citations: readonly Citation[],
+    text: string,
+  ): RunResult => {
+    const { contributions, spans } = traceAnswer(p.index, text);
+    return {
+      finishReason,
+      attribution: { method: 'retrieval', contributions: combine(citations, contributions) },
+      spans,
+    };
+  };
   return {
     index: p.index,
     async *run(input, signal): AsyncGenerator<string, RunResult, void> {
-      const passages = searchBm25({ index: bm25, query: input.prompt, k });
-      let text = '';
-      let citations: Citation[];
-      let finishReason: 'stop' | 'length' = 'stop';
+      const passages = retrieve(bm25, p.params, input.prompt);
       if (client) {
         const { messages, sources } = buildRagPrompt({ question: input.prompt, passages });
-        citations = sources;
-        const stream = streamUpstream(
-          client,
-          String(p.params.upstreamModel ?? 'default'),
-          messages,
-          input,
-          signal,
-        );
-        let step = await stream.next();
-        while (!step.done) {
-          text += step.value;
-          yield step.value;
-          step = await stream.next();
-        }
-        finishReason = step.value;
-        // Only the sources the answer actually cites count.
-        citations = citations.filter((c) => text.includes(`[${c.n}]`));
-      } else {
-        const answer = answerFromPassages({
-          question: input.prompt,
-          passages,
-          maxWords: Number(p.params.maxWords ?? 120),
-        });
-        citations = answer.citations;
-        text = answer.text;
-        const { ids, charEnds } = tokenize({ text });
-        if (ids.length > input.maxTokens) {
-          text = text.slice(0, charEnds[input.maxTokens - 1] ?? 0);
-          finishReason = 'length';
-        }
-        for (const piece of text.split(/(?<=\s)/)) yield piece;
+        const model = String(p.params.upstreamModel ?? 'default');
+        const { text, finishReason } = yield* streamUpstream(client, model, messages, input, signal);
+        return result(finishReason, cited(sources, text), text);
       }
-      return {
-        finishReason,
-        attribution: { method: 'retrieval', contributions: combine(citations, text, p.index) },
-      };
+      const answer = answerFromPassages({
+        question: input.prompt,
+        passages,
+        maxWords: Number(p.params.maxWords ?? 120),
+      });
+      const cut = cutToTokens(answer.text, input.maxTokens);
+      const text = cut ?? answer.text;
+      for (const piece of text.split(/(?<=\s)/)) yield piece;
+      return result(cut === null ? 'stop' : 'length', answer.citations, text);
     },
     close: () => p.index.close(),
   };
 }
 
+export type RecomputeRagAttributionParameters = {
+  index: AttributionIndex;
+  dir: string;
+  params: Record<string, unknown>;
+  /** The question (the call's prompt). */
+  prompt: string;
+  /** The upstream's answer, as the payer received it. */
+  output: string;
+};
+
+/**
+ * A RAG answer's attribution, recomputed without its upstream (whose answer cannot be re-run): the
+ * same passages are retrieved, the sources the answer cites and its traced spans weigh as in a run.
+ */
+export async function recomputeRagAttribution(
+  p: RecomputeRagAttributionParameters,
+): Promise<AttributedContribution[]> {
+  const passages = retrieve(await readBm25(p.dir), p.params, p.prompt);
+  const { sources } = buildRagPrompt({ question: p.prompt, passages });
+  return combine(cited(sources, p.output), traceAnswer(p.index, p.output).contributions);
+}
+
+const readBm25 = async (dir: string) =>
+  deserializeBm25Index({ bytes: await readFile(join(dir, 'retrieval', 'bm25.bin')) });
+
+const retrieve = (bm25: Bm25Index, params: Record<string, unknown>, question: string) =>
+  searchBm25({ index: bm25, query: question, k: Number(params.passages ?? 3) });
+
+/** Only the sources the answer actually cites count. */
+const cited = (sources: readonly Citation[], text: string) =>
+  sources.filter((c) => text.includes(`[${c.n}]`));
+
+type Owner = { contributor: string; datanetId: string | null; score: number; spans: number };
+
 /** Half by retrieval score of cited passages, half by traced spans, as exact parts per million. */
 function combine(
   citations: readonly Citation[],
-  text: string,
-  index: AttributionIndex,
+  traced: readonly AttributedContribution[],
 ): AttributedContribution[] {
-  const owners = new Map<
-    string,
-    { contributor: string; datanetId: string | null; score: number; spans: number }
-  >();
-  for (const c of citations) {
-    const entry = owners.get(c.contributionId) ?? {
-      contributor: c.contributor,
-      datanetId: c.datanetId,
-      score: 0,
-      spans: 0,
-    };
-    entry.score += c.score;
-    owners.set(c.contributionId, entry);
-  }
-  if (text.trim()) {
-    for (const c of attribute({ index, text }).contributions) {
-      const entry = owners.get(c.contributionId) ?? {
-        contributor: c.contributor,
-        datanetId: c.datanetId,
-        score: 0,
-        spans: 0,
-      };
-      entry.spans += c.ppm;
+  const owners = new Map<string, Owner>();
+  const owner = (c: { contributionId: string; contributor: string; datanetId: string | null }) => {
+    let entry = owners.get(c.contributionId);
+    if (!entry) {
+      entry = { contributor: c.contributor, datanetId: c.datanetId, score: 0, spans: 0 };
       owners.set(c.contributionId, entry);
     }
-  }
-  const ids = [...owners.keys()].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+    return entry;
+  };
+  for (const c of citations) owner(c).score += c.score;
+  for (const c of traced) owner(c).spans += c.ppm;
+  const ids = [...owners.keys()].sort(compareContributionIds);
   if (ids.length === 0) return [];
-  const totalScore = ids.reduce((s, id) => s + owners.get(id)!.score, 0);
+  const entries = ids.map((id) => owners.get(id)!);
+  const totalScore = entries.reduce((s, e) => s + e.score, 0);
   const scorePpm =
     totalScore > 0
       ? largestRemainder(
-          ids.map((id) => Math.round((owners.get(id)!.score / totalScore) * 1e9)),
+          entries.map((e) => Math.round((e.score / totalScore) * 1e9)),
           partsPerMillion,
         )
-      : ids.map(() => 0);
-  const spanPpm = ids.map((id) => owners.get(id)!.spans);
+      : entries.map(() => 0);
+  const spanPpm = entries.map((e) => e.spans);
   const halves = [totalScore > 0, spanPpm.some((v) => v > 0)].filter(Boolean).length;
-  const weights = ids.map((_, i) => (scorePpm[i]! + spanPpm[i]!) / halves);
+  const weights = entries.map((_, i) => (scorePpm[i]! + spanPpm[i]!) / halves);
   const ppm = largestRemainder(
     weights.map((w) => Math.round(w * 1000)),
     partsPerMillion,
@@ -150,8 +136,8 @@ function combine(
   return ids
     .map((id, i) => ({
       contributionId: id,
-      contributor: owners.get(id)!.contributor,
-      datanetId: owners.get(id)!.datanetId,
+      contributor: entries[i]!.contributor,
+      datanetId: entries[i]!.datanetId,
       ppm: ppm[i]!,
     }))
     .filter((c) => c.ppm > 0);

@@ -5,12 +5,18 @@
  * index for attribution. Upstream failures (timeouts, 5xx, malformed streams) become clear errors
  * and the payer is not charged.
  */
-import { type AttributionIndex, attribute, tokenize } from '@tributary/attribution';
+import type { AttributionIndex } from '@tributary/attribution';
 import OpenAI from 'openai';
 import type { Config } from '../../config.js';
 import { ApiError } from '../../errors.js';
-import type { ModelRunner, RunInput, RunResult } from '../runner.js';
-import { attributedContributions } from './attributed.js';
+import {
+  type ChatMessage,
+  cutToTokens,
+  type ModelRunner,
+  type RunInput,
+  type RunResult,
+  traceAnswer,
+} from '../runner.js';
 
 /** Thrown when the upstream server fails; the call is not charged. */
 export class UpstreamError extends ApiError {
@@ -18,7 +24,7 @@ export class UpstreamError extends ApiError {
 }
 
 export type UpstreamModelParameters = {
-  config: Config;
+  config: Pick<Config, 'upstreams'>;
   index: AttributionIndex;
   /** Name of the upstream in the node config (default "default"). */
   upstream: string;
@@ -26,14 +32,30 @@ export type UpstreamModelParameters = {
   upstreamModel: string;
 };
 
-/** Streams chat completions from an upstream; yields text, returns attribution. */
+/** A client for the upstream named `name` in the node config; 503 when the node has none. */
+export function upstreamClient(config: Pick<Config, 'upstreams'>, name: string): OpenAI {
+  const upstream = config.upstreams[name];
+  if (!upstream) {
+    throw new UpstreamError(503, 'UPSTREAM_NOT_CONFIGURED', `the node has no upstream named "${name}"`, [
+      'set UPSTREAM_URL (for "default") or "upstreams" in the node config file',
+    ]);
+  }
+  return new OpenAI({
+    baseURL: upstream.baseURL,
+    apiKey: upstream.apiKey,
+    timeout: upstream.timeoutMs,
+    maxRetries: 0,
+  });
+}
+
+/** Streams chat completions from an upstream; yields text, returns the whole text and why it ended. */
 export async function* streamUpstream(
   client: OpenAI,
   model: string,
-  messages: { role: 'system' | 'user' | 'assistant'; content: string }[],
+  messages: ChatMessage[],
   input: RunInput,
   signal: AbortSignal,
-): AsyncGenerator<string, 'stop' | 'length', void> {
+): AsyncGenerator<string, { text: string; finishReason: 'stop' | 'length' }, void> {
   let text = '';
   try {
     const stream = await client.chat.completions.create(
@@ -48,28 +70,28 @@ export async function* streamUpstream(
       },
       { signal },
     );
-    let finish: 'stop' | 'length' = 'stop';
+    let finishReason: 'stop' | 'length' = 'stop';
     for await (const chunk of stream) {
       const choice = chunk.choices?.[0];
       if (!choice && !chunk.usage)
         throw new UpstreamError(502, 'UPSTREAM_MALFORMED', 'the upstream sent a chunk without choices');
       const piece = choice?.delta?.content ?? '';
       if (piece) {
-        const next = text + piece;
-        const ids = tokenize({ text: next }).ids;
-        if (ids.length > input.maxTokens) {
-          // The upstream counts tokens its own way: cut exactly at this call's limit.
-          const { charEnds } = tokenize({ text: next });
-          const cut = next.slice(0, charEnds[input.maxTokens - 1] ?? 0);
-          if (cut.length > text.length) yield cut.slice(text.length);
-          return 'length';
+        // The upstream counts tokens its own way: cut exactly at this call's limit.
+        const cut = cutToTokens(text + piece, input.maxTokens);
+        if (cut !== null) {
+          if (cut.length > text.length) {
+            yield cut.slice(text.length);
+            text = cut;
+          }
+          return { text, finishReason: 'length' };
         }
-        text = next;
+        text += piece;
         yield piece;
       }
-      if (choice?.finish_reason === 'length') finish = 'length';
+      if (choice?.finish_reason === 'length') finishReason = 'length';
     }
-    return finish;
+    return { text, finishReason };
   } catch (error) {
     throw toUpstreamError(error, signal);
   }
@@ -77,38 +99,14 @@ export async function* streamUpstream(
 
 /** A model served by an upstream OpenAI-compatible server. */
 export function createUpstreamRunner(p: UpstreamModelParameters): ModelRunner {
-  const upstream = p.config.upstreams[p.upstream];
-  if (!upstream) {
-    throw new UpstreamError(
-      503,
-      'UPSTREAM_NOT_CONFIGURED',
-      `the node has no upstream named "${p.upstream}"`,
-      ['set UPSTREAM_URL (for "default") or "upstreams" in the node config file'],
-    );
-  }
-  const client = new OpenAI({
-    baseURL: upstream.baseURL,
-    apiKey: upstream.apiKey,
-    timeout: upstream.timeoutMs,
-    maxRetries: 0,
-  });
+  const client = upstreamClient(p.config, p.upstream);
   return {
     index: p.index,
     async *run(input, signal): AsyncGenerator<string, RunResult, void> {
       const messages = input.messages ?? [{ role: 'user' as const, content: input.prompt }];
-      let output = '';
-      const stream = streamUpstream(client, p.upstreamModel, messages, input, signal);
-      let step = await stream.next();
-      while (!step.done) {
-        output += step.value;
-        yield step.value;
-        step = await stream.next();
-      }
-      const contributions = output.trim() ? attribute({ index: p.index, text: output }).contributions : [];
-      return {
-        finishReason: step.value,
-        attribution: { method: 'spans', contributions: attributedContributions(contributions) },
-      };
+      const { text, finishReason } = yield* streamUpstream(client, p.upstreamModel, messages, input, signal);
+      const { contributions, spans } = traceAnswer(p.index, text);
+      return { finishReason, attribution: { method: 'spans', contributions }, spans };
     },
     close: () => p.index.close(),
   };

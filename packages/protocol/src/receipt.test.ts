@@ -1,0 +1,272 @@
+import { type Address, keccak256, toHex } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { describe, expect, it } from 'vitest';
+import { ANVIL_PRIVATE_KEYS } from './anvil.js';
+import {
+  computeEpoch,
+  EPOCH_DATA_FORMAT,
+  type EpochData,
+  orderReceipts,
+  type SignedReceipt,
+  verifyEpoch,
+} from './epoch.js';
+import { largestRemainder, splitFee } from './feeSplit.js';
+import {
+  hashReceipt,
+  RECEIPT_VERSION,
+  type Receipt,
+  receiptDomain,
+  receiptMessage,
+  receiptTypes,
+  verifyReceipt,
+} from './receipt.js';
+
+const signer = privateKeyToAccount(ANVIL_PRIVATE_KEYS[1]);
+const [node, payer, developer, alice, bob] = ANVIL_PRIVATE_KEYS.slice(2, 7).map(
+  (key) => privateKeyToAccount(key).address,
+) as [Address, Address, Address, Address, Address];
+const rewardDistributor = '0x00000000000000000000000000000000000000d1' as Address;
+const split = { computeBps: 2000, developerBps: 3000, dataBps: 5000 };
+
+/** A receipt whose amounts follow the protocol's math, signed by `signer`. */
+async function signedReceipt(p: {
+  feeBefore: bigint;
+  inputTokens: number;
+  outputTokens: number;
+  /** Attribution in ppm by contributor (ids 1, 2, …); none: the data share goes to the pool. */
+  attribution: { contributor: Address; ppm: number }[];
+  requestId?: string;
+  /** A model that charges nothing. */
+  free?: boolean;
+}): Promise<SignedReceipt> {
+  const priceIn = p.free ? 0n : 1_000n;
+  const priceOut = p.free ? 0n : 3_001n;
+  const fee = priceIn * BigInt(p.inputTokens) + priceOut * BigInt(p.outputTokens);
+  const shares = splitFee({ fee, feeBefore: p.feeBefore, protocolFeeBps: 500, split });
+  const amounts =
+    p.attribution.length === 0
+      ? []
+      : largestRemainder({ amount: shares.data, weights: p.attribution.map((a) => BigInt(a.ppm)) });
+  const receipt: Receipt = {
+    version: RECEIPT_VERSION,
+    chainId: 31337,
+    node,
+    signer: signer.address,
+    epoch: '1',
+    requestId: keccak256(toHex(p.requestId ?? `call at ${p.feeBefore}`)),
+    payer,
+    model: {
+      id: '1',
+      version: 1,
+      kind: 'infini-gram',
+      artifactHash: keccak256(toHex('artifact')),
+      indexRoot: keccak256(toHex('index')),
+    },
+    input: { sha256: keccak256(toHex('prompt')), tokens: p.inputTokens },
+    output: { sha256: keccak256(toHex('answer')), tokens: p.outputTokens },
+    generation: { maxTokens: 64, temperature: 0, topK: null, seed: 1, stop: [] },
+    pricing: { pricePerInputToken: String(priceIn), pricePerOutputToken: String(priceOut) },
+    fee: String(fee),
+    split: {
+      feeBefore: String(p.feeBefore),
+      protocolFeeBps: 500,
+      ...split,
+      protocol: String(shares.protocol),
+      compute: String(shares.compute),
+      developer: String(shares.developer),
+      data: String(shares.data),
+      developerAccount: developer,
+    },
+    attribution: {
+      method: 'spans',
+      contributions: p.attribution.map((a, i) => ({
+        contributionId: String(i + 1),
+        contributor: a.contributor,
+        datanetId: '1',
+        ppm: a.ppm,
+        amount: String(amounts[i]),
+      })),
+      pool: p.attribution.length === 0 ? String(shares.data) : '0',
+    },
+    time: 1_700_000_000,
+  };
+  const signature = await signer.signTypedData({
+    domain: receiptDomain({ chainId: receipt.chainId, rewardDistributor }),
+    types: receiptTypes,
+    primaryType: 'Receipt',
+    message: receiptMessage(receipt),
+  });
+  return { receipt, signature };
+}
+
+const twoContributors = [
+  { contributor: alice, ppm: 666_667 },
+  { contributor: bob, ppm: 333_333 },
+];
+
+describe('verifyReceipt', () => {
+  it('accepts a signed receipt whose fee, split and amounts add up', async () => {
+    const { receipt, signature } = await signedReceipt({
+      feeBefore: 0n,
+      inputTokens: 1234,
+      outputTokens: 567,
+      attribution: twoContributors,
+    });
+    const result = await verifyReceipt({
+      receipt,
+      signature,
+      rewardDistributor,
+      expectedSigner: signer.address,
+    });
+    expect(result).toEqual({ valid: true, receiptHash: hashReceipt(receipt), problems: [] });
+  });
+
+  it('names each problem of an edited receipt instead of throwing', async () => {
+    const { receipt, signature } = await signedReceipt({
+      feeBefore: 0n,
+      inputTokens: 1234,
+      outputTokens: 567,
+      attribution: twoContributors,
+    });
+    // One unit moved from bob to alice: the total still matches, the signature and the split do not.
+    const [a, b] = receipt.attribution.contributions as [
+      Receipt['attribution']['contributions'][number],
+      Receipt['attribution']['contributions'][number],
+    ];
+    const edited: Receipt = {
+      ...receipt,
+      attribution: {
+        ...receipt.attribution,
+        contributions: [
+          { ...a, amount: String(BigInt(a.amount) + 1n) },
+          { ...b, amount: String(BigInt(b.amount) - 1n), contributionId: 'two' },
+        ],
+      },
+    };
+    const result = await verifyReceipt({ receipt: edited, signature, rewardDistributor });
+    expect(result.valid).toBe(false);
+    expect(result.problems).toEqual([
+      expect.stringMatching(/^signature is by 0x[0-9a-fA-F]{40}, not the receipt's signer/),
+      'contribution id is not a non-negative integer: two',
+      'attribution contributions are not in ascending contribution id order (or repeat an id)',
+      `contribution 1 gets ${BigInt(a.amount) + 1n}, expected ${a.amount}`,
+      `contribution two gets ${BigInt(b.amount) - 1n}, expected ${b.amount}`,
+    ]);
+  });
+
+  it('checks the attribution against a recomputation', async () => {
+    const { receipt, signature } = await signedReceipt({
+      feeBefore: 0n,
+      inputTokens: 10,
+      outputTokens: 10,
+      attribution: twoContributors,
+    });
+    const recomputed = async () => [
+      { contributionId: '2', ppm: 333_333 },
+      { contributionId: '1', ppm: 666_667 },
+    ];
+    const swapped = async () => [
+      { contributionId: '1', ppm: 333_333 },
+      { contributionId: '2', ppm: 666_667 },
+    ];
+    expect(
+      (await verifyReceipt({ receipt, signature, rewardDistributor, recomputeAttribution: recomputed }))
+        .valid,
+    ).toBe(true);
+    expect(
+      (await verifyReceipt({ receipt, signature, rewardDistributor, recomputeAttribution: swapped }))
+        .problems,
+    ).toEqual(['the attribution does not match the one recomputed from public data']);
+  });
+});
+
+describe('epochs', () => {
+  async function epochOf(receipts: SignedReceipt[]): Promise<EpochData> {
+    const ordered = orderReceipts(receipts);
+    const poolSources = [
+      {
+        modelId: '1',
+        modelVersion: 1,
+        contributions: [
+          { contributionId: '1', contributor: alice, tokens: 300 },
+          { contributionId: '2', contributor: bob, tokens: 100 },
+        ],
+      },
+    ];
+    const c = computeEpoch({ receipts: ordered, poolSources, previousCredits: [], protocolFeeBps: 500 });
+    return {
+      format: EPOCH_DATA_FORMAT,
+      chainId: 31337,
+      node,
+      epoch: '1',
+      protocolFeeBps: 500,
+      receipts: ordered,
+      poolSources,
+      previousCredits: [],
+      derived: {
+        receiptsRoot: c.receiptsRoot,
+        creditsRoot: c.creditsRoot,
+        totalFee: String(c.totalFee),
+        protocolFee: String(c.protocolFee),
+        debits: c.debits.map((d) => ({ payer: d.payer, amount: String(d.amount) })),
+        credits: c.credits.map((x) => ({
+          account: x.account,
+          cumulativeAmount: String(x.cumulativeAmount),
+          amount: String(x.amount),
+        })),
+      },
+    };
+  }
+
+  it('credits exactly what payers are debited less the protocol fee, and re-verifies', async () => {
+    const first = await signedReceipt({ feeBefore: 0n, inputTokens: 100, outputTokens: 50, attribution: [] });
+    const second = await signedReceipt({
+      feeBefore: BigInt(first.receipt.fee),
+      inputTokens: 7,
+      outputTokens: 3,
+      attribution: twoContributors,
+    });
+    const data = await epochOf([second, first]);
+    expect(data.receipts.map((r) => r.receipt.requestId)).toEqual([
+      first.receipt.requestId,
+      second.receipt.requestId,
+    ]);
+    const total = BigInt(first.receipt.fee) + BigInt(second.receipt.fee);
+    const credited = data.derived.credits.reduce((sum, x) => sum + BigInt(x.amount), 0n);
+    expect(credited + BigInt(data.derived.protocolFee)).toBe(total);
+    expect(data.derived.debits).toEqual([{ payer, amount: String(total) }]);
+    // The first call's data share had no attribution: the pool divides it 3 : 1 by tokens.
+    const pool = BigInt(first.receipt.attribution.pool);
+    const [toAlice, toBob] = largestRemainder({ amount: pool, weights: [300n, 100n] });
+    const creditOf = (who: Address) => BigInt(data.derived.credits.find((x) => x.account === who)!.amount);
+    expect(creditOf(bob)).toBe(toBob! + BigInt(second.receipt.attribution.contributions[1]!.amount));
+    expect(creditOf(alice)).toBe(toAlice! + BigInt(second.receipt.attribution.contributions[0]!.amount));
+
+    expect(await verifyEpoch({ data, rewardDistributor, expectedSigner: signer.address })).toMatchObject({
+      valid: true,
+      problems: [],
+    });
+    const inflated = { ...data, derived: { ...data.derived, totalFee: String(total + 1n) } };
+    expect((await verifyEpoch({ data: inflated, rewardDistributor })).problems).toEqual([
+      `total fee: recomputed ${total}, published ${total + 1n}`,
+    ]);
+  });
+
+  it('orders free calls (all tied on fees) by receipt hash, whatever order they come in', async () => {
+    const free = await Promise.all(
+      ['a', 'b', 'c', 'd', 'e'].map((id) =>
+        signedReceipt({
+          feeBefore: 0n,
+          inputTokens: 5,
+          outputTokens: 5,
+          attribution: [],
+          requestId: id,
+          free: true,
+        }),
+      ),
+    );
+    const byHash = [...free].sort((x, y) => (hashReceipt(x.receipt) < hashReceipt(y.receipt) ? -1 : 1));
+    expect(orderReceipts(free)).toEqual(byHash);
+    expect(orderReceipts([...free].reverse())).toEqual(byHash);
+  });
+});
