@@ -10,6 +10,9 @@ import type { Context } from '../context.js';
 
 type Row = Record<string, string>;
 
+/** Epochs whose credits count: built, on their way on-chain, or settled (not open, closed or voided). */
+const CREDITED_STATUSES = "('built', 'submitted', 'settled', 'claimable')";
+
 /** A contributor's earnings: attributed shares by datanet, model and epoch, plus training-pool shares. */
 export async function contributorEarnings(ctx: Context, account: Address) {
   const key = addressKey(account);
@@ -25,8 +28,10 @@ export async function contributorEarnings(ctx: Context, account: Address) {
     q('r.model_id::text'),
     q('r.epoch::text'),
   ]);
+  // A voided epoch's credits stay in the table (its tree was published) but count for nothing.
   const credited = await ctx.db.query<Row>(
-    'select epoch::text as epoch, amount::text as amount from epoch_credits where account = $1 order by epoch',
+    `select ec.epoch::text as epoch, ec.amount::text as amount from epoch_credits ec join epochs e on e.epoch = ec.epoch
+     where ec.account = $1 and e.status in ${CREDITED_STATUSES} order by ec.epoch`,
     [key],
   );
   const attributed = byDatanet.reduce((s, r) => s + BigInt(r.amount!), 0n);
@@ -108,11 +113,11 @@ async function rolesCredited(ctx: Context, key: string) {
   const [row] = await ctx.db.query<Row>(
     `select
        coalesce((select sum(rc.amount) from receipt_contributions rc join receipts r on r.id = rc.receipt_id join epochs e on e.epoch = r.epoch
-                 where rc.contributor = $1 and e.status in ('built', 'submitted', 'settled', 'claimable')), 0)::text as attributed,
+                 where rc.contributor = $1 and e.status in ${CREDITED_STATUSES}), 0)::text as attributed,
        coalesce((select sum((receipt->'split'->>'developer')::numeric) from receipts r join epochs e on e.epoch = r.epoch
-                 where lower(receipt->'split'->>'developerAccount') = $1 and e.status in ('built', 'submitted', 'settled', 'claimable')), 0)::text as developer,
+                 where lower(receipt->'split'->>'developerAccount') = $1 and e.status in ${CREDITED_STATUSES}), 0)::text as developer,
        coalesce((select sum((receipt->'split'->>'compute')::numeric) from receipts r join epochs e on e.epoch = r.epoch
-                 where lower(receipt->>'node') = $1 and e.status in ('built', 'submitted', 'settled', 'claimable')), 0)::text as compute`,
+                 where lower(receipt->>'node') = $1 and e.status in ${CREDITED_STATUSES}), 0)::text as compute`,
     [key],
   );
   return {

@@ -261,6 +261,17 @@ describe('epoch settlement end to end (2 payers, 400 calls, 2 models, 3 datanets
   });
 
   it('detects a tampered epoch, and a challenge upheld by governance leaves no one paid from it', async () => {
+    const operator = net.client(9);
+    await operator.login();
+    type Earnings = { pool: string; creditedByEpoch: { epoch: string }[] };
+    const earningsOf = () =>
+      Promise.all(
+        contributors.map(async (a) => {
+          const e = await operator.request<Earnings>('GET', `/v1/earnings/contributors/${a}`);
+          return { pool: e.pool, creditedByEpoch: e.creditedByEpoch };
+        }),
+      );
+    const earningsBefore = await earningsOf();
     const client = new OpenAI({ baseURL: `${net.url}/v1`, apiKey: apiKeys[0]!, maxRetries: 0 });
     for (let i = 0; i < 5; i++)
       await client.completions.create({
@@ -269,9 +280,9 @@ describe('epoch settlement end to end (2 payers, 400 calls, 2 models, 3 datanets
         max_tokens: 10,
         seed: i,
       });
-    const operator = net.client(9);
-    await operator.login();
     expect(await operator.runSettlement()).toEqual({ settled: ['4'] });
+    const creditedIn4 = (e: Earnings) => e.creditedByEpoch.some((c) => c.epoch === '4');
+    expect((await earningsOf()).some(creditedIn4)).toBe(true);
     const { publicClient, walletClient } = await createProtocolClients({
       rpcUrl: net.chain.anvil.rpcUrl,
       account: net.chain.keys[8]!,
@@ -349,6 +360,8 @@ describe('epoch settlement end to end (2 payers, 400 calls, 2 models, 3 datanets
       '/v1/epochs',
     );
     expect(epochs.epochs.find((e) => e.epoch === '4')?.status).toBe('voided');
+    // Earnings forget the voided epoch: credits and the training pool are as before it.
+    expect(await earningsOf()).toEqual(earningsBefore);
     expect(
       await publicClient.readContract({
         address: net.chain.addresses.token,
