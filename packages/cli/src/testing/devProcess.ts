@@ -3,14 +3,20 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const TRIBUTARY_BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'tributary.js');
+/** Node arguments that run the CLI's TypeScript sources (workspace packages resolved to theirs too). */
+const FROM_SOURCE = [
+  '--conditions=source',
+  '--import',
+  'tsx',
+  join(dirname(fileURLToPath(import.meta.url)), '..', 'cli.ts'),
+];
 
 /** Starts `tributary dev --demo --json` and resolves with its JSON summary once it is up. */
 export async function runDev(home: string, chainPort: number, port: number) {
   const child = spawn(
     process.execPath,
     [
-      TRIBUTARY_BIN,
+      ...FROM_SOURCE,
       'dev',
       '--demo',
       '--json',
@@ -47,7 +53,7 @@ export const stopDev = (child: ChildProcess) =>
 /** Runs one `tributary` command to completion; a non-zero exit is returned, not thrown. */
 export function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [TRIBUTARY_BIN, ...args], (error, stdout, stderr) => {
+    execFile(process.execPath, [...FROM_SOURCE, ...args], (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });

@@ -133,7 +133,8 @@ export async function startTestNetwork(
     async spawnNode(env = {}) {
       const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'main.ts');
       const child = fork(main, [], {
-        execArgv: ['--import', 'tsx'],
+        // The TypeScript sources, with workspace packages resolved to theirs too (`source` condition).
+        execArgv: ['--conditions=source', '--import', 'tsx'],
         env: {
           ...process.env,
           ...env,
