@@ -1,125 +1,105 @@
 /**
- * The `tributary` command. This file only parses arguments; each command lives in commands/.
- * One catch at the top prints any error's message and details in red and exits non-zero.
+ * The `tributary` command. This file only parses arguments and dispatches: each command lives in
+ * commands/<name>.ts (listed in commands/index.ts) and declares its options, help and examples.
+ * One catch at the top prints any failure (red, or JSON with --json) and sets the exit code.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { deployCommand } from './commands/deploy.js';
-import { devCommand } from './commands/dev.js';
-import { nodeCommand } from './commands/node.js';
-import { verifyEpochCommand, verifyReceiptCommand } from './commands/verify.js';
-import { printError } from './ui.js';
+import type { Command, OptionSpecs, RunContext } from './command.js';
+import { commands } from './commands/index.js';
+import { describeFailure, ExitCode, UsageError } from './failure.js';
+import { commandHelp, globalHelp, globalOptions } from './help.js';
+import { createUi, printFailure } from './ui.js';
 
-const usage = `Usage: tributary <command> [options]
-
-Commands:
-  dev       Run a local network: Anvil, the contracts, and a node (state in .tributary/)
-              --demo            load a demo datanet (several contributors, one version)
-              --home DIR        where state lives (default .tributary)
-              --chain-port N    Anvil's port (default 8545)
-              --port N          the node's port (default 8787)
-  node      Run a node against a deployment (configured by env and <home>/config.json)
-              --home DIR
-  deploy    Deploy the contracts to a chain
-              --rpc URL --key 0x… [--out FILE] [--dev]
-  verify-epoch     Re-check an epoch a node settled, from its published data and the chain
-              --node URL --epoch N
-  verify-receipt   Re-check a receipt: rebuild the model from public snapshots, re-run the call
-              --node URL --receipt 0x… --prompt TEXT (or --prompt-file F) --output-file F
-
-Every command accepts --json for machine-readable output and --help.`;
-
-async function main(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      demo: { type: 'boolean', default: false },
-      home: { type: 'string' },
-      'chain-port': { type: 'string' },
-      port: { type: 'string' },
-      rpc: { type: 'string' },
-      key: { type: 'string' },
-      out: { type: 'string', default: 'addresses.json' },
-      dev: { type: 'boolean', default: false },
-      node: { type: 'string' },
-      epoch: { type: 'string' },
-      receipt: { type: 'string' },
-      prompt: { type: 'string' },
-      'prompt-file': { type: 'string' },
-      'output-file': { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  const [command] = positionals;
-  if (values.help || !command) {
-    process.stdout.write(`${usage}\n`);
-    return;
+/** Finds the command (and subcommand) the arguments name; the rest are its options. */
+function resolveCommand(argv: readonly string[]): { command: Command; rest: string[] } | null {
+  const [first, ...rest] = argv;
+  if (first === undefined || first.startsWith('-')) return null;
+  const command = commands.find((c) => c.name === first);
+  if (!command) {
+    throw new UsageError(`unknown command "${first}"`, 'run `tributary --help` for the list of commands');
   }
-  const port = (value: string | undefined, flag: string) => {
-    if (value === undefined) return undefined;
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 0 || n > 65_535)
-      throw new Error(`${flag} must be a port number, got ${value}`);
-    return n;
-  };
-  switch (command) {
-    case 'dev':
-      return devCommand({
-        demo: values.demo!,
-        home: values.home,
-        chainPort: port(values['chain-port'], '--chain-port'),
-        port: port(values.port, '--port'),
-        json: values.json!,
-      });
-    case 'node':
-      return nodeCommand({ home: values.home });
-    case 'deploy':
-      if (!values.rpc || !values.key)
-        throw new Error('deploy needs --rpc URL and --key 0x… (the deployer private key)');
-      return deployCommand({
-        rpc: values.rpc,
-        key: values.key,
-        out: values.out!,
-        dev: values.dev!,
-        json: values.json!,
-      });
-    case 'verify-epoch': {
-      if (!values.node || !values.epoch) throw new Error('verify-epoch needs --node URL and --epoch N');
-      if (!/^\d+$/.test(values.epoch))
-        throw new Error(`--epoch must be an epoch number, got ${values.epoch}`);
-      if (!(await verifyEpochCommand({ node: values.node, epoch: BigInt(values.epoch), json: values.json! })))
-        process.exitCode = 1;
-      return;
+  const sub = command.subcommands?.find((s) => s.name === `${first} ${rest[0]}`);
+  if (sub) return { command: sub, rest: rest.slice(1) };
+  return { command, rest };
+}
+
+/** Parses a command's options strictly, with environment fallbacks and required checks. */
+function parseCommandArgs(command: Command, args: string[]) {
+  const options = { ...command.options, ...globalOptions } as OptionSpecs;
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: Object.fromEntries(
+        Object.entries(options).map(([name, o]) => [
+          name,
+          { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) },
+        ]),
+      ),
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message, `see \`tributary ${command.name} --help\``);
+  }
+  const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
+  if (values.help) return { help: true as const };
+  for (const [name, spec] of Object.entries(command.options)) {
+    if (values[name] === undefined && spec.env && process.env[spec.env]) values[name] = process.env[spec.env];
+    if (values[name] === undefined && spec.type === 'boolean') values[name] = false;
+    if (values[name] === undefined && spec.required) {
+      throw new UsageError(
+        `${command.name} needs --${name}${spec.value ? ` ${spec.value}` : ''}${spec.env ? ` (or ${spec.env})` : ''}`,
+        `see \`tributary ${command.name} --help\``,
+      );
     }
-    case 'verify-receipt': {
-      const prompt =
-        values.prompt ?? (values['prompt-file'] ? readFileSync(values['prompt-file'], 'utf8') : undefined);
-      if (!values.node || !values.receipt || prompt === undefined || !values['output-file']) {
-        throw new Error(
-          'verify-receipt needs --node URL, --receipt 0x…, --prompt TEXT (or --prompt-file) and --output-file',
-        );
-      }
-      const ok = await verifyReceiptCommand({
-        node: values.node,
-        receipt: values.receipt,
-        prompt,
-        output: readFileSync(values['output-file'], 'utf8'),
-        json: values.json!,
-      });
-      if (!ok) process.exitCode = 1;
-      return;
+  }
+  if (!command.positionals?.length && parsed.positionals.length > 0) {
+    const what = command.subcommands?.length ? 'command' : 'argument';
+    throw new UsageError(
+      `unexpected ${what} "${parsed.positionals[0]}" for \`tributary ${command.name}\``,
+      `see \`tributary ${command.name} --help\``,
+    );
+  }
+  return { help: false as const, values, positionals: parsed.positionals };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const json = argv.includes('--json');
+  try {
+    if (argv[0] === '--version' || argv[0] === '-v') {
+      const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+      process.stdout.write(`${pkg.version}\n`);
+      return ExitCode.ok;
     }
-    default:
-      throw new Error(`unknown command "${command}"; run \`tributary --help\``);
+    const resolved = resolveCommand(argv);
+    if (!resolved) {
+      process.stdout.write(globalHelp(commands));
+      return argv.length === 0 || argv.includes('--help') || argv.includes('-h')
+        ? ExitCode.ok
+        : ExitCode.usage;
+    }
+    const { command, rest } = resolved;
+    const parsed = parseCommandArgs(command, rest);
+    if (parsed.help || !command.run) {
+      process.stdout.write(commandHelp(command));
+      return ExitCode.ok;
+    }
+    const code = await command.run({
+      values: parsed.values as RunContext<OptionSpecs>['values'],
+      positionals: parsed.positionals,
+      ui: createUi({ json }),
+      json,
+    });
+    return code ?? ExitCode.ok;
+  } catch (error) {
+    const failure = describeFailure(error);
+    printFailure(failure, { json });
+    return failure.exitCode;
   }
 }
 
-main(process.argv.slice(2)).then(
-  () => process.exit(process.exitCode ?? 0),
-  (error) => {
-    printError(error);
-    process.exit(1);
-  },
-);
+process.exitCode = await main(process.argv.slice(2));
+// Clients, timers or sockets a command left open must not keep the process alive.
+process.exit(process.exitCode);

@@ -54,7 +54,7 @@ describe('tributary dev', () => {
       '--port',
       String(port2),
     ]);
-    expect(second.code).toBe(1);
+    expect(second.code).toBe(5);
     expect(second.stderr).toContain('another tributary dev');
     expect(await stop(first.child)).toBe(0);
   });

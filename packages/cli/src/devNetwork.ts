@@ -57,7 +57,13 @@ export async function startDevNetwork(parameters: StartDevNetworkParameters): Pr
     const resumed = existsSync(stateFile);
     anvil = await ui.step(
       resumed ? 'Resuming the local chain (Anvil)' : 'Starting a local chain (Anvil)',
-      () => startAnvil({ port: parameters.chainPort ?? 8545, stateFile, stateInterval: 1 }),
+      // Port 0: a free one (startAnvil picks it when given none).
+      () =>
+        startAnvil({
+          ...(parameters.chainPort === 0 ? {} : { port: parameters.chainPort ?? 8545 }),
+          stateFile,
+          stateInterval: 1,
+        }),
     );
     const rpcUrl = anvil.rpcUrl;
     const { addresses } = await ui.step('Deploying the protocol contracts', (update) =>
@@ -86,6 +92,10 @@ export async function startDevNetwork(parameters: StartDevNetworkParameters): Pr
       },
     });
     const node = await ui.step('Starting the node', () => startNode(config));
+    // With port 0 the node's URL is known only now: the registered endpoint follows it.
+    if (node.url !== `http://127.0.0.1:${nodePort}`) {
+      await registerNode({ rpcUrl, addresses, operatorKey: DEV_NODE_KEY as Hex, endpoint: node.url });
+    }
     let stopping: Promise<void> | null = null;
     return {
       home,

@@ -3,6 +3,7 @@
  * and errors in red with their details.
  */
 import pc from 'picocolors';
+import type { Failure } from './failure.js';
 
 export type Ui = ReturnType<typeof createUi>;
 
@@ -41,6 +42,11 @@ export function createUi({ json = false }: { json?: boolean } = {}) {
         if (timer) clearInterval(timer);
       }
     },
+    /** The command's result: one JSON object with --json, else `render` prints it for people. */
+    result(value: unknown, render: () => void) {
+      if (json) process.stdout.write(`${toJson(value)}\n`);
+      else render();
+    },
     info(line = '') {
       if (!json) process.stdout.write(`${line}\n`);
     },
@@ -50,14 +56,25 @@ export function createUi({ json = false }: { json?: boolean } = {}) {
     dim: pc.dim,
     bold: pc.bold,
     cyan: pc.cyan,
+    green: pc.green,
+    red: pc.red,
+    yellow: pc.yellow,
   };
 }
 
-/** Prints an error (message, details, hint) in red on stderr. */
-export function printError(error: unknown): void {
-  const e = error as { message?: string; details?: readonly string[]; code?: string };
+/** Prints a failure: red on stderr, or `{"error": {…}}` on stdout with --json (scripts read one place). */
+export function printFailure(failure: Failure, { json = false }: { json?: boolean } = {}): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ error: failure })}\n`);
+    return;
+  }
   process.stderr.write(
-    `${pc.red(pc.bold('error'))} ${pc.red(e.message ?? String(error))}${e.code ? pc.dim(` (${e.code})`) : ''}\n`,
+    `${pc.red(pc.bold('error'))} ${pc.red(failure.message)}${pc.dim(` (${failure.code})`)}\n`,
   );
-  for (const line of e.details ?? []) process.stderr.write(`  ${pc.dim(line)}\n`);
+  for (const line of failure.details) process.stderr.write(`  ${pc.dim(line)}\n`);
+  if (failure.hint) process.stderr.write(`  ${pc.yellow('hint')} ${failure.hint}\n`);
 }
+
+/** JSON with bigints as decimal strings. */
+export const toJson = (value: unknown) =>
+  JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? v.toString() : v));

@@ -56,8 +56,8 @@ describe('tributary verify-receipt and verify-epoch against a running dev networ
     ]);
 
     const missing = await runCli(['verify-receipt', '--node', api]);
-    expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain('verify-receipt needs --node URL, --receipt');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('verify-receipt needs --receipt 0x…');
   });
 
   it('re-checks a settled epoch from its published data and the chain', async () => {
@@ -70,9 +70,10 @@ describe('tributary verify-receipt and verify-epoch against a running dev networ
     expect(JSON.parse(result.stdout)).toEqual({ valid: true, problems: [] });
 
     const unknown = await runCli(['verify-epoch', '--node', api, '--epoch', '999', '--json']);
-    expect(unknown.code).toBe(1);
+    expect(unknown.code).toBe(4);
+    expect(JSON.parse(unknown.stdout).error).toMatchObject({ code: 'NOT_FOUND', exitCode: 4 });
     const malformed = await runCli(['verify-epoch', '--node', api, '--epoch', 'last']);
-    expect(malformed.code).toBe(1);
-    expect(malformed.stderr).toContain('--epoch must be an epoch number, got last');
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toContain('--epoch must be a whole number, got last');
   });
 });

@@ -75,6 +75,8 @@ export async function startNode(config: Config, logger?: Logger): Promise<Runnin
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host}:${port}`;
+  // Port 0 asked for a free port: the derived public URL (epoch data URIs) takes the real one.
+  if (config.port === 0 && config.publicUrl === `http://${config.host}:0`) config.publicUrl = url;
   log.info(
     { url, chainId: ctx.chain.chainId, node: ctx.chain.operator.address, database: ctx.db.kind },
     'node ready',

@@ -9,5 +9,6 @@ export * from './errors.js';
 export * from './feeSplit.js';
 export * from './generated/contracts.js';
 export * from './merkle.js';
+export * from './nodeOperator.js';
 export * from './receipt.js';
 export * from './registerNode.js';

@@ -32,7 +32,7 @@ import {
 } from '@tributary/protocol';
 import { type Address, bytesToHex, type Hex, type LocalAccount, sha256 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { TributaryApiError } from './errors.js';
+import { NodeUnreachableError, TributaryApiError } from './errors.js';
 import { challengeOnChain, claimOnChain, depositAndAuthorize, registerModelOnChain } from './models.js';
 
 export type CreateTributaryClientParameters = {
@@ -83,7 +83,13 @@ export function createTributaryClient(parameters: CreateTributaryClientParameter
       headers['content-type'] = 'application/json';
       payload = JSON.stringify(body, (_, v) => (typeof v === 'bigint' ? v.toString() : v));
     }
-    const response = await fetch(`${base}${path}`, { method, headers, body: payload });
+    const url = `${base}${path}`;
+    let response: Response;
+    try {
+      response = await fetch(url, { method, headers, body: payload });
+    } catch (cause) {
+      throw new NodeUnreachableError(url, cause);
+    }
     if (!response.ok) {
       const parsed = (await response.json().catch(() => undefined)) as
         | { error?: { code?: string; message?: string; details?: string[] } }
@@ -92,6 +98,7 @@ export function createTributaryClient(parameters: CreateTributaryClientParameter
         response.status,
         parsed?.error,
         `${method} ${path} failed with ${response.status}`,
+        url,
       );
     }
     if (response.status === 204) return undefined as T;

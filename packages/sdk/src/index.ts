@@ -3,4 +3,4 @@ export {
   createTributaryClient,
   type TributaryClient,
 } from './client.js';
-export { TributaryApiError } from './errors.js';
+export { NodeUnreachableError, TributaryApiError } from './errors.js';

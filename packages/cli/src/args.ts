@@ -1,0 +1,55 @@
+/**
+ * Turning option strings into values, with a usage error (exit 2) that names the option.
+ */
+import { type Address, getAddress, type Hex, isAddress, parseUnits } from 'viem';
+import { UsageError } from './failure.js';
+
+/** A port number, or undefined when the option was not given. */
+export function parsePort(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65_535) throw new UsageError(`${flag} must be a port number, got ${value}`);
+  return n;
+}
+
+/** A non-negative integer (ids, epochs, versions). */
+export function parseInteger(value: string, flag: string): bigint {
+  if (!/^\d+$/.test(value)) throw new UsageError(`${flag} must be a whole number, got ${value}`);
+  return BigInt(value);
+}
+
+/** A token amount in TRIB (decimal, 18 decimals) → base units. */
+export function parseTokens(value: string, flag: string): bigint {
+  if (!/^\d+(\.\d{1,18})?$/.test(value)) {
+    throw new UsageError(`${flag} must be an amount of TRIB like 1000 or 0.5, got ${value}`);
+  }
+  return parseUnits(value, 18);
+}
+
+/** A 32-byte private key. */
+export function parseKey(value: string, flag: string): Hex {
+  if (!/^0x[0-9a-fA-F]{64}$/.test(value)) {
+    throw new UsageError(`${flag} must be a private key (0x and 64 hex digits)`);
+  }
+  return value as Hex;
+}
+
+/** An address (any case; returned checksummed). */
+export function parseAddress(value: string, flag: string): Address {
+  if (!isAddress(value, { strict: false })) throw new UsageError(`${flag} must be an address, got ${value}`);
+  return getAddress(value);
+}
+
+/** An http(s) URL without a trailing slash. */
+export function parseUrl(value: string, flag: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${flag} must be a URL like http://127.0.0.1:8787, got ${value}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`${flag} must be an http(s) URL, got ${value}`);
+  }
+  return value.replace(/\/$/, '');
+}
