@@ -14,6 +14,7 @@ import { completeTakedowns } from './datanets/takedown.js';
 import { resumePendingVersions } from './datanets/versions.js';
 import { resumeBuilds } from './jobs/modelBuilds.js';
 import type { Logger } from './logger.js';
+import { followRemoteDatanets } from './remote/follow.js';
 import { finishEpoch } from './settlement/finishEpoch.js';
 import { startSettlementLoop } from './settlement/settle.js';
 
@@ -65,6 +66,7 @@ export async function startNode(config: Config, logger?: Logger): Promise<Runnin
     );
     for (const datanetId of removed) await completeTakedowns(ctx, datanetId);
   });
+  const remote = followRemoteDatanets(ctx);
   ctx.indexer.start();
   const settlement = startSettlementLoop(ctx);
 
@@ -91,6 +93,7 @@ export async function startNode(config: Config, logger?: Logger): Promise<Runnin
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await settlement.stop();
         await ctx.indexer.stop();
+        await remote.stop();
         await ctx.indexes.close();
         for (const loading of ctx.loadedModels.values())
           await (await loading.catch(() => null))?.runner.close();

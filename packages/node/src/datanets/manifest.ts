@@ -64,7 +64,10 @@ const toItem = (row: ItemRow): ManifestItem => ({
   tokens: row.tokens,
 });
 
-/** The items of a stored version (including ones taken down since: they were in it). */
+/**
+ * The items of a stored version (including ones taken down since: they were in it), whether the
+ * datanet is hosted here or the version was copied from its host (remote/mirrorVersion.ts).
+ */
 export async function versionItems(
   db: Queryable,
   datanetId: string,
@@ -73,7 +76,11 @@ export async function versionItems(
   const rows = await db.query<ItemRow>(
     `select c.id, c.contributor, c.content_hash, c.bytes, c.tokens from version_contributions v
      join contributions c on c.id = v.contribution_id
-     where v.datanet_id = $1 and v.version = $2 order by c.id`,
+     where v.datanet_id = $1 and v.version = $2
+     union all
+     select contribution_id, contributor, content_hash, bytes, tokens from remote_version_items
+     where datanet_id = $1 and version = $2
+     order by 1`,
     [datanetId, version],
   );
   return rows.map(toItem);

@@ -11,6 +11,7 @@ import { addressKey } from '../chain/chainContext.js';
 import type { Context } from '../context.js';
 import { notFound } from '../errors.js';
 import { buildArtifact } from '../models/buildArtifact.js';
+import { ensureVersion } from '../remote/mirrorVersion.js';
 
 type BuildRow = {
   id: string;
@@ -81,6 +82,8 @@ function runBuild(ctx: Context, id: string): Promise<void> {
     if (!row || row.status === 'built' || row.status === 'failed') return;
     await ctx.db.query("update model_builds set status = 'running', updated_at = now() where id = $1", [id]);
     try {
+      // Versions of datanets hosted by other nodes are copied (and checked) first.
+      for (const ref of row.datanets) await ensureVersion(ctx, ref);
       const result = await buildArtifact(ctx, {
         name: row.name,
         kind: row.kind,
