@@ -107,6 +107,10 @@ describe('tributary errors and exit codes', () => {
       '--json',
     ]);
     expect(result.code).toBe(3);
-    expect(JSON.parse(result.stdout).error).toMatchObject({ code: 'RPC_UNREACHABLE', url: `${rpc}/`, exitCode: 3 });
+    expect(JSON.parse(result.stdout).error).toMatchObject({
+      code: 'RPC_UNREACHABLE',
+      url: `${rpc}/`,
+      exitCode: 3,
+    });
   });
 });

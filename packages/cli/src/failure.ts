@@ -58,6 +58,17 @@ type ErrorLike = {
   hostname?: string;
 };
 
+type RevertLike = ErrorLike & { data?: { errorName: string; args?: readonly unknown[] } };
+
+/** What to do about the reverts an operator or user meets most. */
+const REVERT_HINTS: Record<string, string> = {
+  NodeUnstakeLocked:
+    'the unstake delay is not over (or nothing is unstaking): `tributary node status` shows when',
+  NodeInsufficientStake: '`tributary node status` shows the stake',
+  NodeUnknown: 'register first: `tributary node register`',
+  NodeAlreadyRegistered: '`tributary node register` updates a registered node',
+};
+
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
@@ -148,16 +159,18 @@ export function describeFailure(error: unknown): Failure {
     };
   }
   // The chain refused a transaction or a call (viem decodes the custom error).
-  const revert = errors.find(
-    (e) => e.name === 'ContractFunctionRevertedError' || e.name === 'ContractFunctionExecutionError',
-  );
+  const revert = errors.find((e) => e.name === 'ContractFunctionRevertedError') as RevertLike | undefined;
   if (revert || /transaction 0x[0-9a-f]+ reverted/.test(top.message ?? '')) {
-    const source = revert ?? top;
+    const decoded = revert?.data
+      ? `${revert.data.errorName}(${(revert.data.args ?? []).map(String).join(', ')})`
+      : undefined;
+    const hint = revert?.data ? REVERT_HINTS[revert.data.errorName] : undefined;
     return {
       code: 'CHAIN_REVERTED',
-      message: source.shortMessage ?? source.message ?? 'the transaction reverted',
-      details: detailsOf(source).filter(Boolean),
+      message: `${((revert ?? top).shortMessage ?? top.message ?? 'the transaction reverted').replace(/\.$/, '')}${decoded ? `: ${decoded}` : ''}`,
+      details: [],
       exitCode: ExitCode.refused,
+      ...(hint ? { hint } : {}),
     };
   }
   if (error instanceof TributaryError) return { ...fromTributary(top), exitCode: ExitCode.failed };

@@ -51,9 +51,13 @@ export const stopDev = (child: ChildProcess) =>
   });
 
 /** Runs one `tributary` command to completion; a non-zero exit is returned, not thrown. */
-export function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [...FROM_SOURCE, ...args], (error, stdout, stderr) => {
+    const options = { env: { ...process.env, ...env } };
+    execFile(process.execPath, [...FROM_SOURCE, ...args], options, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });
