@@ -13,6 +13,7 @@ import type {
   DatanetView,
   EpochData,
   HistoryEntry,
+  ModelLineage,
   NodeInfo,
   PolicyInput,
   ProofView,
@@ -310,6 +311,9 @@ export function createTributaryClient(parameters: CreateTributaryClientParameter
       max_tokens?: number;
     }) => request<QuoteView>('POST', '/v1/quote', args),
     getReceipt: (id: string) => request<ReceiptView>('GET', `/v1/receipts/${id}`),
+    /** A model version's lineage (default: the latest version): data, evidence, governance, payouts. */
+    lineage: (modelId: string | bigint, version?: number) =>
+      request<ModelLineage>('GET', `/v1/models/${modelId}/lineage${version ? `?version=${version}` : ''}`),
     activity: async (filter: { model?: string; payer?: string; contributor?: string }) =>
       (
         await request<{ activity: ActivityEntry[] }>(

@@ -5,6 +5,7 @@
 import type { Command } from '../command.js';
 import { deployCommand } from './deploy.js';
 import { devCommand } from './dev.js';
+import { lineageCommand } from './lineage.js';
 import { nodeCommand } from './node.js';
 import { verifyEpochCommand, verifyReceiptCommand } from './verify.js';
 
@@ -14,4 +15,5 @@ export const commands: readonly Command[] = [
   deployCommand,
   verifyEpochCommand,
   verifyReceiptCommand,
+  lineageCommand,
 ];

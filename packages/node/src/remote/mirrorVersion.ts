@@ -99,14 +99,17 @@ async function fetchOk(url: string): Promise<Response> {
   return response;
 }
 
-async function copyFrom(
-  ctx: Context,
+/**
+ * A version's manifest items as `host` serves them, checked against the manifest hash and root
+ * on-chain (the auditor's lineage lists them without copying any text).
+ */
+export async function fetchVerifiedManifest(
   host: DatanetHost,
   ref: VersionRef,
   onChain: { manifestRoot: Hex; manifestHash: Hex },
-): Promise<void> {
-  const base = `${host.endpoint}/v1/datanets/${ref.datanetId}/versions/${ref.version}`;
-  const manifestBytes = new Uint8Array(await (await fetchOk(`${base}/manifest`)).arrayBuffer());
+): Promise<ManifestItem[]> {
+  const url = `${host.endpoint}/v1/datanets/${ref.datanetId}/versions/${ref.version}/manifest`;
+  const manifestBytes = new Uint8Array(await (await fetchOk(url)).arrayBuffer());
   if (`0x${sha256Hex(manifestBytes)}` !== onChain.manifestHash.toLowerCase()) {
     throw new Error(`its manifest does not hash to the manifestHash on-chain (${onChain.manifestHash})`);
   }
@@ -131,7 +134,17 @@ async function copyFrom(
       `its manifest rebuilds root ${root}, not the manifestRoot on-chain (${onChain.manifestRoot})`,
     );
   }
+  return items;
+}
 
+async function copyFrom(
+  ctx: Context,
+  host: DatanetHost,
+  ref: VersionRef,
+  onChain: { manifestRoot: Hex; manifestHash: Hex },
+): Promise<void> {
+  const items = await fetchVerifiedManifest(host, ref, onChain);
+  const base = `${host.endpoint}/v1/datanets/${ref.datanetId}/versions/${ref.version}`;
   const lines = new Map<string, SnapshotLine>();
   for (const line of (await (await fetchOk(`${base}/snapshot.jsonl`)).text()).split('\n')) {
     if (!line) continue;
