@@ -99,12 +99,12 @@ describe('packed packages installed into an empty folder', () => {
     expect(dev.stdout).toContain('Examples');
   });
 
-  it('starts `tributary dev` from the installed CLI and answers an SDK call', async () => {
+  it('starts `tributary dev --demo` from the installed CLI; the installed SDK calls it, the installed CLI checks a lineage', async () => {
     const [chainPort, port] = [await freePort(), await freePort()];
     const home = join(dir, 'home');
     const child = spawn(
       join(app, 'node_modules', '.bin', 'tributary'),
-      ['dev', '--json', '--home', home, '--chain-port', String(chainPort), '--port', String(port)],
+      ['dev', '--demo', '--json', '--home', home, '--chain-port', String(chainPort), '--port', String(port)],
       { cwd: app, env: npmEnv, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';
@@ -137,6 +137,16 @@ describe('packed packages installed into an empty folder', () => {
       expect(fileURLToPath(result.sdk)).toBe(
         join(app, 'node_modules', '@tributary', 'sdk', 'dist', 'index.js'),
       );
+
+      const lineage = await run(
+        'npx',
+        ['--no-install', 'tributary', 'lineage', 'rivers-ngram', '--node', summary.node, '--check', '--json'],
+        { cwd: app, env: npmEnv, maxBuffer: 16 * 1024 * 1024 },
+      );
+      const { lineage: document, check } = JSON.parse(lineage.stdout);
+      expect(check).toMatchObject({ valid: true, problems: [] });
+      expect(document.model.name).toBe('rivers-ngram');
+      expect(document.datanets[0].contributors).toHaveLength(3);
     } finally {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGINT');
