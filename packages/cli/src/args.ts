@@ -1,7 +1,8 @@
 /**
- * Turning option strings into values, with a usage error (exit 2) that names the option.
+ * Turning option strings into values, with a usage error (exit 2) that names the option. Kept
+ * free of heavy imports: specs use it before any command's code loads.
  */
-import { type Address, getAddress, type Hex, isAddress, parseUnits } from 'viem';
+import type { Address, Hex } from 'viem';
 import { UsageError } from './failure.js';
 
 /** A port number, or undefined when the option was not given. */
@@ -20,10 +21,9 @@ export function parseInteger(value: string, flag: string): bigint {
 
 /** A token amount in TRIB (decimal, 18 decimals) → base units. */
 export function parseTokens(value: string, flag: string): bigint {
-  if (!/^\d+(\.\d{1,18})?$/.test(value)) {
-    throw new UsageError(`${flag} must be an amount of TRIB like 1000 or 0.5, got ${value}`);
-  }
-  return parseUnits(value, 18);
+  const match = /^(\d+)(?:\.(\d{1,18}))?$/.exec(value);
+  if (!match) throw new UsageError(`${flag} must be an amount of TRIB like 1000 or 0.5, got ${value}`);
+  return BigInt(match[1]!) * 10n ** 18n + BigInt((match[2] ?? '').padEnd(18, '0'));
 }
 
 /** A 32-byte private key. */
@@ -34,10 +34,10 @@ export function parseKey(value: string, flag: string): Hex {
   return value as Hex;
 }
 
-/** An address (any case; returned checksummed). */
+/** An address (0x and 40 hex digits, any case). */
 export function parseAddress(value: string, flag: string): Address {
-  if (!isAddress(value, { strict: false })) throw new UsageError(`${flag} must be an address, got ${value}`);
-  return getAddress(value);
+  if (!/^0x[0-9a-fA-F]{40}$/.test(value)) throw new UsageError(`${flag} must be an address, got ${value}`);
+  return value as Address;
 }
 
 /** An http(s) URL without a trailing slash. */
@@ -53,3 +53,10 @@ export function parseUrl(value: string, flag: string): string {
   }
   return value.replace(/\/$/, '');
 }
+
+/** Parses an option only when it was given. */
+export const optional = <T>(
+  parse: (value: string, flag: string) => T,
+  value: string | undefined,
+  flag: string,
+): T | undefined => (value === undefined ? undefined : parse(value, flag));

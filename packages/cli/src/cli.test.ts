@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { freePort } from '@tributary/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Command } from './command.js';
-import { commands } from './commands/index.js';
 import { commandHelp } from './help.js';
+import { commands } from './specs/index.js';
 import { runCli } from './testing/devProcess.js';
 
 const everyCommand = (list: readonly Command[]): Command[] =>

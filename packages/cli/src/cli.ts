@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Command, OptionSpecs, RunContext } from './command.js';
-import { commands } from './commands/index.js';
 import { describeFailure, ExitCode, UsageError } from './failure.js';
 import { commandHelp, globalHelp, globalOptions } from './help.js';
+import { commands } from './specs/index.js';
 import { createUi, printFailure } from './ui.js';
 
 /** Finds the command (and subcommand) the arguments name; the rest are its options. */
@@ -81,6 +81,10 @@ async function main(argv: string[]): Promise<number> {
         : ExitCode.usage;
     }
     const { command, rest } = resolved;
+    if (command.rawArgs && command.run) {
+      const ui = createUi({ json });
+      return (await command.run({ values: {}, positionals: [], args: rest, ui, json })) ?? ExitCode.ok;
+    }
     const parsed = parseCommandArgs(command, rest);
     if (parsed.help || !command.run) {
       process.stdout.write(commandHelp(command));
@@ -89,6 +93,7 @@ async function main(argv: string[]): Promise<number> {
     const code = await command.run({
       values: parsed.values as RunContext<OptionSpecs>['values'],
       positionals: parsed.positionals,
+      args: rest,
       ui: createUi({ json }),
       json,
     });

@@ -37,6 +37,8 @@ export type RunContext<O extends OptionSpecs> = {
   values: OptionValues<O>;
   /** Positional arguments after the command (and subcommand) name. */
   positionals: string[];
+  /** Every argument after the command name, unparsed (for `rawArgs` commands). */
+  args: string[];
   ui: Ui;
   json: boolean;
 };
@@ -59,6 +61,11 @@ export type Command = {
   examples: { command: string; comment?: string }[];
   /** Exit codes this command gives beyond the common ones (e.g. 1: a check failed). */
   exitCodes?: Record<number, string>;
+  /**
+   * The command parses its own arguments (and prints its own `--help`): its run gets them in
+   * `args`. For commands with a grammar of their own, like `gov`.
+   */
+  rawArgs?: boolean;
   /** Commands under this one (`node register`); the command itself may still run on its own. */
   subcommands?: Command[];
   run?: (context: RunContext<OptionSpecs>) => Promise<RunResult>;

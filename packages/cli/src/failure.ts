@@ -2,7 +2,6 @@
  * Exit codes, and turning any error into what the user sees: a code, a message, detail lines,
  * the URL involved and a hint of what to do — printed in red, or as JSON with --json.
  */
-import { TributaryError } from '@tributary/protocol';
 
 /** The exit codes of every command (documented in docs/cli.md and in `tributary --help`). */
 export const ExitCode = {
@@ -22,13 +21,15 @@ export const ExitCode = {
 export const exitCodeHelp =
   'Exit codes: 0 ok · 1 a check failed · 2 bad arguments · 3 node or chain unreachable · 4 refused by the node or chain · 5 other failure';
 
-/** A wrong or missing argument. */
-export class UsageError extends TributaryError {
+/** A wrong or missing argument. (Not a TributaryError: this module loads before any package.) */
+export class UsageError extends Error {
   override name = 'UsageError';
+  readonly code = 'USAGE';
+  readonly details: readonly string[] = [];
   readonly hint: string | undefined;
 
   constructor(message: string, hint?: string) {
-    super({ code: 'USAGE', message });
+    super(message);
     this.hint = hint;
   }
 }
@@ -106,6 +107,19 @@ export function describeFailure(error: unknown): Failure {
       ...(error.hint ? { hint: error.hint } : {}),
     };
   }
+  // A file named on the command line that cannot be read.
+  if (
+    (top.code === 'ENOENT' || top.code === 'EACCES') &&
+    typeof (top as { path?: unknown }).path === 'string'
+  ) {
+    return {
+      code: 'USAGE',
+      message: `cannot read ${(top as { path: string }).path} (${top.code})`,
+      details: [],
+      exitCode: ExitCode.usage,
+      hint: 'check the file name',
+    };
+  }
   if (top.code === 'CONFIG_INVALID') {
     return {
       ...fromTributary(top),
@@ -173,7 +187,8 @@ export function describeFailure(error: unknown): Failure {
       ...(hint ? { hint } : {}),
     };
   }
-  if (error instanceof TributaryError) return { ...fromTributary(top), exitCode: ExitCode.failed };
+  // Tributary's errors carry a code and detail lines.
+  if (typeof top.code === 'string') return { ...fromTributary(top), exitCode: ExitCode.failed };
   return {
     code: 'FAILED',
     message: top.shortMessage ?? top.message ?? String(error),

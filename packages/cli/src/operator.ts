@@ -6,39 +6,20 @@
 import { join, resolve } from 'node:path';
 import { type ProtocolAddresses, readDeployment } from '@tributary/protocol';
 import { parseUrl } from './args.js';
-import type { OptionSpec } from './command.js';
 import { UsageError } from './failure.js';
 
-export const deploymentOptions = {
-  rpc: { type: 'string', value: 'URL', description: "the chain's RPC", env: 'RPC_URL' },
-  addresses: {
-    type: 'string',
-    value: 'FILE',
-    description: "the deployment's addresses file (default <home>/addresses.json)",
-    env: 'ADDRESSES_FILE',
-  },
-  home: {
-    type: 'string',
-    value: 'DIR',
-    description: "the node's home (default .tributary)",
-    env: 'TRIBUTARY_HOME',
-  },
-} as const satisfies Record<string, OptionSpec>;
-
-export const operatorKeyOption = {
-  type: 'string',
-  value: '0x…',
-  description: "the operator's private key (prefer the environment variable)",
-  env: 'OPERATOR_KEY',
-  required: true,
-} as const satisfies OptionSpec;
-
-/** The RPC URL and protocol addresses named by the options. */
-export function deploymentFrom(values: {
+export type DeploymentOptions = {
   rpc?: string | undefined;
   addresses?: string | undefined;
   home?: string | undefined;
-}): { rpcUrl: string; addresses: ProtocolAddresses; addressesFile: string } {
+};
+
+/** The RPC URL and protocol addresses named by the options. */
+export function deploymentFrom(values: DeploymentOptions): {
+  rpcUrl: string;
+  addresses: ProtocolAddresses;
+  addressesFile: string;
+} {
   const rpcUrl = parseUrl(values.rpc ?? 'http://127.0.0.1:8545', '--rpc');
   const addressesFile = resolve(values.addresses ?? join(values.home ?? '.tributary', 'addresses.json'));
   const record = readDeployment(addressesFile);

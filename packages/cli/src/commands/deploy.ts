@@ -3,54 +3,33 @@
  * idempotently (a second run with the same --out reuses what is deployed).
  */
 import { deploy, devDeployConfig, productionDeployConfig } from '@tributary/protocol';
-import { parseKey, parseUrl } from '../args.js';
-import { defineCommand } from '../command.js';
+import type { Hex } from 'viem';
+import { createUi } from '../ui.js';
 
-export const deployCommand = defineCommand({
-  name: 'deploy',
-  summary: 'Deploy the protocol contracts to a chain (idempotent: a second run reuses them)',
-  usage: 'deploy --rpc URL --key 0x… [--out FILE] [--dev]',
-  description:
-    'Writes the addresses (and the first block, where nodes start indexing) to --out; a node reads\n' +
-    'that file as ADDRESSES_FILE. --dev uses short delays and windows for a local chain.',
-  options: {
-    rpc: { type: 'string', value: 'URL', description: "the chain's RPC", env: 'RPC_URL', required: true },
-    key: {
-      type: 'string',
-      value: '0x…',
-      description: 'the deployer private key (pays the gas; governance takes ownership after)',
-      env: 'DEPLOYER_KEY',
-      required: true,
-    },
-    out: { type: 'string', value: 'FILE', description: 'the addresses file (default addresses.json)' },
-    dev: { type: 'boolean', description: 'dev parameters (short unstake delay, challenge window, voting)' },
-  },
-  examples: [
-    {
-      comment: 'Deploy to a local Anvil with its first dev key',
-      command:
-        'tributary deploy --rpc http://127.0.0.1:8545 --key 0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80 --dev',
-    },
-  ],
-  run: async ({ values, ui }) => {
-    const rpc = parseUrl(values.rpc, '--rpc');
-    const out = values.out ?? 'addresses.json';
-    const result = await ui.step(`Deploying to ${rpc}`, (update) =>
-      deploy({
-        rpcUrl: rpc,
-        deployer: parseKey(values.key, '--key'),
-        addressesFile: out,
-        config: values.dev ? devDeployConfig : productionDeployConfig,
-        onProgress: ({ step, status }) => update(`${step} ${status}`),
-      }),
-    );
-    ui.result({ ...result, addressesFile: out }, () => {
-      ui.heading(
-        `Deployed on chain ${result.chainId}${result.reused ? ' (already deployed: nothing sent)' : ''}`,
-      );
-      for (const [name, address] of Object.entries(result.addresses))
-        ui.info(`  ${name.padEnd(18)} ${address}`);
-      ui.info(`\n  addresses written to ${out}`);
-    });
-  },
-});
+export async function deployCommand(options: {
+  rpc: string;
+  key: string;
+  out: string;
+  dev: boolean;
+  json: boolean;
+}): Promise<void> {
+  const ui = createUi({ json: options.json });
+  const result = await ui.step(`Deploying to ${options.rpc}`, (update) =>
+    deploy({
+      rpcUrl: options.rpc,
+      deployer: options.key as Hex,
+      addressesFile: options.out,
+      config: options.dev ? devDeployConfig : productionDeployConfig,
+      onProgress: ({ step, status }) => update(`${step} ${status}`),
+    }),
+  );
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ ...result, startBlock: result.startBlock.toString() })}\n`);
+    return;
+  }
+  ui.heading(
+    `Deployed on chain ${result.chainId}${result.reused ? ' (already deployed: nothing sent)' : ''}`,
+  );
+  for (const [name, address] of Object.entries(result.addresses)) ui.info(`  ${name.padEnd(18)} ${address}`);
+  ui.info(`\n  addresses written to ${options.out}`);
+}

@@ -4,55 +4,14 @@
  */
 import { ANVIL_PRIVATE_KEYS } from '@tributary/protocol';
 import { privateKeyToAccount } from 'viem/accounts';
-import { parsePort } from '../args.js';
-import { defineCommand } from '../command.js';
 import { loadDemo } from '../demo.js';
 import { startDevNetwork } from '../devNetwork.js';
-import type { Ui } from '../ui.js';
+import { createUi } from '../ui.js';
 
 export type DevOptions = { demo: boolean; home?: string; chainPort?: number; port?: number; json: boolean };
 
-export const devCommand = defineCommand({
-  name: 'dev',
-  summary: 'Run a local network: Anvil, the contracts, a node (and a demo datanet and model)',
-  usage: 'dev [--demo] [--home DIR] [--chain-port N] [--port N]',
-  description:
-    'Runs until Ctrl-C. State lives in --home; a second run resumes it (chain, database, files).\n' +
-    'Ten dev accounts are funded with TRIB; #0 deployed the protocol, #9 operates the node.',
-  options: {
-    demo: {
-      type: 'boolean',
-      description: 'load the demo datanet (3 contributors, 10 files) and model "rivers-ngram"',
-    },
-    home: { type: 'string', value: 'DIR', description: 'where state lives (default .tributary)' },
-    'chain-port': {
-      type: 'string',
-      value: 'N',
-      description: "Anvil's port (default 8545; 0 picks a free one)",
-    },
-    port: { type: 'string', value: 'N', description: "the node's port (default 8787; 0 picks a free one)" },
-  },
-  examples: [
-    { comment: 'The README’s local network, with the demo', command: 'tributary dev --demo' },
-    {
-      comment: 'A throw-away network on free ports, its summary as JSON',
-      command: 'tributary dev --home "$(mktemp -d)" --chain-port 0 --port 0 --json',
-    },
-  ],
-  run: async ({ values, ui, json }) =>
-    runDev(
-      {
-        demo: values.demo,
-        home: values.home,
-        chainPort: parsePort(values['chain-port'], '--chain-port'),
-        port: parsePort(values.port, '--port'),
-        json,
-      },
-      ui,
-    ),
-});
-
-export async function runDev(options: DevOptions, ui: Ui): Promise<void> {
+export async function devCommand(options: DevOptions): Promise<void> {
+  const ui = createUi({ json: options.json });
   const network = await startDevNetwork({
     home: options.home,
     chainPort: options.chainPort,

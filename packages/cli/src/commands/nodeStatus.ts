@@ -3,15 +3,14 @@
  * signing key, endpoint) and as its endpoint answers (/health, /v1/info: same operator and key,
  * how far its indexer is behind). Exit 1 when something is wrong, for monitoring.
  */
-import { type NodeInfo, type NodeRegistration, readNodeRegistration } from '@tributary/protocol';
+import { type NodeRegistration, type ProtocolAddresses, readNodeRegistration } from '@tributary/protocol';
 import { createTributaryClient } from '@tributary/sdk';
-import { type Address, createPublicClient, http } from 'viem';
+import { type Address, createPublicClient, type Hex, http } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { parseAddress, parseKey, parseUrl } from '../args.js';
-import { defineCommand } from '../command.js';
-import { ExitCode, UsageError } from '../failure.js';
-import { deploymentFrom, deploymentOptions } from '../operator.js';
+import { UsageError } from '../failure.js';
+import { type DeploymentOptions, deploymentFrom } from '../operator.js';
 import { printRegistration } from '../registration.js';
+import { createUi } from '../ui.js';
 
 export type EndpointCheck = {
   url: string;
@@ -24,81 +23,54 @@ export type EndpointCheck = {
   error: string | null;
 };
 
-export const nodeStatusCommand = defineCommand({
-  name: 'node status',
-  summary: "A node's stake, unstaking, signing key and endpoint on-chain, and its endpoint's health",
-  usage: 'node status (--node URL | --operator 0x… | --key 0x…) [--rpc URL] [--addresses FILE]',
-  description:
-    'With --node, the chain and addresses come from that node (GET /v1/info). Otherwise name the\n' +
-    'operator by address or key, with the deployment as for `node register`.',
-  options: {
-    node: { type: 'string', value: 'URL', description: 'a running node: reads its own registration' },
-    operator: { type: 'string', value: '0x…', description: "the operator's address" },
-    key: {
-      type: 'string',
-      value: '0x…',
-      description: "or the operator's key (its address is used)",
-      env: 'OPERATOR_KEY',
-    },
-    ...deploymentOptions,
-  },
-  examples: [
-    { comment: 'The node of `tributary dev`', command: 'tributary node status --node http://127.0.0.1:8787' },
-    {
-      comment: 'Any operator, from the chain',
-      command:
-        'tributary node status --operator 0xa0Ee7A142d267C1f36714E4a8F75612F20a79720 --rpc http://127.0.0.1:8545 --addresses .tributary/addresses.json',
-    },
-  ],
-  exitCodes: { 1: 'not registered, not active, or the endpoint is unhealthy or runs another key' },
-  run: async ({ values, ui }) => {
-    let rpcUrl: string;
-    let operator: Address;
-    let deployment: Pick<NodeInfo, 'addresses'>;
-    if (values.node) {
-      const info = await createTributaryClient({ url: parseUrl(values.node, '--node') }).info();
-      [rpcUrl, operator, deployment] = [
-        info.rpcUrl,
-        values.operator ? parseAddress(values.operator, '--operator') : info.node,
-        info,
-      ];
-    } else {
-      const d = deploymentFrom(values);
-      const who = values.operator
-        ? parseAddress(values.operator, '--operator')
-        : values.key
-          ? privateKeyToAccount(parseKey(values.key, '--key')).address
-          : undefined;
-      if (!who)
-        throw new UsageError(
-          'node status needs --node URL, --operator 0x… or --key 0x…',
-          'see `tributary node status --help`',
-        );
-      [rpcUrl, operator, deployment] = [d.rpcUrl, who, d];
+export type NodeStatusOptions = DeploymentOptions & {
+  /** A running node: its chain, addresses and operator come from its /v1/info. */
+  node?: string | undefined;
+  operator?: Address | undefined;
+  key?: Hex | undefined;
+  json: boolean;
+};
+
+/** Prints the status; returns false when something is wrong (the spec exits 1). */
+export async function nodeStatusCommand(options: NodeStatusOptions): Promise<boolean> {
+  const ui = createUi({ json: options.json });
+  let rpcUrl: string;
+  let operator: Address;
+  let addresses: ProtocolAddresses;
+  if (options.node) {
+    const info = await createTributaryClient({ url: options.node }).info();
+    [rpcUrl, operator, addresses] = [info.rpcUrl, options.operator ?? info.node, info.addresses];
+  } else {
+    const who = options.operator ?? (options.key ? privateKeyToAccount(options.key).address : undefined);
+    if (!who) {
+      throw new UsageError(
+        'node status needs --node URL, --operator 0x… or --key 0x…',
+        'see `tributary node status --help`',
+      );
     }
-    const client = createPublicClient({ transport: http(rpcUrl) });
-    const registration = await readNodeRegistration({ client, addresses: deployment.addresses, operator });
-    const endpoint = registration.registered ? await checkEndpoint(registration.endpoint) : null;
-    const head = await client.getBlockNumber();
-    const problems = problemsOf(registration, endpoint);
-    ui.result({ registration, endpoint, chainHead: head.toString(), problems }, () => {
-      printRegistration(ui, registration);
-      if (endpoint) {
-        const lag =
-          endpoint.indexedBlock === null
-            ? ''
-            : `, indexed block ${endpoint.indexedBlock} (chain head ${head})`;
-        ui.info(
-          endpoint.healthy
-            ? `  health       ${ui.green('ok')} ${ui.dim(`${endpoint.latencyMs} ms`)}${lag}`
-            : `  health       ${ui.red('unreachable')} ${ui.dim(endpoint.error ?? '')}`,
-        );
-      }
-      for (const problem of problems) ui.info(`  ${ui.red('✖')} ${problem}`);
-    });
-    return problems.length === 0 ? ExitCode.ok : ExitCode.checkFailed;
-  },
-});
+    const deployment = deploymentFrom(options);
+    [rpcUrl, operator, addresses] = [deployment.rpcUrl, who, deployment.addresses];
+  }
+  const client = createPublicClient({ transport: http(rpcUrl) });
+  const registration = await readNodeRegistration({ client, addresses, operator });
+  const endpoint = registration.registered ? await checkEndpoint(registration.endpoint) : null;
+  const head = await client.getBlockNumber();
+  const problems = problemsOf(registration, endpoint);
+  ui.result({ registration, endpoint, chainHead: head.toString(), problems }, () => {
+    printRegistration(ui, registration);
+    if (endpoint) {
+      const lag =
+        endpoint.indexedBlock === null ? '' : `, indexed block ${endpoint.indexedBlock} (chain head ${head})`;
+      ui.info(
+        endpoint.healthy
+          ? `  health       ${ui.green('ok')} ${ui.dim(`${endpoint.latencyMs} ms`)}${lag}`
+          : `  health       ${ui.red('unreachable')} ${ui.dim(endpoint.error ?? '')}`,
+      );
+    }
+    for (const problem of problems) ui.info(`  ${ui.red('✖')} ${problem}`);
+  });
+  return problems.length === 0;
+}
 
 /** Asks the registered endpoint for /health and /v1/info. */
 async function checkEndpoint(url: string): Promise<EndpointCheck> {

@@ -3,8 +3,6 @@
  * `tributary verify-receipt --node URL --receipt 0x… --prompt TEXT --output-file FILE`:
  * re-check a node's work from public data only. Exit code 1 when something does not hold.
  */
-
-import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recomputeReceipt } from '@tributary/node';
@@ -17,9 +15,6 @@ import {
 } from '@tributary/protocol';
 import { createTributaryClient } from '@tributary/sdk';
 import { type Address, createPublicClient, http } from 'viem';
-import { parseInteger, parseUrl } from '../args.js';
-import { defineCommand } from '../command.js';
-import { ExitCode, UsageError } from '../failure.js';
 import { createUi } from '../ui.js';
 
 const chainOf = (info: NodeInfo) => createPublicClient({ transport: http(info.rpcUrl) });
@@ -33,7 +28,7 @@ const signingKeyOf = (info: NodeInfo, node: Address) =>
     args: [node],
   });
 
-export async function runVerifyEpoch(options: {
+export async function verifyEpochCommand(options: {
   node: string;
   epoch: bigint;
   json: boolean;
@@ -61,7 +56,7 @@ export async function runVerifyEpoch(options: {
   return result.valid;
 }
 
-export async function runVerifyReceipt(options: {
+export async function verifyReceiptCommand(options: {
   node: string;
   receipt: string;
   prompt: string;
@@ -105,83 +100,3 @@ export async function runVerifyReceipt(options: {
   else for (const problem of problems) ui.info(`✖ ${problem}`);
   return problems.length === 0;
 }
-
-const checkExitCodes = { 1: 'the check found problems (listed)' };
-
-export const verifyEpochCommand = defineCommand({
-  name: 'verify-epoch',
-  summary: 'Re-check an epoch a node settled, from its published data and the chain',
-  usage: 'verify-epoch --node URL --epoch N',
-  description:
-    "Recomputes the epoch's receipts root, credits root and debits from the data the node published,\n" +
-    'checks every receipt signature against the key NodeRegistry holds for the node, and compares\n' +
-    'with what RewardDistributor recorded. Needs no keys.',
-  options: {
-    node: { type: 'string', value: 'URL', description: 'the node that settled the epoch', required: true },
-    epoch: { type: 'string', value: 'N', description: 'the epoch number', required: true },
-  },
-  examples: [{ command: 'tributary verify-epoch --node http://127.0.0.1:8787 --epoch 1' }],
-  exitCodes: checkExitCodes,
-  run: async ({ values, json }) => {
-    const valid = await runVerifyEpoch({
-      node: parseUrl(values.node, '--node'),
-      epoch: parseInteger(values.epoch, '--epoch'),
-      json,
-    });
-    return valid ? ExitCode.ok : ExitCode.checkFailed;
-  },
-});
-
-export const verifyReceiptCommand = defineCommand({
-  name: 'verify-receipt',
-  summary: 'Re-check a receipt: rebuild the model from public snapshots and re-run the call',
-  usage: 'verify-receipt --node URL --receipt 0x… (--prompt TEXT | --prompt-file F) --output-file F',
-  description:
-    "Checks the receipt's signature and amounts, rebuilds the model's artifact from the public\n" +
-    'snapshots of its datanet versions (its hash must equal the one registered on-chain), re-runs the\n' +
-    'call and recomputes the attribution. The payer has the prompt and the answer; the receipt only\n' +
-    'their hashes.',
-  options: {
-    node: { type: 'string', value: 'URL', description: 'the node that served the call', required: true },
-    receipt: {
-      type: 'string',
-      value: '0x…',
-      description: 'the receipt id (attribution.receipt_id)',
-      required: true,
-    },
-    prompt: { type: 'string', value: 'TEXT', description: 'the prompt as sent' },
-    'prompt-file': { type: 'string', value: 'F', description: 'or a file holding it' },
-    'output-file': {
-      type: 'string',
-      value: 'F',
-      description: 'a file holding the answer as received',
-      required: true,
-    },
-  },
-  examples: [
-    {
-      comment: 'Check an answer saved to answer.txt',
-      command:
-        "tributary verify-receipt --node http://127.0.0.1:8787 --receipt 0x5f… --prompt 'Rivers' --output-file answer.txt",
-    },
-  ],
-  exitCodes: checkExitCodes,
-  run: async ({ values, json }) => {
-    const prompt =
-      values.prompt ?? (values['prompt-file'] ? readFileSync(values['prompt-file'], 'utf8') : undefined);
-    if (prompt === undefined) {
-      throw new UsageError(
-        'verify-receipt needs --prompt TEXT or --prompt-file F',
-        'see `tributary verify-receipt --help`',
-      );
-    }
-    const valid = await runVerifyReceipt({
-      node: parseUrl(values.node, '--node'),
-      receipt: values.receipt,
-      prompt,
-      output: readFileSync(values['output-file'], 'utf8'),
-      json,
-    });
-    return valid ? ExitCode.ok : ExitCode.checkFailed;
-  },
-});
