@@ -4,8 +4,7 @@
  * content hash the manifest commits to. Only then are the items recorded and the texts stored, so
  * a model built here from them has exactly the registered training data.
  */
-import type { Hex } from 'viem';
-import { getAddress } from 'viem';
+import { getAddress, type Hex } from 'viem';
 import type { Context } from '../context.js';
 import { buildManifest, MANIFEST_FORMAT, type ManifestItem } from '../datanets/manifest.js';
 import { getVersion } from '../datanets/versions.js';
