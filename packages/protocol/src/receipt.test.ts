@@ -1,4 +1,4 @@
-import { type Address, keccak256, toHex } from 'viem';
+import { type Address, keccak256, sha256, toBytes, toHex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { describe, expect, it } from 'vitest';
 import { ANVIL_PRIVATE_KEYS } from './anvil.js';
@@ -11,6 +11,7 @@ import {
   verifyEpoch,
 } from './epoch.js';
 import { largestRemainder, splitFee } from './feeSplit.js';
+import type { CreditEntry } from './merkle.js';
 import {
   hashReceipt,
   RECEIPT_VERSION,
@@ -38,7 +39,14 @@ async function signedReceipt(p: {
   requestId?: string;
   /** A model that charges nothing. */
   free?: boolean;
+  /** The call's texts (their hashes go in the receipt). */
+  texts?: { input: string; output: string };
+  epoch?: string;
+  maxTokens?: number;
+  /** Who signs (default: `signer`). */
+  by?: typeof signer;
 }): Promise<SignedReceipt> {
+  const by = p.by ?? signer;
   const priceIn = p.free ? 0n : 1_000n;
   const priceOut = p.free ? 0n : 3_001n;
   const fee = priceIn * BigInt(p.inputTokens) + priceOut * BigInt(p.outputTokens);
@@ -51,8 +59,8 @@ async function signedReceipt(p: {
     version: RECEIPT_VERSION,
     chainId: 31337,
     node,
-    signer: signer.address,
-    epoch: '1',
+    signer: by.address,
+    epoch: p.epoch ?? '1',
     requestId: keccak256(toHex(p.requestId ?? `call at ${p.feeBefore}`)),
     payer,
     model: {
@@ -62,9 +70,9 @@ async function signedReceipt(p: {
       artifactHash: keccak256(toHex('artifact')),
       indexRoot: keccak256(toHex('index')),
     },
-    input: { sha256: keccak256(toHex('prompt')), tokens: p.inputTokens },
-    output: { sha256: keccak256(toHex('answer')), tokens: p.outputTokens },
-    generation: { maxTokens: 64, temperature: 0, topK: null, seed: 1, stop: [] },
+    input: { sha256: sha256(toBytes(p.texts?.input ?? 'prompt')), tokens: p.inputTokens },
+    output: { sha256: sha256(toBytes(p.texts?.output ?? 'answer')), tokens: p.outputTokens },
+    generation: { maxTokens: p.maxTokens ?? 64, temperature: 0, topK: null, seed: 1, stop: [] },
     pricing: { pricePerInputToken: String(priceIn), pricePerOutputToken: String(priceOut) },
     fee: String(fee),
     split: {
@@ -90,7 +98,7 @@ async function signedReceipt(p: {
     },
     time: 1_700_000_000,
   };
-  const signature = await signer.signTypedData({
+  const signature = await by.signTypedData({
     domain: receiptDomain({ chainId: receipt.chainId, rewardDistributor }),
     types: receiptTypes,
     primaryType: 'Receipt',
@@ -180,8 +188,91 @@ describe('verifyReceipt', () => {
   });
 });
 
+describe('verifyReceipt checks what it is told to trust', () => {
+  /** A stand-in tokenizer: one token per word (protocol bundles none; the CLI passes the real one). */
+  const countTokens = (text: string) => text.split(' ').filter(Boolean).length;
+  const texts = { input: 'how long is the river', output: 'eleven hundred kilometres' };
+
+  it('refuses a receipt signed by a key other than the one registered for the node', async () => {
+    const stranger = privateKeyToAccount(ANVIL_PRIVATE_KEYS[8]);
+    // Self-consistent: the receipt names the stranger as its signer, and the stranger signed it.
+    const { receipt, signature } = await signedReceipt({
+      feeBefore: 0n,
+      inputTokens: 10,
+      outputTokens: 5,
+      attribution: twoContributors,
+      by: stranger,
+    });
+    const base = { receipt, signature, rewardDistributor };
+    expect((await verifyReceipt(base)).valid).toBe(true);
+    expect(await verifyReceipt({ ...base, expectedSigner: stranger.address })).toMatchObject({ valid: true });
+    expect((await verifyReceipt({ ...base, expectedSigner: signer.address })).problems).toEqual([
+      `the node's registered signing key is ${signer.address}, not ${stranger.address}`,
+    ]);
+  });
+
+  it('recounts the tokens billed from the texts: an inflated bill does not verify', async () => {
+    const honest = await signedReceipt({
+      feeBefore: 0n,
+      inputTokens: 5,
+      outputTokens: 3,
+      attribution: twoContributors,
+      texts,
+    });
+    expect(await verifyReceipt({ ...honest, rewardDistributor, texts: { ...texts, countTokens } })).toEqual({
+      valid: true,
+      receiptHash: hashReceipt(honest.receipt),
+      problems: [],
+    });
+    // A node bills maxTokens instead of the 3 produced: fee, split and signature all agree with it.
+    const inflated = await signedReceipt({
+      feeBefore: 0n,
+      inputTokens: 5,
+      outputTokens: 64,
+      attribution: twoContributors,
+      texts,
+    });
+    expect((await verifyReceipt({ ...inflated, rewardDistributor })).valid).toBe(true);
+    expect(
+      (await verifyReceipt({ ...inflated, rewardDistributor, texts: { ...texts, countTokens } })).problems,
+    ).toEqual(['the output is 3 tokens; the receipt bills 64']);
+    const longPrompt = await signedReceipt({
+      feeBefore: 0n,
+      inputTokens: 6,
+      outputTokens: 3,
+      attribution: twoContributors,
+      texts,
+    });
+    expect(
+      (await verifyReceipt({ ...longPrompt, rewardDistributor, texts: { ...texts, countTokens } })).problems,
+    ).toEqual(['the input is 5 tokens; the receipt bills 6']);
+  });
+
+  it('bills at most maxTokens of output, and names texts that are not its own', async () => {
+    const capped = await signedReceipt({
+      feeBefore: 0n,
+      inputTokens: 5,
+      outputTokens: 2,
+      maxTokens: 2,
+      attribution: [],
+      texts,
+    });
+    expect(
+      (await verifyReceipt({ ...capped, rewardDistributor, texts: { ...texts, countTokens } })).problems,
+    ).toEqual([]);
+    const other = { input: `${texts.input}?`, output: `${texts.output}.`, countTokens };
+    expect((await verifyReceipt({ ...capped, rewardDistributor, texts: other })).problems).toEqual([
+      "the input given does not hash to the receipt's input hash",
+      "the output given does not hash to the receipt's output hash",
+    ]);
+  });
+});
+
 describe('epochs', () => {
-  async function epochOf(receipts: SignedReceipt[]): Promise<EpochData> {
+  async function epochOf(
+    receipts: SignedReceipt[],
+    { epoch = '1', previousCredits = [] as CreditEntry[] } = {},
+  ): Promise<EpochData> {
     const ordered = orderReceipts(receipts);
     const poolSources = [
       {
@@ -193,16 +284,19 @@ describe('epochs', () => {
         ],
       },
     ];
-    const c = computeEpoch({ receipts: ordered, poolSources, previousCredits: [], protocolFeeBps: 500 });
+    const c = computeEpoch({ receipts: ordered, poolSources, previousCredits, protocolFeeBps: 500 });
     return {
       format: EPOCH_DATA_FORMAT,
       chainId: 31337,
       node,
-      epoch: '1',
+      epoch,
       protocolFeeBps: 500,
       receipts: ordered,
       poolSources,
-      previousCredits: [],
+      previousCredits: previousCredits.map((x) => ({
+        account: x.account,
+        cumulativeAmount: String(x.cumulativeAmount),
+      })),
       derived: {
         receiptsRoot: c.receiptsRoot,
         creditsRoot: c.creditsRoot,
@@ -242,14 +336,100 @@ describe('epochs', () => {
     expect(creditOf(bob)).toBe(toBob! + BigInt(second.receipt.attribution.contributions[1]!.amount));
     expect(creditOf(alice)).toBe(toAlice! + BigInt(second.receipt.attribution.contributions[0]!.amount));
 
-    expect(await verifyEpoch({ data, rewardDistributor, expectedSigner: signer.address })).toMatchObject({
+    expect(
+      await verifyEpoch({ data, rewardDistributor, expectedSigner: signer.address, previous: null }),
+    ).toMatchObject({
       valid: true,
       problems: [],
     });
     const inflated = { ...data, derived: { ...data.derived, totalFee: String(total + 1n) } };
-    expect((await verifyEpoch({ data: inflated, rewardDistributor })).problems).toEqual([
+    expect((await verifyEpoch({ data: inflated, rewardDistributor, previous: null })).problems).toEqual([
       `total fee: recomputed ${total}, published ${total + 1n}`,
     ]);
+  });
+
+  it('checks the previous credits an epoch builds on against the previous epoch and the chain', async () => {
+    const first = await epochOf([
+      await signedReceipt({
+        feeBefore: 0n,
+        inputTokens: 900,
+        outputTokens: 400,
+        attribution: twoContributors,
+      }),
+    ]);
+    const chainRoot1 = first.derived.creditsRoot;
+    const previous = { data: first, creditsRoot: chainRoot1 };
+    const credited = first.derived.credits.map((c) => ({
+      account: c.account,
+      cumulativeAmount: BigInt(c.cumulativeAmount),
+    }));
+    const second = await signedReceipt({
+      feeBefore: 0n,
+      inputTokens: 20,
+      outputTokens: 10,
+      attribution: twoContributors,
+      epoch: '2',
+    });
+    const onChainOf = (d: EpochData) => ({
+      receiptsRoot: d.derived.receiptsRoot,
+      creditsRoot: d.derived.creditsRoot,
+      totalFee: BigInt(d.derived.totalFee),
+      protocolFee: BigInt(d.derived.protocolFee),
+    });
+    const honest = await epochOf([second], { epoch: '2', previousCredits: credited });
+    expect(
+      await verifyEpoch({ data: honest, rewardDistributor, previous, onChain: onChainOf(honest) }),
+    ).toMatchObject({ valid: true, problems: [] });
+
+    // The node moves 1,000 units of alice's earlier credit to bob, and commits the root it gets:
+    // every receipt, root and total agrees with the chain; only the previous credits give it away.
+    const moved = credited.map((c) => ({
+      ...c,
+      cumulativeAmount: c.cumulativeAmount + (c.account === alice ? -1000n : c.account === bob ? 1000n : 0n),
+    }));
+    const shifted = await epochOf([second], { epoch: '2', previousCredits: moved });
+    const was = (who: Address) => credited.find((c) => c.account === who)!.cumulativeAmount;
+    const [low, high] = [alice, bob].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
+    const line = (who: Address) =>
+      `previous credits of ${who}: published ${was(who) + (who === alice ? -1000n : 1000n)}, previous epoch 1 credited ${was(who)} in all`;
+    expect(
+      (await verifyEpoch({ data: shifted, rewardDistributor, previous, onChain: onChainOf(shifted) }))
+        .problems,
+    ).toEqual([line(low!), line(high!)]);
+
+    // Claiming there was no earlier epoch does not hide them, nor does republishing epoch 1 shifted.
+    expect((await verifyEpoch({ data: shifted, rewardDistributor, previous: null })).problems).toEqual([
+      `previous credits: epoch 2 is the node's first valid epoch, yet ${moved.length} accounts are listed`,
+    ]);
+    const republished = await epochOf(first.receipts, { previousCredits: [] });
+    republished.derived.credits = republished.derived.credits.map((c, i) => ({
+      ...c,
+      cumulativeAmount: String(moved[i]!.cumulativeAmount),
+    }));
+    expect(moved.map((m) => m.account)).toEqual(republished.derived.credits.map((c) => c.account));
+    const problems = (
+      await verifyEpoch({
+        data: shifted,
+        rewardDistributor,
+        previous: { data: republished, creditsRoot: chainRoot1 },
+      })
+    ).problems;
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(
+      new RegExp(
+        `^previous epoch 1's published credits hash to 0x[0-9a-f]{64}, not the root the chain recorded \\(${chainRoot1}\\)$`,
+      ),
+    );
+    // The previous epoch must be the same node's, and earlier.
+    expect(
+      (
+        await verifyEpoch({
+          data: first,
+          rewardDistributor,
+          previous: { data: honest, creditsRoot: honest.derived.creditsRoot },
+        })
+      ).problems[0],
+    ).toBe('previous epoch 2 does not come before epoch 1');
   });
 
   it('orders free calls (all tied on fees) by receipt hash, whatever order they come in', async () => {

@@ -4,6 +4,7 @@ import {
   EpochStatus,
   largestRemainder,
   nodeRegistryAbi,
+  type PreviousEpoch,
   paymentEscrowAbi,
   type Receipt,
   rewardDistributorAbi,
@@ -138,6 +139,7 @@ describe('epoch settlement end to end (2 payers, 400 calls, 2 models, 3 datanets
     // Every epoch re-checks from its published data against what the chain recorded.
     const receipts: Receipt[] = [];
     const pools = new Map<string, bigint>();
+    let previous: PreviousEpoch | null = null;
     for (const epoch of [1n, 2n, 3n]) {
       const data = await operator.epochData(epoch);
       const onChain = await read({ ...distributor, functionName: 'getEpoch', args: [nodeAddress, epoch] });
@@ -147,8 +149,10 @@ describe('epoch settlement end to end (2 payers, 400 calls, 2 models, 3 datanets
         rewardDistributor: net.chain.addresses.rewardDistributor,
         expectedSigner: signer,
         onChain,
+        previous,
       });
       expect(checked.problems).toEqual([]);
+      previous = { data, creditsRoot: onChain.creditsRoot };
       receipts.push(...data.receipts.map((r) => r.receipt));
       // Unattributed data shares go to the model's training data by tokens, per epoch and model version.
       for (const source of data.poolSources) {
@@ -307,6 +311,16 @@ describe('epoch settlement end to end (2 payers, 400 calls, 2 models, 3 datanets
       data: tampered,
       rewardDistributor: net.chain.addresses.rewardDistributor,
       onChain,
+      previous: {
+        data: await operator.epochData(3),
+        creditsRoot: (
+          await publicClient.readContract({
+            ...distributor,
+            functionName: 'getEpoch',
+            args: [nodeAddress, 3n],
+          })
+        ).creditsRoot,
+      },
     });
     expect(checked.valid).toBe(false);
     expect(checked.problems.join('\n')).toMatch(/signature|credits root/);
