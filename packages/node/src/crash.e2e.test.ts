@@ -71,10 +71,11 @@ describe('crash and restart', () => {
     await restarted.exited;
   });
 
-  it('uploads killed at a random moment: every acknowledged one survives, retries settle the rest exactly once', async () => {
+  it('uploads killed at a random moment mid-work: every acknowledged one survives, retries settle the rest exactly once', async () => {
     const user = net.client(4);
     const { child, exited } = await net.spawnNode();
-    const uploads = Array.from({ length: 24 }, (_, i) => ({ i, nonce: BigInt(5000 + i) }));
+    const total = 24;
+    const uploads = Array.from({ length: total }, (_, i) => ({ i, nonce: BigInt(5000 + i) }));
     const send = ({ i, nonce }: { i: number; nonce: bigint }) =>
       user.contribute({
         datanetId,
@@ -82,19 +83,41 @@ describe('crash and restart', () => {
         content: `random crash upload number ${i}`,
         nonce,
       });
-    const results = uploads.map((u) =>
-      send(u).then(
-        () => true,
-        () => false,
-      ),
-    );
-    await new Promise((r) => setTimeout(r, 120));
-    child.kill('SIGKILL');
+    // The kill follows progress, not the clock: it lands right after the k-th acknowledgment
+    // (k drawn at random), with other uploads in flight and the rest not yet sent.
+    const inFlight = 4;
+    const killAfter = 3 + Math.floor(Math.random() * 8);
+    const acknowledged = new Set<string>();
+    const failedBeforeKill: unknown[] = [];
+    let next = 0;
+    let killed = false;
+    const worker = async () => {
+      while (!killed && next < total) {
+        const upload = uploads[next++]!;
+        try {
+          await send(upload);
+          acknowledged.add(`r${upload.i}.txt`);
+          if (!killed && acknowledged.size >= killAfter) {
+            killed = true;
+            child.kill('SIGKILL');
+          }
+        } catch (error) {
+          if (!killed) failedBeforeKill.push(error);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: inFlight }, worker));
     await exited;
-    const acknowledged = (await Promise.all(results)).filter(Boolean).length;
+    expect(failedBeforeKill).toEqual([]);
+    expect(killed).toBe(true);
+    // Mid-work: some acknowledged, some not (at most the in-flight ones answered after the kill).
+    expect(acknowledged.size, `killed after ${killAfter} acknowledgments`).toBeGreaterThanOrEqual(killAfter);
+    expect(acknowledged.size).toBeLessThan(total);
+    expect(next).toBeLessThan(total);
+
     const restarted = await net.spawnNode();
     const stored = (await user.listContributions(datanetId)).filter((c) => /^r\d+\.txt$/.test(c.filename));
-    expect(stored.length).toBeGreaterThanOrEqual(acknowledged);
+    for (const name of acknowledged) expect(stored.map((c) => c.filename)).toContain(name);
     for (const u of uploads) {
       await send(u).catch((error) => expect(error).toMatchObject({ status: 409 }));
     }
