@@ -359,7 +359,7 @@ describe('epoch settlement end to end (2 payers, 400 calls, 2 models, 3 datanets
         .status,
     ).toBe(EpochStatus.Voided);
     await node.ctx.indexer.syncOnce();
-    await new Promise((r) => setTimeout(r, 200));
+    await node.ctx.indexer.idle(); // the void's follow-up work (the epoch marked voided) is done
     // No one is paid from the voided root; the payer gets its debit back.
     const rewards = await operator.rewards(contributors[2]!);
     expect(rewards.claimable === null || BigInt(rewards.claimable.epoch) < 4n).toBe(true);
