@@ -8,7 +8,8 @@ import { startTestNetwork, type TestNetwork } from './testing/testNetwork.js';
  * kill -9 at chosen steps (TRIBUTARY_CRASH_AT) and at random moments: after a restart nothing
  * acknowledged is lost and nothing is done twice.
  */
-describe('crash and restart', () => {
+// Each test starts and kills node processes (each start compiles the node with tsx).
+describe('crash and restart', { timeout: 90_000 }, () => {
   let net: TestNetwork;
   let datanetId: string;
   beforeAll(async () => {
@@ -24,7 +25,7 @@ describe('crash and restart', () => {
     ).id;
     child.kill('SIGKILL');
     await exited;
-  });
+  }, 90_000);
   afterAll(() => net?.stop());
 
   /** Runs the node with a crash point, does `work` (which the crash interrupts), then restarts it normally. */

@@ -85,7 +85,7 @@ describe('epoch settlement end to end (2 payers, 400 calls, 2 models, 3 datanets
     }
     apiKeys = [];
     for (const p of payers) apiKeys.push(await fundPayer(net, p, parseEther('10')));
-  });
+  }, 150_000); // 3 datanets, 6 contributors, 2 model builds
   afterAll(() => net?.stop());
 
   it("pays every recipient exactly its receipts' shares, once, and leaves escrow and distributor holding exactly what is owed", async () => {
@@ -262,7 +262,7 @@ describe('epoch settlement end to end (2 payers, 400 calls, 2 models, 3 datanets
       `/v1/earnings/contributors/${contributors[0]}`,
     );
     expect(BigInt(earnings.attributed)).toBeGreaterThan(0n);
-  });
+  }, 240_000); // 400 paid calls and three on-chain settlements
 
   it('detects a tampered epoch, and a challenge upheld by governance leaves no one paid from it', async () => {
     const operator = net.client(9);

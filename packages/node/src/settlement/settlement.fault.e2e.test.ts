@@ -41,7 +41,8 @@ async function chainEpoch(net: TestNetwork, epoch: bigint) {
   };
 }
 
-describe('settlement survives kill -9 at every step', () => {
+// Each kill test starts three node processes and settles on-chain.
+describe('settlement survives kill -9 at every step', { timeout: 120_000 }, () => {
   let net: TestNetwork;
   let keys: string[];
   beforeAll(async () => {
@@ -54,7 +55,7 @@ describe('settlement survives kill -9 at every step', () => {
     keys = [await fundPayer(net, 6, parseEther('10')), await fundPayer(net, 7, parseEther('10'))];
     child.kill('SIGKILL');
     await exited;
-  });
+  }, 120_000); // a node process builds a model and serves calls
   afterAll(() => net?.stop());
 
   const points = [
@@ -110,7 +111,9 @@ const isConnectionFailure = (error: unknown) =>
     describeError(error),
   );
 
-describe('settlement through an RPC endpoint that drops connections, and after a forced revert', () => {
+describe('settlement through an RPC endpoint that drops connections, and after a forced revert', {
+  timeout: 120_000,
+}, () => {
   let net: TestNetwork;
   let keys: string[];
   let proxy: Awaited<ReturnType<typeof startFlakyProxy>>;
