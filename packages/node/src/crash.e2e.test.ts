@@ -9,7 +9,7 @@ import { startTestNetwork, type TestNetwork } from './testing/testNetwork.js';
  * acknowledged is lost and nothing is done twice.
  */
 // Each test starts and kills node processes (each start compiles the node with tsx).
-describe('crash and restart', { timeout: 90_000 }, () => {
+describe('crash and restart', { timeout: 150_000 }, () => {
   let net: TestNetwork;
   let datanetId: string;
   beforeAll(async () => {
@@ -25,7 +25,7 @@ describe('crash and restart', { timeout: 90_000 }, () => {
     ).id;
     child.kill('SIGKILL');
     await exited;
-  }, 90_000);
+  }, 150_000);
   afterAll(() => net?.stop());
 
   /** Runs the node with a crash point, does `work` (which the crash interrupts), then restarts it normally. */

@@ -42,7 +42,7 @@ async function chainEpoch(net: TestNetwork, epoch: bigint) {
 }
 
 // Each kill test starts three node processes and settles on-chain.
-describe('settlement survives kill -9 at every step', { timeout: 120_000 }, () => {
+describe('settlement survives kill -9 at every step', { timeout: 150_000 }, () => {
   let net: TestNetwork;
   let keys: string[];
   beforeAll(async () => {
@@ -55,7 +55,7 @@ describe('settlement survives kill -9 at every step', { timeout: 120_000 }, () =
     keys = [await fundPayer(net, 6, parseEther('10')), await fundPayer(net, 7, parseEther('10'))];
     child.kill('SIGKILL');
     await exited;
-  }, 120_000); // a node process builds a model and serves calls
+  }, 150_000); // a node process builds a model and serves calls
   afterAll(() => net?.stop());
 
   const points = [
