@@ -1,7 +1,7 @@
 import { datanetRegistryAbi } from '@tributary/protocol';
 import { TributaryApiError } from '@tributary/sdk';
 import { createPublicClient, http } from 'viem';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestNetwork, type TestNetwork } from './testing/testNetwork.js';
 
 /**
@@ -26,6 +26,7 @@ describe('crash and restart', { timeout: 150_000 }, () => {
     child.kill('SIGKILL');
     await exited;
   }, 150_000);
+  afterEach(() => net?.killNodes());
   afterAll(() => net?.stop());
 
   /** Runs the node with a crash point, does `work` (which the crash interrupts), then restarts it normally. */

@@ -6,7 +6,7 @@ import {
 } from '@tributary/protocol';
 import OpenAI from 'openai';
 import { parseEther } from 'viem';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFlakyProxy } from '../testing/flakyProxy.js';
 import { buildAndRegister, fundPayer, plantDatanet } from '../testing/modelFixtures.js';
 import { startTestNetwork, type TestNetwork } from '../testing/testNetwork.js';
@@ -56,6 +56,7 @@ describe('settlement survives kill -9 at every step', { timeout: 150_000 }, () =
     child.kill('SIGKILL');
     await exited;
   }, 150_000); // a node process builds a model and serves calls
+  afterEach(() => net?.killNodes());
   afterAll(() => net?.stop());
 
   const points = [
