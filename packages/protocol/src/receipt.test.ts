@@ -268,6 +268,82 @@ describe('verifyReceipt checks what it is told to trust', () => {
   });
 });
 
+describe('verifyReceipt names what does not add up', () => {
+  const base = () =>
+    signedReceipt({ feeBefore: 0n, inputTokens: 40, outputTokens: 20, attribution: twoContributors });
+
+  it('an unknown version, a signature that does not recover, a fee off its prices', async () => {
+    const { receipt, signature } = await base();
+    const check = (r: Receipt, sig = signature) =>
+      verifyReceipt({ receipt: r, signature: sig, rewardDistributor });
+    expect((await check({ ...receipt, version: 2 as never })).problems).toEqual([
+      'unknown receipt version 2',
+      expect.stringMatching(/^signature is by 0x[0-9a-fA-F]{40}, not the receipt's signer/),
+    ]);
+    expect((await check(receipt, '0x1234')).problems).toEqual([
+      expect.stringMatching(/^signature does not recover: /),
+    ]);
+    const priced = { ...receipt, pricing: { ...receipt.pricing, pricePerOutputToken: '3000' } };
+    expect((await check(priced)).problems).toContain(
+      `fee ${receipt.fee} is not priceIn × inputTokens + priceOut × outputTokens = ${1_000n * 40n + 3_000n * 20n}`,
+    );
+    expect((await check({ ...receipt, fee: '-5' })).problems).toContain(
+      'fee is not a non-negative integer: -5',
+    );
+  });
+
+  it("a split off the model's basis points, and a pool where attribution is (or the reverse)", async () => {
+    const { receipt, signature } = await base();
+    const check = (r: Receipt) => verifyReceipt({ receipt: r, signature, rewardDistributor });
+    const moved = {
+      ...receipt,
+      split: { ...receipt.split, compute: String(BigInt(receipt.split.compute) + 1n) },
+    };
+    expect((await check(moved)).problems).toContain(
+      `split.compute is ${BigInt(receipt.split.compute) + 1n}, expected ${receipt.split.compute}`,
+    );
+    const badBps = { ...receipt, split: { ...receipt.split, dataBps: 1 } };
+    expect(
+      (await check(badBps)).problems.some((p) => p.startsWith('split is invalid: split must be three')),
+    ).toBe(true);
+    const pooled = { ...receipt, attribution: { ...receipt.attribution, pool: '1' } };
+    expect((await check(pooled)).problems).toContain('with attribution the pool must be 0, not 1');
+    const short = {
+      ...receipt,
+      attribution: {
+        ...receipt.attribution,
+        contributions: receipt.attribution.contributions.map((c) => ({ ...c, ppm: c.ppm - 1 })),
+      },
+    };
+    expect((await check(short)).problems).toContain('attribution ppm sum to 999998, not 1,000,000');
+    const none = await signedReceipt({ feeBefore: 0n, inputTokens: 40, outputTokens: 20, attribution: [] });
+    const leaked = { ...none.receipt, attribution: { ...none.receipt.attribution, pool: '0' } };
+    expect(
+      (await verifyReceipt({ receipt: leaked, signature: none.signature, rewardDistributor })).problems,
+    ).toContain(
+      `with no attribution the whole data share (${none.receipt.split.data}) goes to the pool, not 0`,
+    );
+  });
+
+  it('does not recompute the attribution of a receipt that already fails', async () => {
+    const { receipt, signature } = await base();
+    let calls = 0;
+    const recomputeAttribution = async () => {
+      calls++;
+      return [];
+    };
+    await verifyReceipt({
+      receipt: { ...receipt, fee: '1' },
+      signature,
+      rewardDistributor,
+      recomputeAttribution,
+    });
+    expect(calls).toBe(0);
+    await verifyReceipt({ receipt, signature, rewardDistributor, recomputeAttribution });
+    expect(calls).toBe(1);
+  });
+});
+
 describe('epochs', () => {
   async function epochOf(
     receipts: SignedReceipt[],
@@ -430,6 +506,75 @@ describe('epochs', () => {
         })
       ).problems[0],
     ).toBe('previous epoch 2 does not come before epoch 1');
+  });
+
+  it("names receipts that are not this epoch's, fees out of order, and every mismatch with the chain", async () => {
+    const first = await signedReceipt({ feeBefore: 0n, inputTokens: 100, outputTokens: 50, attribution: [] });
+    const second = await signedReceipt({
+      feeBefore: BigInt(first.receipt.fee),
+      inputTokens: 7,
+      outputTokens: 3,
+      attribution: twoContributors,
+    });
+    const data = await epochOf([first, second]);
+    const check = (d: EpochData, onChain?: Parameters<typeof verifyEpoch>[0]['onChain']) =>
+      verifyEpoch({ data: d, rewardDistributor, previous: null, ...(onChain ? { onChain } : {}) });
+    const label = `receipt ${first.receipt.requestId}`;
+
+    expect((await check({ ...data, format: 'other' as never })).problems).toEqual([
+      'unknown epoch data format other',
+    ]);
+    const elsewhere = { ...data, node: payer, epoch: '2', protocolFeeBps: 400 };
+    const problems = (await check(elsewhere)).problems;
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        `${label} is by node ${node}, not ${payer}`,
+        `${label} names epoch 1, not 2`,
+        `${label} is priced at 500 bps, not 400`,
+      ]),
+    );
+    // The second receipt claims nothing came before it.
+    const reordered = await signedReceipt({
+      feeBefore: 0n,
+      inputTokens: 7,
+      outputTokens: 3,
+      attribution: twoContributors,
+    });
+    const skipped = await epochOf([first, reordered]);
+    expect((await check(skipped)).problems.some((p) => p.includes('came before it, not'))).toBe(true);
+
+    // Published results that the receipts do not give.
+    const doctored = structuredClone(data);
+    doctored.derived.receiptsRoot = `0x${'11'.repeat(32)}`;
+    doctored.derived.debits = [{ payer, amount: '1' }];
+    doctored.derived.protocolFee = '0';
+    expect((await check(doctored)).problems).toEqual([
+      `receipts root: recomputed ${data.derived.receiptsRoot}, published ${doctored.derived.receiptsRoot}`,
+      `protocol fee: recomputed ${data.derived.protocolFee}, published 0`,
+      `debits: recomputed ${JSON.stringify([[payer, data.derived.totalFee]])}, published ${JSON.stringify([[payer, '1']])}`,
+    ]);
+    const chain = {
+      receiptsRoot: data.derived.receiptsRoot,
+      creditsRoot: data.derived.creditsRoot,
+      totalFee: BigInt(data.derived.totalFee),
+      protocolFee: BigInt(data.derived.protocolFee),
+    };
+    expect((await check(data, chain)).problems).toEqual([]);
+    const other = `0x${'22'.repeat(32)}` as const;
+    expect(
+      (await check(data, { receiptsRoot: other, creditsRoot: other, totalFee: 1n, protocolFee: 2n }))
+        .problems,
+    ).toEqual([
+      `on-chain receipts root: recomputed ${chain.receiptsRoot}, published ${other}`,
+      `on-chain credits root: recomputed ${chain.creditsRoot}, published ${other}`,
+      `on-chain total fee: recomputed ${chain.totalFee}, published 1`,
+      `on-chain protocol fee: recomputed ${chain.protocolFee}, published 2`,
+    ]);
+    // Without the model's training data, the pool share cannot be divided: said, not thrown.
+    const noSources = { ...data, poolSources: [] };
+    expect((await check(noSources)).problems).toEqual([
+      'the epoch cannot be recomputed: no pool source for model 1@1: the training pool cannot be divided',
+    ]);
   });
 
   it('orders free calls (all tied on fees) by receipt hash, whatever order they come in', async () => {
