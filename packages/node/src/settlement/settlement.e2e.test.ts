@@ -17,6 +17,7 @@ import { type Address, encodeFunctionData, type Hex, parseEther } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningNode } from '../node.js';
+import { backends } from '../testing/backends.js';
 import { fundPayer } from '../testing/modelFixtures.js';
 import { startTestNetwork, type TestNetwork } from '../testing/testNetwork.js';
 
@@ -36,7 +37,9 @@ const DATANETS = [
   ],
 ];
 
-describe('epoch settlement end to end (2 payers, 400 calls, 2 models, 3 datanets, 6 contributors, 3 epochs)', () => {
+const SUITE =
+  'epoch settlement end to end (2 payers, 400 calls, 2 models, 3 datanets, 6 contributors, 3 epochs, $name)';
+describe.each(backends)(SUITE, ({ databaseUrl }) => {
   let net: TestNetwork;
   let node: RunningNode;
   const contributorKeys = Array.from({ length: 6 }, () => generatePrivateKey());
@@ -45,7 +48,7 @@ describe('epoch settlement end to end (2 payers, 400 calls, 2 models, 3 datanets
   let apiKeys: string[];
 
   beforeAll(async () => {
-    net = await startTestNetwork();
+    net = await startTestNetwork({ databaseUrl });
     node = await net.startNode();
     const { publicClient } = await createProtocolClients({
       rpcUrl: net.chain.anvil.rpcUrl,
