@@ -41,6 +41,7 @@ describe('protocol Merkle trees', () => {
   });
 
   it('gives an empty tree the zero root, and no proofs', () => {
+    expect(EMPTY_ROOT).toBe(`0x${'0'.repeat(64)}`);
     for (const empty of [buildManifestTree([]), buildCreditsTree([]), buildReceiptsTree([])]) {
       expect(empty.root).toBe(EMPTY_ROOT);
       expect(empty.dump()).toEqual([]);

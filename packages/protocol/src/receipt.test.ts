@@ -11,11 +11,12 @@ import {
   verifyEpoch,
 } from './epoch.js';
 import { largestRemainder, splitFee } from './feeSplit.js';
-import type { CreditEntry } from './merkle.js';
+import { type CreditEntry, EMPTY_ROOT } from './merkle.js';
 import {
   hashReceipt,
   RECEIPT_VERSION,
   type Receipt,
+  type ReceiptContribution,
   receiptDomain,
   receiptMessage,
   receiptTypes,
@@ -325,6 +326,31 @@ describe('verifyReceipt names what does not add up', () => {
     );
   });
 
+  it('amounts that are not plain integers, and contributions out of id order or repeated', async () => {
+    const { receipt, signature } = await base();
+    const check = (r: Receipt) => verifyReceipt({ receipt: r, signature, rewardDistributor });
+    for (const bad of ['12a', 'a12', '1.5'])
+      expect((await check({ ...receipt, fee: bad })).problems).toContain(
+        `fee is not a non-negative integer: ${bad}`,
+      );
+    const [a, b] = receipt.attribution.contributions as [ReceiptContribution, ReceiptContribution];
+    const repeated = {
+      ...receipt,
+      attribution: { ...receipt.attribution, contributions: [a, { ...b, contributionId: a.contributionId }] },
+    };
+    expect((await check(repeated)).problems).toContain(
+      'attribution contributions are not in ascending contribution id order (or repeat an id)',
+    );
+    expect((await check(repeated)).valid).toBe(false);
+    // The domain receipts are signed in is part of the format: pinned.
+    expect(receiptDomain({ chainId: 5, rewardDistributor })).toEqual({
+      name: 'TributaryReceipts',
+      version: '1',
+      chainId: 5,
+      verifyingContract: rewardDistributor,
+    });
+  });
+
   it('does not recompute the attribution of a receipt that already fails', async () => {
     const { receipt, signature } = await base();
     let calls = 0;
@@ -575,6 +601,104 @@ describe('epochs', () => {
     expect((await check(noSources)).problems).toEqual([
       'the epoch cannot be recomputed: no pool source for model 1@1: the training pool cannot be divided',
     ]);
+  });
+
+  it('credits no one for free calls, divides pools in contribution-id order, and refuses receipts that do not add up', async () => {
+    const free = await signedReceipt({
+      feeBefore: 0n,
+      inputTokens: 5,
+      outputTokens: 5,
+      attribution: [],
+      free: true,
+    });
+    const none = computeEpoch({
+      receipts: [free],
+      poolSources: [],
+      previousCredits: [],
+      protocolFeeBps: 500,
+    });
+    expect([none.totalFee, none.credits, none.creditsRoot]).toEqual([0n, [], EMPTY_ROOT]);
+    expect(none.debits).toEqual([{ payer, amount: 0n }]);
+
+    // A 3-unit pool over two equal contributions: the tie goes to the lower id, whatever the listed order.
+    const pooled = await signedReceipt({ feeBefore: 0n, inputTokens: 1, outputTokens: 1, attribution: [] });
+    const pool = BigInt(pooled.receipt.attribution.pool);
+    const source = (ids: string[]) => [
+      {
+        modelId: '1',
+        modelVersion: 1,
+        contributions: ids.map((id) => ({
+          contributionId: id,
+          contributor: id === '2' ? alice : bob,
+          tokens: 1,
+        })),
+      },
+    ];
+    const run = (ids: string[]) =>
+      computeEpoch({
+        receipts: [pooled],
+        poolSources: source(ids),
+        previousCredits: [],
+        protocolFeeBps: 500,
+      });
+    const credit = (c: ReturnType<typeof run>, who: Address) =>
+      c.credits.find((x) => x.account === who)?.amount;
+    expect(pool % 2n).toBe(1n); // odd, so one contribution gets the unit left over
+    const [forAlice, forBob] = [credit(run(['2', '10']), alice), credit(run(['2', '10']), bob)];
+    expect(forAlice! + forBob!).toBe(pool);
+    expect(forAlice! - forBob!).toBe(pool % 2n); // id 2 comes before id 10 (numerically, not as text)
+    expect(credit(run(['10', '2']), alice)).toBe(forAlice);
+    expect(() =>
+      computeEpoch({
+        receipts: [pooled],
+        poolSources: [{ ...source(['2'])[0]!, contributions: [] }],
+        previousCredits: [],
+        protocolFeeBps: 500,
+      }),
+    ).toThrow('no pool source for model 1@1: the training pool cannot be divided');
+
+    // A receipt whose shares do not sum to its fee less the protocol's share cannot be settled.
+    const skewed = structuredClone(pooled);
+    skewed.receipt.split.compute = String(BigInt(skewed.receipt.split.compute) + 1n);
+    const due = BigInt(pooled.receipt.fee) - BigInt(pooled.receipt.split.protocol);
+    expect(() =>
+      computeEpoch({
+        receipts: [skewed],
+        poolSources: source(['2']),
+        previousCredits: [],
+        protocolFeeBps: 500,
+      }),
+    ).toThrow(`the receipts credit ${due + 1n} but the epoch has ${due} to distribute`);
+    expect(EPOCH_DATA_FORMAT).toBe('tributary-epoch/1');
+  });
+
+  it('passes the registered key and the attribution recomputation on to every receipt', async () => {
+    const data = await epochOf([
+      await signedReceipt({ feeBefore: 0n, inputTokens: 9, outputTokens: 9, attribution: twoContributors }),
+    ]);
+    const label = `receipt ${data.receipts[0]!.receipt.requestId}`;
+    const stranger = privateKeyToAccount(ANVIL_PRIVATE_KEYS[8]).address;
+    const checked = await verifyEpoch({ data, rewardDistributor, previous: null, expectedSigner: stranger });
+    expect(checked.valid).toBe(false);
+    expect(checked.problems).toEqual([
+      `${label}: the node's registered signing key is ${stranger}, not ${signer.address}`,
+    ]);
+    const recomputeAttribution = async () => [{ contributionId: '1', ppm: 1_000_000 }];
+    expect(
+      (await verifyEpoch({ data, rewardDistributor, previous: null, recomputeAttribution })).problems,
+    ).toEqual([`${label}: the attribution does not match the one recomputed from public data`]);
+    // The previous epoch must be this node's, and strictly earlier.
+    const previous = { data: { ...data, epoch: '1' }, creditsRoot: EMPTY_ROOT };
+    const same = (await verifyEpoch({ data, rewardDistributor, previous })).problems;
+    expect(same).toContain('previous epoch 1 does not come before epoch 1');
+    const otherNode = (
+      await verifyEpoch({
+        data: { ...data, epoch: '2' },
+        rewardDistributor,
+        previous: { ...previous, data: { ...data, node: payer } },
+      })
+    ).problems;
+    expect(otherNode).toContain(`previous epoch 1 is by node ${payer}, not ${node}`);
   });
 
   it('orders free calls (all tied on fees) by receipt hash, whatever order they come in', async () => {
