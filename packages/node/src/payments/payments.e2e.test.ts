@@ -210,6 +210,19 @@ describe.each(postgresOnly)('two node processes sharing one $name database', ({ 
   }, 90_000);
   afterAll(() => net?.stop());
 
+  it('serve one call, not two, to payers with room for one, however the calls race between them', async () => {
+    // Each payer fires ten calls at once, half at each process: without a lock both processes
+    // would see room for the call and both reserve it.
+    for (const i of [7, 8, 0]) {
+      const payer = net.chain.accounts[i]!;
+      const cap = await capForCalls(net, 1n);
+      const apiKey = await fundPayer(net, i, parseEther('1'), cap);
+      const { ok, refused } = await burst(net, apiKey, urls, 10);
+      expect([ok, refused], `payer ${i}`).toEqual([1, 9]);
+      expect((await charged(net, payer)).total).toBeLessThanOrEqual(cap);
+    }
+  });
+
   it('never overdraw a payer together', async () => {
     const payer = net.chain.accounts[6]!;
     const cap = await capForCalls(net, 10n);
