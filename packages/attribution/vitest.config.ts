@@ -1,8 +1,6 @@
 import { defineConfig } from 'vitest/config';
-import { runFromSource } from '../../vitest.shared.js';
 
 export default defineConfig({
-  ...runFromSource,
   test: {
     // Property tests build many suffix arrays; a slow CI machine needs more than vitest's 5 s default.
     testTimeout: 120_000,
