@@ -200,6 +200,7 @@ describe('the SDK against a node', () => {
       data,
       rewardDistributor: info.addresses.rewardDistributor,
       expectedSigner: info.signer,
+      previous: null, // the node's first epoch
     });
     expect(epoch).toMatchObject({ valid: true, problems: [] });
 
