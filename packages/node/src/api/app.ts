@@ -31,6 +31,7 @@ export function createApp(ctx: Context) {
   });
   app.onError((error, c) => {
     if (error instanceof ApiError) {
+      for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
       return c.json(
         { error: { code: error.code, message: error.message, details: error.details } },
         error.status as 400,

@@ -11,6 +11,7 @@ import { addressKey } from '../chain/chainContext.js';
 import { sendTransaction } from '../chain/transactions.js';
 import type { Context } from '../context.js';
 import { forbidden } from '../errors.js';
+import { noteTakedown } from '../models/servingRuntime.js';
 import {
   type ContributionRow,
   type ContributionView,
@@ -57,6 +58,8 @@ export async function takedown(
     [contributionId, addressKey(requester), code],
   );
   ctx.logger.info({ contribution: contributionId, by: requester, reason: code }, 'contribution taken down');
+  // Served models holding it stop answering with it now (503 until rebuilt without it).
+  noteTakedown(ctx);
   const removed = await getContributionRow(ctx.db, contributionId);
   const version = await completeTakedown(ctx, removed);
   return { contribution: contributionView(removed), version };
@@ -94,6 +97,7 @@ export async function completeTakedowns(ctx: Context, datanetId?: string): Promi
          (select max(version) from datanet_versions d where d.datanet_id = c.datanet_id and d.status = 'committed')))`,
     [datanetId ?? null],
   );
+  if (rows.length > 0) noteTakedown(ctx);
   for (const row of rows) {
     try {
       await completeTakedown(ctx, row);

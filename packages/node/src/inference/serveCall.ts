@@ -156,7 +156,7 @@ export async function prepareCall(ctx: Context, payer: Address, request: CallReq
         {
           requestId,
           payer,
-          model: { ...model, indexRoot: loaded.indexRoot },
+          model: { ...model, indexRoot: loaded.indexRoot, takedowns: loaded.takedowns },
           pricing: model.pricing,
           split: model.split,
           protocolFeeBps: bps,

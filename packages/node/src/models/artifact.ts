@@ -47,17 +47,28 @@ export class ArtifactTamperedError extends ApiError {
   }
 }
 
-/** The artifact hash of the directory `dir`. */
-export async function hashArtifact(dir: string): Promise<Hex> {
-  const files: { path: string; sha256: string; bytes: number }[] = [];
+/** One file of an artifact: the artifact hash is over the sorted list of these. */
+export type ArtifactFile = { path: string; sha256: string; bytes: number };
+
+/** The files of the artifact in `dir`, sorted by path, with their sha256 and size. */
+export async function listArtifactFiles(dir: string): Promise<ArtifactFile[]> {
+  const files: ArtifactFile[] = [];
   for (const path of await listFiles(dir)) {
     const full = join(dir, path);
     files.push({ path, sha256: await sha256File(full), bytes: (await stat(full)).size });
   }
-  const digest = createHash('sha256')
+  return files;
+}
+
+/** The artifact hash of a file list (what ModelRegistry records). */
+export const artifactHashOf = (files: readonly ArtifactFile[]): Hex =>
+  `0x${createHash('sha256')
     .update(canonicalJson({ format: ARTIFACT_FORMAT, files }))
-    .digest('hex');
-  return `0x${digest}`;
+    .digest('hex')}`;
+
+/** The artifact hash of the directory `dir`. */
+export async function hashArtifact(dir: string): Promise<Hex> {
+  return artifactHashOf(await listArtifactFiles(dir));
 }
 
 /** Throws ArtifactTamperedError unless `dir` hashes to `expected`. */
@@ -75,7 +86,8 @@ export async function readModelConfig(dir: string): Promise<ModelConfig> {
 export const configHashOf = (config: ModelConfig): Hex =>
   `0x${createHash('sha256').update(canonicalJson(config)).digest('hex')}`;
 
-async function listFiles(dir: string): Promise<string[]> {
+/** The relative paths of the files under `dir`, sorted. */
+export async function listFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
   const walk = async (current: string) => {
     for (const entry of await readdir(current, { withFileTypes: true })) {

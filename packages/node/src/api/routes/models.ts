@@ -3,16 +3,12 @@
  * and a payer's funds.
  */
 
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import type { CatalogModel } from '@tributary/protocol';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { notFound } from '../../errors.js';
 import { quoteCall } from '../../inference/serveCall.js';
 import { getBuild, startBuild } from '../../jobs/modelBuilds.js';
-import { readModelConfig } from '../../models/artifact.js';
-import { artifactDir, listServedModels } from '../../models/servedModels.js';
+import { catalogEntry, listServedModels } from '../../models/servedModels.js';
+import { modelVersionFacts } from '../../models/versionFacts.js';
 import { payerFunds } from '../../payments/available.js';
 import { getReceipt, listActivity } from '../../receipts/receiptQueries.js';
 import { type AppEnv, optionalAccount, requireAccount } from '../app.js';
@@ -81,47 +77,14 @@ export function modelRoutes() {
     return c.json(await startBuild(ctx, { developer, ...body }), 202);
   });
   app.get('/models/builds/:id', async (c) => c.json(await getBuild(c.get('ctx'), c.req.param('id'))));
-  app.get('/models/catalog', async (c) => {
-    const models: CatalogModel[] = (await listServedModels(c.get('ctx'))).map((m) => ({
-      id: m.id,
-      name: m.name,
-      version: m.version,
-      kind: m.kind,
-      status: m.status,
-      developer: m.developer,
-      artifactHash: m.artifactHash,
-      configHash: m.configHash,
-      pricing: {
-        pricePerInputToken: m.pricing.pricePerInputToken.toString(),
-        pricePerOutputToken: m.pricing.pricePerOutputToken.toString(),
-      },
-      split: m.split,
-      datanets: m.config.datanets,
-      contextTokens: m.contextTokens,
-      maxOutputTokens: m.maxOutputTokens,
-    }));
-    return c.json({ models });
-  });
-  // A model version's public facts: what anyone needs to rebuild its artifact from public snapshots.
+  app.get('/models/catalog', async (c) =>
+    c.json({ models: (await listServedModels(c.get('ctx'))).map(catalogEntry) }),
+  );
+  // A model version's public facts: what anyone needs to re-check its receipts from public data.
   app.get('/models/:id/versions/:version', async (c) => {
-    const ctx = c.get('ctx');
     const modelId = parse(decimalId, c.req.param('id'), 'model id');
     const version = parse(positiveInt, c.req.param('version'), 'version');
-    const [row] = await ctx.db.query<{ artifact_hash: string; config_hash: string; datanets: unknown }>(
-      'select artifact_hash, config_hash, datanets from model_versions where model_id = $1 and version = $2',
-      [modelId, version],
-    );
-    if (!row) throw notFound(`model ${modelId} version ${version}`);
-    const dir = artifactDir(ctx, row.artifact_hash);
-    const config = existsSync(join(dir, 'model.json')) ? await readModelConfig(dir) : null;
-    return c.json({
-      modelId,
-      version,
-      artifactHash: row.artifact_hash,
-      configHash: row.config_hash,
-      datanets: row.datanets,
-      config,
-    });
+    return c.json(await modelVersionFacts(c.get('ctx'), modelId, version));
   });
   app.post('/quote', async (c) => {
     const ctx = c.get('ctx');
