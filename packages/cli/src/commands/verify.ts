@@ -74,6 +74,7 @@ export async function verifyReceiptCommand(options: {
       prompt: options.prompt,
       output: options.output,
       workDir: join(tmpdir(), `tributary-verify-${process.pid}`),
+      chain: { rpcUrl: info.rpcUrl, addresses: info.addresses },
     }),
   );
   const expectedSigner = await signingKeyOf(info, receipt.node);
@@ -92,9 +93,14 @@ export async function verifyReceiptCommand(options: {
           `the rebuilt artifact hashes to ${recomputed.artifactHash}, not the registered ${receipt.model.artifactHash}`,
         ]),
     ...(recomputed.outputMatches ? [] : ["the output given does not hash to the receipt's output hash"]),
+    ...recomputed.problems,
   ];
   if (options.json)
     process.stdout.write(`${JSON.stringify({ valid: problems.length === 0, problems, recomputed })}\n`);
+  else if (problems.length === 0 && recomputed.mode === 'evidence')
+    ui.info(
+      'valid: signature, amounts and registration check out, and every paid contribution is proven to hold a run of the answer (its text is not public, so the weights were not recomputed)',
+    );
   else if (problems.length === 0)
     ui.info('valid: signature, amounts, artifact and attribution all check out');
   else for (const problem of problems) ui.info(`✖ ${problem}`);

@@ -11,6 +11,7 @@ import { addressKey } from '../chain/chainContext.js';
 import { sendTransaction } from '../chain/transactions.js';
 import type { Context } from '../context.js';
 import { forbidden } from '../errors.js';
+import { preserveEvidence } from '../models/evidence/receiptEvidence.js';
 import { noteTakedown } from '../models/servingRuntime.js';
 import {
   type ContributionRow,
@@ -71,6 +72,8 @@ async function completeTakedown(ctx: Context, row: ContributionRow): Promise<Ver
     await ctx.indexes.remove(row.datanet_id, row.id);
     await ctx.db.query('update contributions set indexed = false where id = $1', [row.id]);
   }
+  // Receipts that cited it keep their proofs (made from the content, before it is deleted).
+  await preserveEvidence(ctx, row.id.toString(), row.content_hash);
   await deleteContentIfUnused(ctx, row.content_hash);
   if (!(await wasCommitted(ctx, row.id.toString()))) return null;
   const recorded = await ctx.db.query(

@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { quoteCall } from '../../inference/serveCall.js';
 import { getBuild, startBuild } from '../../jobs/modelBuilds.js';
+import { receiptEvidence } from '../../models/evidence/receiptEvidence.js';
 import { catalogEntry, listServedModels } from '../../models/servedModels.js';
 import { modelVersionFacts } from '../../models/versionFacts.js';
 import { payerFunds } from '../../payments/available.js';
@@ -59,6 +60,8 @@ const buildRequest = z.discriminatedUnion('kind', [
   }),
 ]);
 
+const evidenceRequest = z.object({ output: z.string() });
+
 const quoteRequest = z.object({
   model: z.string().min(1),
   prompt: z.string().optional(),
@@ -108,6 +111,11 @@ export function modelRoutes() {
     });
   });
   app.get('/receipts/:id', async (c) => c.json(await getReceipt(c.get('ctx'), c.req.param('id'))));
+  // Proofs that each paid contribution holds a run of the answer (for whoever has the answer).
+  app.post('/receipts/:id/evidence', async (c) => {
+    const { output } = parse(evidenceRequest, await jsonBody(c), 'evidence request');
+    return c.json(await receiptEvidence(c.get('ctx'), c.req.param('id'), output));
+  });
   app.get('/activity', async (c) => {
     const q = c.req.query();
     return c.json({
