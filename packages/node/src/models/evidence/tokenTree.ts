@@ -3,7 +3,8 @@
  * the contribution without revealing anything else of it (licensed text, or text taken down since).
  *
  * - tokens: the contribution's text as `tokenIds` gives them (o200k_base);
- * - salt_i = sha256(key ‖ u32be(i)), with a secret 32-byte key per contribution (the node's);
+ * - salt_i = bytes [16i, 16i + 16) of the AES-256-CTR keystream of a secret 32-byte key per
+ *   contribution (the node's), counter starting at 0 — one cipher call salts a whole document;
  * - leaf_i = sha256(0x00 ‖ salt_i ‖ u32be(token_i)) — a leaf alone cannot be guessed token by token;
  * - inner = sha256(0x01 ‖ left ‖ right); an odd node at the end of a level moves up unchanged;
  * - tokenRoot = sha256(0x02 ‖ u32be(n) ‖ top), top = 32 zero bytes when n = 0.
@@ -13,14 +14,10 @@
  * last node is a left child with a sibling). A verifier with the token run (from the answer) and
  * n (from the version manifest) recomputes the root.
  */
-import { createHash } from 'node:crypto';
+import { createCipheriv, hash } from 'node:crypto';
 import type { Hex } from 'viem';
 
-const sha256 = (...parts: Uint8Array[]): Buffer => {
-  const hash = createHash('sha256');
-  for (const part of parts) hash.update(part);
-  return hash.digest();
-};
+const sha256 = (...parts: Uint8Array[]): Buffer => hash('sha256', Buffer.concat(parts), 'buffer');
 
 const u32 = (value: number): Uint8Array => {
   const out = new Uint8Array(4);
@@ -36,8 +33,16 @@ const EMPTY = new Uint8Array(32);
 const toHex = (bytes: Uint8Array): Hex => `0x${Buffer.from(bytes).toString('hex')}`;
 const fromHex = (hex: string): Uint8Array => Buffer.from(hex.replace(/^0x/, ''), 'hex');
 
-/** salt_i of a contribution's key. */
-export const tokenSalt = (key: Uint8Array, i: number): Uint8Array => sha256(key, u32(i));
+const SALT_BYTES = 16;
+
+/** salt_start … salt_(start+count−1) of a contribution's key, concatenated. */
+export function tokenSalts(key: Uint8Array, start: number, count: number): Buffer {
+  const counter = Buffer.alloc(16);
+  counter.writeUInt32BE(Math.floor(start / 2 ** 32), 8);
+  counter.writeUInt32BE(start % 2 ** 32, 12);
+  const cipher = createCipheriv('aes-256-ctr', key, counter);
+  return Buffer.concat([cipher.update(Buffer.alloc(count * SALT_BYTES)), cipher.final()]);
+}
 
 /** leaf_i from its salt and token. */
 export const tokenLeaf = (salt: Uint8Array, token: number): Uint8Array => sha256(LEAF, salt, u32(token));
@@ -50,8 +55,11 @@ export type TokenTree = { levels: Uint8Array[][]; root: Hex; count: number };
 
 /** Builds the tree of `tokens` under `key`. */
 export function buildTokenTree(tokens: ArrayLike<number>, key: Uint8Array): TokenTree {
+  const salts = tokenSalts(key, 0, tokens.length);
   const leaves: Uint8Array[] = new Array(tokens.length);
-  for (let i = 0; i < tokens.length; i++) leaves[i] = tokenLeaf(tokenSalt(key, i), tokens[i]!);
+  for (let i = 0; i < tokens.length; i++) {
+    leaves[i] = tokenLeaf(salts.subarray(i * SALT_BYTES, (i + 1) * SALT_BYTES), tokens[i]!);
+  }
   const levels: Uint8Array[][] = [leaves];
   let level = leaves;
   while (level.length > 1) {
@@ -84,8 +92,10 @@ export function proveTokenRange(
   if (length < 1 || start < 0 || start + length > tree.count) {
     throw new RangeError(`range [${start}, ${start + length}) is outside 0…${tree.count}`);
   }
+  const keystream = tokenSalts(key, start, length);
   const salts: Hex[] = [];
-  for (let i = start; i < start + length; i++) salts.push(toHex(tokenSalt(key, i)));
+  for (let k = 0; k < length; k++)
+    salts.push(toHex(keystream.subarray(k * SALT_BYTES, (k + 1) * SALT_BYTES)));
   const siblings: Hex[] = [];
   let lo = start;
   let hi = start + length - 1;
@@ -111,7 +121,11 @@ export function tokenRootFromProof(
   if (tokens.length !== length || proof.salts.length !== length) return null;
   if (length < 1 || start < 0 || start + length > count) return null;
   let nodes: Uint8Array[] = [];
-  for (let k = 0; k < length; k++) nodes.push(tokenLeaf(fromHex(proof.salts[k]!), tokens[k]!));
+  for (let k = 0; k < length; k++) {
+    const salt = fromHex(proof.salts[k]!);
+    if (salt.length !== SALT_BYTES) return null;
+    nodes.push(tokenLeaf(salt, tokens[k]!));
+  }
   const siblings = proof.siblings.map(fromHex);
   let next = 0;
   let lo = start;
