@@ -10,7 +10,6 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { canonicalJson, type ModelKind } from '@tributary/protocol';
 import type { Hex } from 'viem';
-import { ApiError } from '../errors.js';
 
 export const ARTIFACT_FORMAT = 'tributary-artifact/1';
 export const MODEL_CONFIG_FORMAT = 'tributary-model/1';
@@ -29,23 +28,6 @@ export type ModelConfig = {
   /** Contributions of those versions left out because they were taken down before the build. */
   excluded: string[];
 };
-
-/** Thrown when an artifact's files do not hash to the registered artifact hash. */
-export class ArtifactTamperedError extends ApiError {
-  override name = 'ArtifactTamperedError';
-  constructor(expected: string, actual: string) {
-    super(
-      503,
-      'ARTIFACT_TAMPERED',
-      'the model artifact on disk is not the registered one: refusing to serve it',
-      [
-        `registered artifact hash ${expected}`,
-        `files on disk hash to ${actual}`,
-        'rebuild the artifact from its datanet versions (POST /v1/models/builds) or restore it',
-      ],
-    );
-  }
-}
 
 /** One file of an artifact: the artifact hash is over the sorted list of these. */
 export type ArtifactFile = { path: string; sha256: string; bytes: number };
@@ -69,12 +51,6 @@ export const artifactHashOf = (files: readonly ArtifactFile[]): Hex =>
 /** The artifact hash of the directory `dir`. */
 export async function hashArtifact(dir: string): Promise<Hex> {
   return artifactHashOf(await listArtifactFiles(dir));
-}
-
-/** Throws ArtifactTamperedError unless `dir` hashes to `expected`. */
-export async function verifyArtifact(dir: string, expected: Hex): Promise<void> {
-  const actual = await hashArtifact(dir);
-  if (actual.toLowerCase() !== expected.toLowerCase()) throw new ArtifactTamperedError(expected, actual);
 }
 
 /** Reads an artifact's model.json. */

@@ -44,9 +44,9 @@ export async function loadModel(ctx: Context, model: ServedModel): Promise<Loade
     return loaded;
   }
   const loading = (async (): Promise<LoadedModel> => {
-    const stamps = await stampArtifact(served.dir);
-    const files = await listArtifactFiles(served.dir);
-    if (artifactHashOf(files).toLowerCase() !== served.hash.toLowerCase()) {
+    const stamps = await stampArtifact(served.dir).catch(() => null);
+    const files = await listArtifactFiles(served.dir).catch(() => null);
+    if (!stamps || !files || artifactHashOf(files).toLowerCase() !== served.hash.toLowerCase()) {
       markTampered(ctx, model);
       throw new ModelRebuildingError(
         model.name,

@@ -6,6 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningNode } from '../node.js';
 import { buildAndRegister, fundPayer, PLANTED_DOCUMENTS, plantDatanet } from '../testing/modelFixtures.js';
 import { startTestNetwork, type TestNetwork } from '../testing/testNetwork.js';
+import type { ModelConfig } from './artifact.js';
+import type { ReceiptEvidence } from './evidence/receiptEvidence.js';
+import { verifyEvidence } from './evidence/verifyEvidence.js';
 import { recomputeReceipt } from './publicRebuild.js';
 import { servingRuntime } from './servingRuntime.js';
 
@@ -72,12 +75,24 @@ describe('takedowns reach served models, and every receipt stays verifiable by a
     const searched = await complete('planted-search', kelpieQuestion);
     expect(searched.choices[0]!.text).toContain(ownText);
 
-    // The contributor takes it down while the rebuilds are held: no model answers with it meanwhile.
+    // The contributor takes it down. The test holds the rebuilds, the new datanet version (its
+    // lock) and the indexer, so what the chain records cannot be what stops the models: the
+    // takedown itself must, from the moment it is recorded.
     let release!: () => void;
     void node.ctx.locks.run('model-rebuild', () => new Promise<void>((r) => (release = r)));
+    let releaseVersion!: () => void;
+    void node.ctx.locks.run(`datanet:${datanetId}`, () => new Promise<void>((r) => (releaseVersion = r)));
+    await node.ctx.indexer.stop();
     const contributor = net.client(KELPIE.contributor);
     await contributor.login();
-    await contributor.takedown({ contributionId: kelpieId });
+    const takenDown = contributor.takedown({ contributionId: kelpieId });
+    const removed = async () =>
+      (
+        await node.ctx.db.query("select 1 from contributions where id = $1 and status = 'removed'", [
+          kelpieId,
+        ])
+      ).length;
+    while (!(await removed())) await new Promise((r) => setImmediate(r));
     for (const [model, prompt] of [
       ['planted-ngram', kelpiePrompt],
       ['planted-search', kelpieQuestion],
@@ -86,6 +101,9 @@ describe('takedowns reach served models, and every receipt stays verifiable by a
       expect(refused.status).toBe(503);
       expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('MODEL_REBUILDING');
     }
+    node.ctx.indexer.start();
+    releaseVersion();
+    await takenDown;
     const catalog = await net.client(7).catalog();
     expect(catalog.find((m) => m.name === 'planted-ngram')!.serving).toMatchObject({
       state: 'rebuilding',
@@ -191,6 +209,33 @@ describe('takedowns reach served models, and every receipt stays verifiable by a
     );
     expect(checked.recomputed).toMatchObject({ mode: 'evidence', artifactMatches: true, problems: [] });
     expect(checked.valid).toBe(true);
+
+    // A proof that does not lead to the committed token root fails.
+    const evidence = (await (
+      await fetch(`${net.url}/v1/receipts/${answer.attribution.receipt_id}/evidence`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ output: answer.choices[0]!.text }),
+      })
+    ).json()) as ReceiptEvidence;
+    const first = evidence.contributions[0]!;
+    const salts = [...first.proof!.salts];
+    salts[0] = `0x${'11'.repeat(16)}`;
+    const badProof = await verifyEvidence({
+      base: net.url,
+      receipt: checked.receipt,
+      output: answer.choices[0]!.text,
+      config: (
+        (await (
+          await fetch(
+            `${net.url}/v1/models/${checked.receipt.model.id}/versions/${checked.receipt.model.version}`,
+          )
+        ).json()) as { config: ModelConfig }
+      ).config,
+      takedowns: new Set(),
+      evidence: { ...evidence, contributions: [{ ...first, proof: { ...first.proof!, salts } }] },
+    });
+    expect(badProof.join('\n')).toContain(`does not prove that contribution ${first.contributionId} holds`);
 
     // Receipts that pay the wrong account, or a contribution outside the model, would not verify.
     const paid = checked.receipt.attribution.contributions;

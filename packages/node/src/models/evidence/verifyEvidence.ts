@@ -30,6 +30,8 @@ export type VerifyEvidenceParameters = {
   /** Contributions left out of what served the call (the receipt's takedown set). */
   takedowns: ReadonlySet<string>;
   chain?: ChainAccess | undefined;
+  /** The evidence to check (default: asked from the node for this answer). */
+  evidence?: ReceiptEvidence | undefined;
 };
 
 /** The problems found (none: every paid contribution is proven to hold a run of the answer). */
@@ -66,13 +68,16 @@ export async function verifyEvidence(p: VerifyEvidenceParameters): Promise<strin
     manifests.set(ref.datanetId, new Map(manifest.contributions.map((c) => [c.id, c])));
   }
 
-  const response = await fetch(`${p.base}/v1/receipts/${p.receipt.requestId}/evidence`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ output: p.output }),
-  });
-  if (!response.ok) return [...problems, `the receipt's evidence answered ${response.status}`];
-  const evidence = (await response.json()) as ReceiptEvidence;
+  let evidence = p.evidence;
+  if (!evidence) {
+    const response = await fetch(`${p.base}/v1/receipts/${p.receipt.requestId}/evidence`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ output: p.output }),
+    });
+    if (!response.ok) return [...problems, `the receipt's evidence answered ${response.status}`];
+    evidence = (await response.json()) as ReceiptEvidence;
+  }
   const answer = tokenIds({ text: p.output });
   const excluded = new Set(p.config.excluded);
   for (const paid of p.receipt.attribution.contributions) {
