@@ -15,6 +15,7 @@ import { resumePendingVersions } from './datanets/versions.js';
 import { resumeBuilds } from './jobs/modelBuilds.js';
 import type { Logger } from './logger.js';
 import { startArtifactWatch } from './models/artifactWatch.js';
+import { evidenceSettled } from './models/evidence/captureEvidence.js';
 import { finishEpoch } from './settlement/finishEpoch.js';
 import { startSettlementLoop } from './settlement/settle.js';
 
@@ -91,6 +92,7 @@ export async function startNode(config: Config, logger?: Logger): Promise<Runnin
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await settlement.stop();
         await artifactWatch.stop();
+        await evidenceSettled(ctx);
         await ctx.indexer.stop();
         await ctx.indexes.close();
         for (const loading of ctx.loadedModels.values())

@@ -121,7 +121,7 @@ export async function preserveEvidence(
   contentHash: string,
 ): Promise<number> {
   await evidenceSettled(ctx);
-  forgetTokens(ctx, contentHash);
+  forgetTokens(ctx, contributionId);
   const rows = await ctx.db.query<EvidenceRow & { receipt_id: string }>(
     `select receipt_id, contribution_id::text as contribution_id, output_start, length, doc_offset, proof
      from receipt_evidence where contribution_id = $1 and proof is null`,

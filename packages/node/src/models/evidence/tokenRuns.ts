@@ -1,7 +1,8 @@
 /**
  * Finding where an answer and a contribution share tokens: the longest run of consecutive tokens
- * of the answer that also occurs in the contribution (looked up by token pairs, at most
- * `MAX_POSITIONS` places per pair), or a single shared token when no pair is shared.
+ * of the answer that also occurs in the contribution (the answer's token pairs are indexed, at
+ * most `MAX_POSITIONS` places per pair, and the contribution is scanned once), or a single shared
+ * token when no pair is shared.
  */
 
 /** A run of `length` tokens at `outputStart` in the answer and `docOffset` in the contribution. */
@@ -17,19 +18,23 @@ const pair = (a: number, b: number) => a * 2 ** 24 + b;
  */
 export function longestSharedRun(output: ArrayLike<number>, doc: ArrayLike<number>): TokenRun | null {
   const positions = new Map<number, number[]>();
-  for (let i = 0; i + 1 < doc.length; i++) {
-    const key = pair(doc[i]!, doc[i + 1]!);
+  for (let k = 0; k + 1 < output.length; k++) {
+    const key = pair(output[k]!, output[k + 1]!);
     const list = positions.get(key);
-    if (!list) positions.set(key, [i]);
-    else if (list.length < MAX_POSITIONS) list.push(i);
+    if (!list) positions.set(key, [k]);
+    else if (list.length < MAX_POSITIONS) list.push(k);
   }
   let best: TokenRun | null = null;
-  for (let k = 0; k + 1 < output.length; k++) {
-    for (const p of positions.get(pair(output[k]!, output[k + 1]!)) ?? []) {
+  for (let p = 0; p + 1 < doc.length; p++) {
+    const list = positions.get(pair(doc[p]!, doc[p + 1]!));
+    if (!list) continue;
+    for (const k of list) {
       let length = 2;
       while (k + length < output.length && p + length < doc.length && output[k + length] === doc[p + length])
         length++;
-      if (!best || length > best.length) best = { outputStart: k, length, docOffset: p };
+      if (!best || length > best.length || (length === best.length && k < best.outputStart)) {
+        best = { outputStart: k, length, docOffset: p };
+      }
     }
   }
   if (best) return best;
