@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type Receipt, verifyReceipt } from '@tributary/protocol';
 import type { Hex } from 'viem';
 import { parseEther } from 'viem';
@@ -18,6 +21,8 @@ type Completion = {
 };
 
 const KELPIE = PLANTED_DOCUMENTS[0];
+/** The CLI's entry point (run as a separate process, as a user would). */
+const CLI = fileURLToPath(new URL('../../../cli/bin/tributary.js', import.meta.url));
 
 describe('takedowns reach served models, and every receipt stays verifiable by anyone', () => {
   let net: TestNetwork;
@@ -62,6 +67,25 @@ describe('takedowns reach served models, and every receipt stays verifiable by a
       recomputeAttribution: async () => recomputed.contributions,
     });
     return { receipt, recomputed, valid: checked.valid && recomputed.problems.length === 0, checked };
+  };
+  /** `tributary verify-receipt … --json` as an outsider runs it: exit code and what it printed. */
+  const verifyCli = (receiptId: Hex, prompt: string, output: string) => {
+    const outputFile = join(net.home, `answer-${receiptId.slice(2, 10)}.txt`);
+    writeFileSync(outputFile, output);
+    const args = ['verify-receipt', '--node', net.url, '--receipt', receiptId, '--prompt', prompt];
+    return new Promise<{ code: number; result: { valid: boolean; problems: string[] } }>((resolve) => {
+      execFile(
+        process.execPath,
+        [CLI, ...args, '--output-file', outputFile, '--json'],
+        (error, stdout, stderr) => {
+          const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+          resolve({
+            code,
+            result: JSON.parse(stdout.trim().split('\n').at(-1) || `{"stderr":${JSON.stringify(stderr)}}`),
+          });
+        },
+      );
+    });
   };
   const ownText = 'eleven sightings along the western shore';
   const kelpiePrompt = 'The Glenmoriston kelpie survey of 1923';
@@ -152,6 +176,12 @@ describe('takedowns reach served models, and every receipt stays verifiable by a
       expect(early.recomputed).toMatchObject({ mode: 'evidence', artifactMatches: true, problems: [] });
       expect(early.valid).toBe(true);
     }
+    expect(
+      await verifyCli(before.attribution.receipt_id, kelpiePrompt, before.choices[0]!.text),
+    ).toMatchObject({
+      code: 0,
+      result: { valid: true, problems: [] },
+    });
 
     // Evidence is only as good as the answer it is asked about.
     const forged = await verify(
@@ -209,6 +239,10 @@ describe('takedowns reach served models, and every receipt stays verifiable by a
     );
     expect(checked.recomputed).toMatchObject({ mode: 'evidence', artifactMatches: true, problems: [] });
     expect(checked.valid).toBe(true);
+    expect(await verifyCli(answer.attribution.receipt_id, prompt, answer.choices[0]!.text)).toMatchObject({
+      code: 0,
+      result: { valid: true, problems: [] },
+    });
 
     // A proof that does not lead to the committed token root fails.
     const evidence = (await (
