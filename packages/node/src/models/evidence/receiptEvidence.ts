@@ -56,9 +56,19 @@ export async function receiptEvidence(
   const contributions: ContributionEvidence[] = [];
   for (const c of receipt.attribution.contributions) {
     const row = rows.find((r) => r.contribution_id === c.contributionId);
-    contributions.push(
-      row?.proof ? kept(c.contributionId, row) : await proveNow(ctx, c.contributionId, row, answer),
-    );
+    if (row?.proof) {
+      contributions.push(kept(c.contributionId, row));
+      continue;
+    }
+    const made = await proveNow(ctx, c.contributionId, row, answer);
+    // Kept, so asking again builds no tree (a tree is linear in the contribution's length).
+    if (row && made.proof) {
+      await ctx.db.query(
+        'update receipt_evidence set proof = $3 where receipt_id = $1 and contribution_id = $2',
+        [receiptId, c.contributionId, JSON.stringify(made.proof)],
+      );
+    }
+    contributions.push(made);
   }
   return { receiptId, outputSha256, contributions };
 }
