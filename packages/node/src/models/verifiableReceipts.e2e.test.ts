@@ -24,7 +24,10 @@ const KELPIE = PLANTED_DOCUMENTS[0];
 /** The CLI's entry point (run as a separate process, as a user would). */
 const CLI = fileURLToPath(new URL('../../../cli/bin/tributary.js', import.meta.url));
 
-describe('takedowns reach served models, and every receipt stays verifiable by anyone', () => {
+// Each test rebuilds models and runs the CLI twice as a separate process (~10 s on a quiet machine).
+describe('takedowns reach served models, and every receipt stays verifiable by anyone', {
+  timeout: 60_000,
+}, () => {
   let net: TestNetwork;
   let node: RunningNode;
   let datanetId: string;
