@@ -56,8 +56,8 @@ export const configSchema = z.object({
       epochSeconds: z.coerce.number().int().positive().default(3_600),
       /** …or once it holds this many receipts. */
       maxReceipts: z.coerce.number().int().positive().default(10_000),
-      /** Payers per settlement transaction. */
-      pageSize: z.coerce.number().int().positive().max(1_000).default(200),
+      /** Payers per settlement transaction (at most RewardDistributor.MAX_PAGE_PAYERS, 400). */
+      pageSize: z.coerce.number().int().positive().max(400).default(200),
       /** How often the settlement loop looks for work (0: only when asked through the API). */
       pollMs: z.coerce.number().int().min(0).default(5_000),
     })

@@ -56,9 +56,11 @@ export async function startNode(config: Config, logger?: Logger): Promise<Runnin
     // Epochs of this node voided on-chain (an upheld challenge or a stale void): their receipts go unpaid.
     const me = addressKey(ctx.chain.operator.address);
     for (const e of events.filter(
-      (x) => x.eventName === 'EpochVoided' && addressKey(String(x.args.node)) === me,
+      (x) => x.eventName === 'EpochsVoided' && addressKey(String(x.args.node)) === me,
     )) {
-      await finishEpoch(ctx, String(e.args.epoch), 'voided');
+      for (let epoch = BigInt(String(e.args.fromEpoch)); epoch <= BigInt(String(e.args.toEpoch)); epoch++) {
+        await finishEpoch(ctx, epoch, 'voided');
+      }
     }
     const removed = new Set(
       events.filter((e) => e.eventName === 'ContributionRemoved').map((e) => String(e.args.datanetId)),
