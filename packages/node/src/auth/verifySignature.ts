@@ -41,10 +41,28 @@ export async function verifySignature(ctx: Context, parameters: VerifySignatureP
     valid = false;
   }
   if (!valid) {
+    const domain = parameters.domain;
     throw unauthorized(
       'INVALID_SIGNATURE',
       `the ${parameters.what} signature is not ${parameters.signer}'s`,
-      ['sign the EIP-712 message with this chain id and verifying contract (GET /v1/info lists them)'],
+      [
+        `expected an EIP-712 signature of primary type ${encodeTypeOf(parameters.primaryType, parameters.types)}`,
+        `in domain ${domain.name} version ${domain.version}, chainId ${domain.chainId}, verifyingContract ${domain.verifyingContract}`,
+        'GET /v1/info lists the domains and types (eip712); GET /docs shows each signed request',
+      ],
     );
   }
+}
+
+/** `Contribution(uint256 datanetId,…)` followed by the referenced struct types, as EIP-712 encodes it. */
+export function encodeTypeOf(primaryType: string, types: TypedData): string {
+  const seen = new Set<string>();
+  const visit = (name: string) => {
+    if (seen.has(name) || !Object.hasOwn(types, name)) return;
+    seen.add(name);
+    for (const field of types[name]!) visit(field.type.replace(/\[\d*\]$/, ''));
+  };
+  visit(primaryType);
+  const encode = (name: string) => `${name}(${types[name]!.map((f) => `${f.type} ${f.name}`).join(',')})`;
+  return [primaryType, ...[...seen].filter((n) => n !== primaryType).sort()].map(encode).join('');
 }
