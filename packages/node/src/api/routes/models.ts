@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CatalogModel } from '@tributary/protocol';
 import { z } from 'zod';
-import { notFound } from '../../errors.js';
+import { badRequest, notFound } from '../../errors.js';
 import { quoteCall } from '../../inference/serveCall.js';
 import { getBuild, startBuild } from '../../jobs/modelBuilds.js';
 import { readModelConfig } from '../../models/artifact.js';
