@@ -7,7 +7,10 @@ import { type Hex, parseEther } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, runDev, stopDev } from './testing/devProcess.js';
 
-type Completion = { choices: { text: string }[]; attribution: { receipt_id: Hex; contributions: unknown[] } };
+type Completion = {
+  choices: { text: string }[];
+  attribution: { receipt_id: Hex; prompt_salt: Hex; contributions: unknown[] };
+};
 
 describe('tributary verify-receipt and verify-epoch against a running dev network', () => {
   const home = mkdtempSync(join(tmpdir(), 'tributary-verify-'));
@@ -39,7 +42,15 @@ describe('tributary verify-receipt and verify-epoch against a running dev networ
     expect(completion.attribution.contributions.length).toBeGreaterThan(0);
     const outputFile = join(home, 'answer.txt');
     writeFileSync(outputFile, completion.choices[0]!.text);
-    const args = ['verify-receipt', '--node', api, '--receipt', completion.attribution.receipt_id];
+    const args = [
+      'verify-receipt',
+      '--node',
+      api,
+      '--receipt',
+      completion.attribution.receipt_id,
+      '--salt',
+      completion.attribution.prompt_salt,
+    ];
     const good = await runCli([...args, '--prompt', prompt, '--output-file', outputFile, '--json']);
     expect(good.code, good.stderr).toBe(0);
     expect(JSON.parse(good.stdout)).toMatchObject({

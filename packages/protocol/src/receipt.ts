@@ -5,7 +5,16 @@
  * fee, split and attribution amounts — and, given a way to recompute attribution from public
  * data, the attribution itself.
  */
-import { type Address, getAddress, type Hex, keccak256, recoverTypedDataAddress, toBytes } from 'viem';
+import {
+  type Address,
+  concat,
+  getAddress,
+  type Hex,
+  keccak256,
+  recoverTypedDataAddress,
+  sha256,
+  toBytes,
+} from 'viem';
 import { canonicalJson } from './canonicalJson.js';
 import { largestRemainder, splitFee } from './feeSplit.js';
 
@@ -41,7 +50,9 @@ export type Receipt = {
     /** Root of the attribution index the attribution was computed on. */
     indexRoot: Hex;
   };
+  /** `sha256`: the salted commitment to the billed prompt text (see `commitText`). */
   input: { sha256: Hex; tokens: number };
+  /** `sha256`: the salted commitment to the answer (same salt). */
   output: { sha256: Hex; tokens: number };
   /** The sampling settings of the call: with the prompt they let anyone re-run a deterministic model. */
   generation: {
@@ -76,6 +87,13 @@ export type Receipt = {
   /** Unix seconds. */
   time: number;
 };
+
+/**
+ * A receipt's commitment to a prompt or an answer: sha256(salt ‖ UTF-8 text). The salt (32 random
+ * bytes per call) goes to the payer only, so nobody can confirm a guessed prompt from a receipt
+ * (by hashing it, or by re-running a deterministic model on it); the payer can prove the text.
+ */
+export const commitText = (salt: Hex, text: string): Hex => sha256(concat([salt, toBytes(text)]));
 
 /** The receipt's canonical bytes, as UTF-8. */
 export const encodeReceipt = (receipt: Receipt): Uint8Array => toBytes(canonicalJson(receipt));

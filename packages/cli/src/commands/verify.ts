@@ -14,7 +14,7 @@ import {
   verifyReceipt,
 } from '@tributary/protocol';
 import { createTributaryClient } from '@tributary/sdk';
-import { type Address, createPublicClient, http } from 'viem';
+import { type Address, createPublicClient, type Hex, http } from 'viem';
 import { createUi } from '../ui.js';
 
 const chainOf = (info: NodeInfo) => createPublicClient({ transport: http(info.rpcUrl) });
@@ -61,6 +61,8 @@ export async function verifyReceiptCommand(options: {
   receipt: string;
   prompt: string;
   output: string;
+  /** The receipt's commitment salt (the answer's `attribution.prompt_salt`). */
+  salt?: Hex | undefined;
   json: boolean;
 }): Promise<boolean> {
   const ui = createUi({ json: options.json });
@@ -73,6 +75,7 @@ export async function verifyReceiptCommand(options: {
       receipt,
       prompt: options.prompt,
       output: options.output,
+      promptSalt: options.salt,
       workDir: join(tmpdir(), `tributary-verify-${process.pid}`),
     }),
   );
