@@ -48,7 +48,8 @@ export const hex = z
   .string()
   .max(100_000)
   .regex(/^0x([0-9a-fA-F]{2})*$/, 'hex bytes (0x…)')
-  .transform((v) => v as Hex);
+  .transform((v) => v as Hex)
+  .meta({ example: `0x${'11'.repeat(65)}` });
 /** An on-chain id (datanet, model) as canonical decimal: no sign, no leading zeros. */
 export const decimalId = z
   .string()
