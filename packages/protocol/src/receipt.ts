@@ -93,7 +93,7 @@ export type Receipt = {
  * bytes per call) goes to the payer only, so nobody can confirm a guessed prompt from a receipt
  * (by hashing it, or by re-running a deterministic model on it); the payer can prove the text.
  */
-export const commitText = (salt: Hex, text: string): Hex => sha256(concat([salt, toBytes(text)]));
+export const commitText = (salt: Hex, text: string): Hex => sha256(concat([toBytes(salt), toBytes(text)]));
 
 /** The receipt's canonical bytes, as UTF-8. */
 export const encodeReceipt = (receipt: Receipt): Uint8Array => toBytes(canonicalJson(receipt));
