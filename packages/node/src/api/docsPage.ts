@@ -102,8 +102,8 @@ export function renderDocsPage(document: unknown): string {
 <title>${escapeHtml(doc.info.title)}</title>
 <style>
 body{margin:0;font:15px/1.5 system-ui,sans-serif;color:#1b1f24;display:flex}
-nav{width:320px;flex:none;height:100vh;overflow:auto;position:sticky;top:0;background:#f4f6f8;padding:12px;box-sizing:border-box;font-size:13px}
-nav ul{list-style:none;padding:0;margin:0 0 8px}nav a{color:inherit;text-decoration:none;display:block;padding:1px 0}
+nav{width:360px;flex:none;height:100vh;overflow:auto;position:sticky;top:0;background:#f4f6f8;padding:12px;box-sizing:border-box;font-size:13px}
+nav ul{list-style:none;padding:0;margin:0 0 8px}nav a{color:inherit;text-decoration:none;display:flex;gap:6px;align-items:baseline;padding:1px 0;word-break:break-all}
 main{padding:16px 32px;max-width:960px;min-width:0}
 .op{border-top:1px solid #d8dee4;padding:8px 0}.meta,.d{color:#57606a}
 .m{display:inline-block;min-width:52px;font:bold 12px monospace;color:#fff;border-radius:3px;padding:1px 4px;text-align:center}
@@ -113,7 +113,6 @@ td,th{border:1px solid #d8dee4;padding:3px 6px;text-align:left;vertical-align:to
 </style></head>
 <body><nav aria-label="routes"><p><b>${escapeHtml(doc.info.title)}</b></p><p><a href="/openapi.json">openapi.json</a></p>${nav}</nav>
 <main><h1>${escapeHtml(doc.info.title)}</h1><p>${inlineCode(doc.info.description)}</p>
-<p>Authenticate with <code>Authorization: Bearer trib_…</code> (a key from <code>POST /v1/auth/keys</code>). Signed requests
-name their EIP-712 message below; <code>GET /v1/info</code> serves the domains and types.</p>
+<p>Authenticate with <code>Authorization: Bearer trib_…</code> (a key from <code>POST /v1/auth/keys</code>).</p>
 ${body}</main></body></html>`;
 }

@@ -38,6 +38,7 @@ const INT31_MAX = 2 ** 31 - 1;
 
 export const address = z
   .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, { message: 'an Ethereum address (0x + 40 hex digits)', abort: true })
   .refine((v) => isAddress(v, { strict: false }), 'an Ethereum address (0x + 40 hex digits)')
   .transform((v) => getAddress(v) as Address)
   .meta({

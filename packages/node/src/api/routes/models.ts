@@ -115,8 +115,16 @@ export const modelRoutes = [
     body: { kind: 'json', schema: buildRequest, maxBytes: BODY_LIMITS.small },
     responses: { 202: { description: 'queued; poll GET /v1/models/builds/{id}', schema: buildView } },
     errors: [403, 404],
-    handler: async ({ c, ctx, body, account }) =>
-      c.json(await startBuild(ctx, { developer: account, ...body }), 202),
+    handler: async ({ c, ctx, body, account }) => {
+      const upstream = 'upstream' in body.params ? body.params.upstream : undefined;
+      // Own properties only: `constructor` or `__proto__` name no upstream (and no credentials).
+      if (upstream !== undefined && !Object.hasOwn(ctx.config.upstreams, upstream)) {
+        throw badRequest(`this node has no upstream named "${upstream}"`, [
+          'build against an upstream the node operator configured (UPSTREAM_URL or "upstreams" in its config)',
+        ]);
+      }
+      return c.json(await startBuild(ctx, { developer: account, ...body }), 202);
+    },
   }),
   defineRoute({
     method: 'get',
