@@ -2,7 +2,7 @@
  * Checks an EIP-712 signature and its deadline, turning failures into clear 401 errors. Smart
  * accounts (ERC-1271) are accepted through the chain client.
  */
-import type { Address, Hex, TypedData, TypedDataDomain } from 'viem';
+import { type Address, type Hex, type TypedData, type TypedDataDomain, verifyTypedData } from 'viem';
 import type { Context } from '../context.js';
 import { unauthorized } from '../errors.js';
 
@@ -27,18 +27,20 @@ export async function verifySignature(ctx: Context, parameters: VerifySignatureP
       `deadline ${parameters.deadline} is before now (${now}); sign again with a later deadline`,
     ]);
   }
-  let valid = false;
-  try {
-    valid = await ctx.chain.publicClient.verifyTypedData({
-      address: parameters.signer,
-      domain: parameters.domain,
-      types: parameters.types,
-      primaryType: parameters.primaryType,
-      message: parameters.message,
-      signature: parameters.signature,
-    } as Parameters<typeof ctx.chain.publicClient.verifyTypedData>[0]);
-  } catch {
-    valid = false;
+  const typedData = {
+    address: parameters.signer,
+    domain: parameters.domain,
+    types: parameters.types,
+    primaryType: parameters.primaryType,
+    message: parameters.message,
+    signature: parameters.signature,
+  } as Parameters<typeof verifyTypedData>[0];
+  // A wallet's (EOA) signature is checked here; only a smart account's needs the chain (ERC-1271).
+  let valid = await verifyTypedData(typedData).catch(() => false);
+  if (!valid) {
+    valid = await ctx.chain.publicClient
+      .verifyTypedData(typedData as Parameters<typeof ctx.chain.publicClient.verifyTypedData>[0])
+      .catch(() => false);
   }
   if (!valid) {
     const domain = parameters.domain;
