@@ -3,7 +3,8 @@
  * generates): valid-looking and malformed parameters, queries and bodies, with and without keys.
  * Whatever arrives, the node answers no 5xx but 503, every error has the stable shape
  * `{ error: { code, message, details } }`, a refused request changes nothing (tables and blobs),
- * and every success matches the route's declared response schema.
+ * and every success matches the route's declared response schema. FUZZ_DEBUG=1 prints the
+ * statuses per route (to see how deep the generated requests get).
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -275,7 +276,7 @@ describe.each(backends)('every route, fuzzed from its schema ($name)', ({ databa
     }
     console.log(JSON.stringify({ requests, timing, statuses }));
     expect(requests).toBeGreaterThanOrEqual(operations.length * runs);
-  });
+  }, 600_000); // about 1,400 requests; a loaded machine needs more than the 2-minute default
 
   it('answers the malformed requests that used to be 500s with a 4xx that says what was wrong', async () => {
     const cases: [string, string, RequestInit?][] = [
