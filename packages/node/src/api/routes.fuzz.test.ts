@@ -330,6 +330,24 @@ describe.each(backends)('every route, fuzzed from its schema ($name)', ({ databa
         },
       ],
     ];
+    const json = (body: unknown) => ({
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json' },
+    });
+    // NUL characters, which PostgreSQL text and jsonb refuse, in fields that are stored.
+    cases.push(
+      ['POST', '/v1/datanets/metadata', json({ name: 'nul', note: 'a\u0000b' })],
+      [
+        'POST',
+        '/v1/models/builds',
+        json({
+          name: 'nul',
+          kind: 'retrieval',
+          datanets: [{ datanetId: '1', version: 1 }],
+          params: { upstreamModel: 'a\u0000b' },
+        }),
+      ],
+    );
     for (const [method, path, init] of cases) {
       const before = await stateFingerprint(node.ctx);
       const response = await fetch(`${net.url}${path}`, {

@@ -107,6 +107,9 @@ export const positiveInt = z
   .regex(/^[1-9]\d{0,9}$/, 'a positive integer')
   .transform(Number)
   .refine((v) => v <= INT31_MAX, 'at most 2^31 − 1');
+/** Text the node stores: PostgreSQL text and jsonb hold no NUL character. */
+export const storedText = z.string().refine((v) => !v.includes('\u0000'), 'no NUL characters');
+
 /** A point in time (ISO 8601, as the API writes times). */
 export const isoTime = z
   .string()

@@ -4,11 +4,11 @@
 import { z } from 'zod';
 import { issueApiKey, revokeApiKey } from '../../auth/apiKeys.js';
 import { BODY_LIMITS, defineRoute } from '../route.js';
-import { address, hex, uint } from '../validate.js';
+import { address, hex, storedText, uint } from '../validate.js';
 
 const keyRequest = z.object({
   account: address,
-  label: z.string().max(100).default(''),
+  label: storedText.max(100).default(''),
   nonce: uint,
   deadline: uint,
   signature: hex,

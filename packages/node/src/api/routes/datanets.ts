@@ -46,6 +46,7 @@ const metadataDocument = z
       message: 'metadata needs a non-empty "name" (at most 200 characters)',
     },
   )
+  .refine((d) => !JSON.stringify(d).includes('\\u0000'), { message: 'metadata holds no NUL characters' })
   .refine((d) => jsonDepth(JSON.stringify(d)) <= MAX_METADATA_DEPTH, {
     message: `metadata nests at most ${MAX_METADATA_DEPTH} levels`,
   })

@@ -15,7 +15,7 @@ import { artifactDir, listServedModels } from '../../models/servedModels.js';
 import { payerFunds } from '../../payments/available.js';
 import { getReceipt, listActivity, modelUsage } from '../../receipts/receiptQueries.js';
 import { BODY_LIMITS, defineRoute } from '../route.js';
-import { address, decimalId, isoTime, positiveInt, versionParam } from '../validate.js';
+import { address, decimalId, isoTime, positiveInt, storedText, versionParam } from '../validate.js';
 import {
   activityAggregate,
   activityEntry,
@@ -38,7 +38,7 @@ const datanetRef = z.object({
 const upstreamName = z
   .string()
   .regex(/^[A-Za-z0-9._-]{1,64}$/, 'an upstream name from the node config (letters, digits, . _ -)');
-const upstreamModel = z.string().min(1).max(200);
+const upstreamModel = storedText.min(1).max(200);
 // What every kind of build names; `params` differ by kind.
 const buildBase = {
   name: z.string().regex(/^[a-zA-Z0-9._-]{1,64}$/, 'letters, digits, ".", "_" or "-" (1–64)'),
