@@ -6,8 +6,8 @@
  */
 import { rm } from 'node:fs/promises';
 import type { AttributionIndex } from '@tributary/attribution';
-import { commitText, type Receipt } from '@tributary/protocol';
-import { type Hex, sha256, toBytes } from 'viem';
+import { commitmentOf, type Receipt } from '@tributary/protocol';
+import type { Hex } from 'viem';
 import type { ModelConfig } from './artifact.js';
 import { createInfiniGramRunner } from './kinds/infiniGram.js';
 import { createRetrievalRunner, recomputeRagAttribution } from './kinds/retrieval.js';
@@ -148,7 +148,3 @@ function receiptInputMatches(receipt: Receipt, prompt: string, salt: Hex | undef
     commitmentOf(`user: ${prompt}`, salt) === receipt.input.sha256
   );
 }
-
-/** Salted (`commitText`), or the plain sha256 of receipts written before commitments were salted. */
-const commitmentOf = (text: string, salt: Hex | undefined): Hex =>
-  salt ? commitText(salt, text) : sha256(toBytes(text));
