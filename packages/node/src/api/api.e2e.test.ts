@@ -281,5 +281,5 @@ describe('the API surface on a real Anvil and node', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 60_000); // bash, curl and node processes
 });

@@ -9,6 +9,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningNode } from '../node.js';
+import { backends } from '../testing/backends.js';
 import { fromSchema, NASTY_STRINGS } from '../testing/schemaArbitrary.js';
 import { stateFingerprint } from '../testing/stateFingerprint.js';
 import { startTestNetwork, type TestNetwork } from '../testing/testNetwork.js';
@@ -24,12 +25,8 @@ type Doc = {
   components: { schemas: Record<string, Schema> };
 };
 
-const backends = [
-  { name: 'PGlite', databaseUrl: undefined, runs: 30 },
-  ...(process.env.TEST_DATABASE_URL
-    ? [{ name: 'PostgreSQL', databaseUrl: process.env.TEST_DATABASE_URL, runs: 10 }]
-    : []),
-];
+// Runs per route: PGlite in depth, PostgreSQL (same engine, other driver) lighter.
+const databases = backends.map((b) => ({ ...b, runs: b.databaseUrl ? 10 : 30 }));
 
 type FuzzRequest = {
   method: string;
@@ -82,7 +79,7 @@ function multipart(
   };
 }
 
-describe.each(backends)('every route, fuzzed from its schema ($name)', ({ databaseUrl, runs }) => {
+describe.each(databases)('every route, fuzzed from its schema ($name)', ({ databaseUrl, runs }) => {
   let net: TestNetwork;
   let node: RunningNode;
   let doc: Doc;

@@ -83,7 +83,7 @@ describe('relays when the chain loses blocks (real Anvil)', () => {
       policy: { contributionMode: 'open', licence: 'open' },
     });
     expect(third.metadata).toEqual({ name: 'Third' });
-  });
+  }, 120_000); // three relays, a reverted chain, the lost one sent again
 });
 
 describe('a node that waits for confirmations (real Anvil)', () => {
@@ -116,5 +116,5 @@ describe('a node that waits for confirmations (real Anvil)', () => {
     expect(settled).toBe(false);
     await rpc(net, 'anvil_mine', ['0x2']);
     expect((await created).metadata).toEqual({ name: 'Confirmed' });
-  });
+  }, 60_000);
 });

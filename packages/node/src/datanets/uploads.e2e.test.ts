@@ -11,15 +11,9 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningNode } from '../node.js';
 import { collectBlobs } from '../store/collectBlobs.js';
+import { backends } from '../testing/backends.js';
 import { stateFingerprint } from '../testing/stateFingerprint.js';
 import { startTestNetwork, type TestNetwork } from '../testing/testNetwork.js';
-
-const backends = [
-  { name: 'PGlite', databaseUrl: undefined },
-  ...(process.env.TEST_DATABASE_URL
-    ? [{ name: 'PostgreSQL', databaseUrl: process.env.TEST_DATABASE_URL }]
-    : []),
-];
 
 describe.each(backends)('uploads on a real Anvil and node ($name)', ({ databaseUrl }) => {
   let net: TestNetwork;
@@ -141,7 +135,7 @@ describe.each(backends)('uploads on a real Anvil and node ($name)', ({ databaseU
       [net.chain.accounts[3]!.toLowerCase()],
     );
     expect(row!.n).toBe(200);
-  });
+  }, 180_000); // 240 signed uploads (about a minute on a loaded 2-core machine)
 
   it('collects blobs nothing refers to once they are older than the grace period', async () => {
     const old = (Date.now() - 2 * 3_600_000) / 1000;

@@ -30,7 +30,7 @@ describe('upstream names and credentials (a node process with OPENAI_API_KEY set
     });
     datanetId = await plantDatanet(net);
     payerKey = await fundPayer(net, 7, parseEther('10'));
-  });
+  }, 150_000); // a node process, a datanet, a funded payer
   afterAll(async () => {
     await net?.stop();
     await fake?.stop();
@@ -71,5 +71,5 @@ describe('upstream names and credentials (a node process with OPENAI_API_KEY set
     expect(answer.choices[0]!.message.content).toBe('Fine, thanks.');
     expect(fake.requests).toHaveLength(1);
     expect(fake.authorizations).toEqual([undefined]);
-  });
+  }, 90_000); // a model build and registration
 });

@@ -41,7 +41,7 @@ describe('who sees which calls (real Anvil and node)', () => {
       receiptId: attribution.receipt_id,
       salt: attribution.prompt_salt,
     };
-  });
+  }, 150_000); // a datanet, a model build and registration, a funded payer
   afterAll(() => net?.stop());
 
   const get = (path: string, key?: string) =>
