@@ -6,7 +6,7 @@ import { type ServerType, serve } from '@hono/node-server';
 import { createApp } from './api/app.js';
 import { addressKey } from './chain/chainContext.js';
 import { createIndexer } from './chain/indexer.js';
-import { resumeTransactions } from './chain/transactions.js';
+import { resumeTransactions, watchTransactions } from './chain/transactions.js';
 import type { Config } from './config.js';
 import { type Context, createContext } from './context.js';
 import { indexAllContributions } from './datanets/indexContributions.js';
@@ -16,6 +16,7 @@ import { resumeBuilds } from './jobs/modelBuilds.js';
 import type { Logger } from './logger.js';
 import { finishEpoch } from './settlement/finishEpoch.js';
 import { startSettlementLoop } from './settlement/settle.js';
+import { startBlobCollector } from './store/collectBlobs.js';
 
 export type RunningNode = {
   ctx: Context;
@@ -68,6 +69,8 @@ export async function startNode(config: Config, logger?: Logger): Promise<Runnin
     for (const datanetId of removed) await completeTakedowns(ctx, datanetId);
   });
   ctx.indexer.start();
+  const transactions = watchTransactions(ctx);
+  const blobs = startBlobCollector(ctx);
   const settlement = startSettlementLoop(ctx);
 
   const app = createApp(ctx);
@@ -96,6 +99,8 @@ export async function startNode(config: Config, logger?: Logger): Promise<Runnin
       stopping ??= (async () => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await settlement.stop();
+        await transactions.stop();
+        await blobs.stop();
         await ctx.indexer.stop();
         await ctx.indexes.close();
         for (const loading of ctx.loadedModels.values())
