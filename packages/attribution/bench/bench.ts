@@ -26,7 +26,9 @@ import { buildSegment, encodingIds, toDense } from '../src/segment.js';
 import { buildSuffixArray, buildSuffixArrayByComparisonSort } from '../src/suffixArray.js';
 import { tokenIds, tokenizerName } from '../src/tokenizer.js';
 import { traceSpans } from '../src/traceSpans.js';
+import { measureFairness } from './fairnessBench.js';
 import { makePlantedOutputs, scoreRecovery } from './plantedSpans.js';
+import { debianCopyrightCorpus, linuxDocCorpus, pythonDocCorpus } from './realCorpora.js';
 import { createTextGenerator } from './syntheticText.js';
 import { createRandom, generateZipfCorpus } from './zipfCorpus.js';
 
@@ -37,6 +39,11 @@ const { values: args } = parseArgs({
     outputs: { type: 'string', default: '200' },
     'skip-real': { type: 'boolean', default: false },
     'skip-baselines': { type: 'boolean', default: false },
+    'skip-fairness': { type: 'boolean', default: false },
+    /** Run only these parts (comma-separated: baselines, synthetic, real, fairness, native). */
+    only: { type: 'string' },
+    positives: { type: 'string', default: '200' },
+    negatives: { type: 'string', default: '100' },
   },
 });
 const sizes = args.sizes!.split(',').map(Number);
@@ -505,13 +512,32 @@ const report: Record<string, unknown> = {
     freshDocumentAttributableMs: 1000,
   },
 };
-if (!args['skip-baselines']) report.baselines = await measureBaselines();
-const synthetic: unknown[] = [];
-for (const [k, size] of sizes.entries()) {
-  synthetic.push(await measureSynthetic(size, { fresh: k === sizes.length - 1, merge: k === 0 }));
+const only = args.only ? new Set(args.only.split(',')) : null;
+const runs = (part: string, skipFlag: boolean) => (only ? only.has(part) : !skipFlag);
+if (runs('baselines', args['skip-baselines']!)) report.baselines = await measureBaselines();
+if (runs('synthetic', false)) {
+  const synthetic: unknown[] = [];
+  for (const [k, size] of sizes.entries()) {
+    synthetic.push(await measureSynthetic(size, { fresh: k === sizes.length - 1, merge: k === 0 }));
+  }
+  report.synthetic = synthetic;
 }
-report.synthetic = synthetic;
-report.realCorpus = args['skip-real'] ? { skipped: '--skip-real' } : await measureRealCorpus();
+if (runs('real', args['skip-real']!)) report.realCorpus = await measureRealCorpus();
+if (runs('fairness', args['skip-fairness']!)) {
+  const fairness: unknown[] = [];
+  for (const corpus of [debianCopyrightCorpus, linuxDocCorpus, pythonDocCorpus]) {
+    fairness.push(
+      await measureFairness({
+        corpus: await corpus(),
+        positives: Number(args.positives),
+        negatives: Number(args.negatives),
+        seed: 11,
+        log,
+      }),
+    );
+  }
+  report.fairness = fairness;
+}
 report.finishedAt = new Date().toISOString();
 const json = JSON.stringify(report, null, 2);
 process.stdout.write(`${json}\n`);
