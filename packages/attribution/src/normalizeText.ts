@@ -55,6 +55,7 @@ export function normalizedText(text: string): string {
   return out.finish().text;
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range starts at U+0000.
 const nonAscii = /[^\x00-\x7f]/;
 const asciiWhitespaceRun = /[\t\n\v\f\r ]+/g;
 const hyphenRun = /-{2,}/g;
