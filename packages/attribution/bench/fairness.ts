@@ -38,6 +38,11 @@ export type MakeFairnessOutputsParameters = {
   passages?: [number, number];
   /** Words per passage (uniform). */
   passageWords?: [number, number];
+  /**
+   * Where novel words come from: `synthetic` (English-like words of the encoding) or `corpus`
+   * (words drawn at random from the corpus itself, so seams and negatives share its vocabulary).
+   */
+  novel?: 'synthetic' | 'corpus';
 };
 
 /**
@@ -48,10 +53,13 @@ export type MakeFairnessOutputsParameters = {
  */
 export function makeFairnessOutputs(parameters: MakeFairnessOutputsParameters): FairnessOutput[] {
   const random = createRandom(parameters.seed);
-  const generator = createTextGenerator({ seed: parameters.seed + 1 });
   const between = ([lo, hi]: [number, number]) => lo + Math.floor(random() * (hi - lo + 1));
   const canonical = parameters.documents.map((d) => canonicalText(d.text));
   const words = canonical.map((text) => text.split(' ').filter((w) => w.length > 0));
+  const generator =
+    parameters.novel === 'corpus'
+      ? corpusWords(words, parameters.seed + 1)
+      : createTextGenerator({ seed: parameters.seed + 1 });
   const candidates = words.map((w, k) => (w.length >= 80 ? k : -1)).filter((k) => k >= 0);
   const outputs: FairnessOutput[] = [];
   for (let o = 0; o < parameters.positives; o++) {
@@ -77,6 +85,21 @@ export function makeFairnessOutputs(parameters: MakeFairnessOutputsParameters): 
     outputs.push({ text: reflow(generator.text(between([60, 300])), random), expected: [], passages: 0 });
   }
   return outputs;
+}
+
+/**
+ * Novel text of words drawn independently with the corpus's own word frequencies, among the words
+ * that at least 20 documents use (a word found in few documents would be a copied passage itself).
+ */
+function corpusWords(words: readonly string[][], seed: number): { text(count: number): string } {
+  const documentFrequency = new Map<string, number>();
+  for (const document of words)
+    for (const w of new Set(document)) documentFrequency.set(w, (documentFrequency.get(w) ?? 0) + 1);
+  const all = words.flat().filter((w) => documentFrequency.get(w)! >= 20);
+  const random = createRandom(seed);
+  return {
+    text: (count) => Array.from({ length: count }, () => all[Math.floor(random() * all.length)]!).join(' '),
+  };
 }
 
 /** A passage of whole words from a random document that no other document holds. */

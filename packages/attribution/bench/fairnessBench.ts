@@ -17,6 +17,8 @@ export type MeasureFairnessParameters = {
   positives: number;
   negatives: number;
   seed: number;
+  passageWords?: [number, number];
+  novel?: 'synthetic' | 'corpus';
   log: (message: string) => void;
 };
 
@@ -44,6 +46,8 @@ export async function measureFairness(
       positives: parameters.positives,
       negatives: parameters.negatives,
       seed: parameters.seed,
+      passageWords: parameters.passageWords,
+      novel: parameters.novel,
     });
     const attributeMs: number[] = [];
     const results = outputs.map((o) => {

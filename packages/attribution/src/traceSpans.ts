@@ -21,6 +21,7 @@ import {
   type QueryInput,
   queryTokens,
 } from './indexSearch.js';
+import { microBits } from './spanWeights.js';
 import { decodeTokens } from './tokenizer.js';
 
 export type TraceSpansOptions = {
@@ -130,11 +131,27 @@ export function resolveTraceOptions(options: TraceSpansOptions): ResolvedTraceOp
  * const { spans } = traceSpans({ index, text: modelOutput, minLength: 6, maxCount: 1000 });
  */
 export function traceSpans(parameters: TraceSpansParameters): TraceSpansReturnType {
+  return traceSpansInDetail(parameters).trace;
+}
+
+/** A trace with what weighing its spans needs. */
+export type DetailedTrace = {
+  trace: TraceSpansReturnType;
+  /** Per output token: round(1e6 · log2(N / unigram count)) inside some match, else 0. */
+  tokenInformation: Float64Array;
+  /** The chance threshold spans passed, micro-bits (−Infinity when off). */
+  minInformation: number;
+  /** Live tokens in the index snapshot traced against (N). */
+  indexTokens: number;
+};
+
+/** {@link traceSpans} with the per-token information and the thresholds it used. */
+export function traceSpansInDetail(parameters: TraceSpansParameters): DetailedTrace {
   const snapshot = parameters.index.snapshot;
   const options = resolveTraceOptions(parameters);
   const query = queryTokens(snapshot, parameters);
   const prepared = prepareQuery(snapshot, query.ids);
-  const spans = findSpans(snapshot, prepared, options);
+  const { spans, tokenInformation, minInformation } = findSpans(snapshot, prepared, options);
   const text = query.text;
   const traced: TracedSpan[] = spans.map((span) => {
     const charStart = query.charStarts[span.start]!;
@@ -153,26 +170,32 @@ export function traceSpans(parameters: TraceSpansParameters): TraceSpansReturnTy
       ...spanSources(snapshot, prepared, span, options.maxDocumentsPerSpan),
     };
   });
-  return {
+  const trace = {
     indexRoot: snapshot.root,
     tokens: query.ids.length,
     spans: traced,
     displaySpans: mergeForDisplay(traced),
   };
+  return { trace, tokenInformation, minInformation, indexTokens: snapshot.tokenCount };
 }
 
 type RawSpan = { start: number; end: number; count: number; information: number };
 
-/** Maximal, informative spans ranked by rarity. */
-function findSpans(snapshot: IndexSnapshot, query: PreparedQuery, options: ResolvedTraceOptions): RawSpan[] {
+/** Maximal, informative spans ranked by rarity, with the per-token information and threshold. */
+function findSpans(
+  snapshot: IndexSnapshot,
+  query: PreparedQuery,
+  options: ResolvedTraceOptions,
+): { spans: RawSpan[]; tokenInformation: Float64Array; minInformation: number } {
   const m = query.ids.length;
-  if (snapshot.tokenCount === 0 || m === 0) return [];
-  const lengths = liveLongestMatches(snapshot, query);
-  const information = tokenInformation(snapshot, query, lengths);
   // Least information (micro-bits) a span needs to be unlikely to match by chance.
   const minInformation = Number.isFinite(options.maxChanceMatches)
     ? Math.ceil(1e6 * Math.log2((m * snapshot.tokenCount) / options.maxChanceMatches))
     : Number.NEGATIVE_INFINITY;
+  if (snapshot.tokenCount === 0 || m === 0)
+    return { spans: [], tokenInformation: new Float64Array(m), minInformation };
+  const lengths = liveLongestMatches(snapshot, query);
+  const information = tokenInformation(snapshot, query, lengths);
   const spans: RawSpan[] = [];
   for (let i = 0; i < m; i++) {
     const length = lengths[i]!;
@@ -186,17 +209,29 @@ function findSpans(snapshot: IndexSnapshot, query: PreparedQuery, options: Resol
     spans.push({ start: i, end: i + length, count, information: info });
   }
   spans.sort((a, b) => b.information - a.information || a.start - b.start);
-  return spans.slice(0, options.maxSpans);
+  return { spans: spans.slice(0, options.maxSpans), tokenInformation: information, minInformation };
 }
 
-/** Per output token: round(1e6 · log2(total / count)) for tokens inside some match, else 0. */
+/**
+ * Per output token inside some match, its information in micro-bits, from the index's bigram
+ * statistics with the occurrence being matched left out: where the pair (previous token, this
+ * token) occurs at least twice more in the index (count(pair) ≥ 3),
+ * round(1e6 · log2((count(previous) − 1) / (count(pair) − 1))); else round(1e6 · log2(N / count(this))).
+ * 0 for tokens outside every match. So the pieces of a phrase that many documents repeat (a licence
+ * URL, "LGPL-2.1+") carry little, while text found in one or two places weighs its tokens' rarity.
+ */
 function tokenInformation(snapshot: IndexSnapshot, query: PreparedQuery, lengths: Int32Array): Float64Array {
   const total = snapshot.tokenCount;
   const information = new Float64Array(lengths.length);
   for (let i = 0; i < lengths.length; i++) {
     if (lengths[i]! === 0) continue;
-    const count = liveUnigramCount(snapshot, query, i);
-    information[i] = count > 0 ? Math.round(1e6 * Math.log2(total / count)) : 0;
+    const pairs = i > 0 && lengths[i - 1]! >= 2 ? liveCount(snapshot, query, i - 1, 2) : 0;
+    if (pairs >= 3) {
+      information[i] = microBits(liveUnigramCount(snapshot, query, i - 1) - 1, pairs - 1);
+    } else {
+      const count = liveUnigramCount(snapshot, query, i);
+      information[i] = count > 0 ? microBits(total, count) : 0;
+    }
   }
   return information;
 }
