@@ -136,7 +136,9 @@ describe('weighSpans', () => {
         const shuffled = { ...input, spans: order.map((k) => input.spans[k]!) };
         const a = weighSpans(input);
         const b = weighSpans(shuffled);
-        order.forEach((k, j) => expect(b.spans[j]).toEqual(a.spans[k]));
+        order.forEach((k, j) => {
+          expect(b.spans[j]).toEqual(a.spans[k]);
+        });
         const totals = (r: typeof a) => [...r.credit].map(([id, c]) => [id, c.weight]).sort();
         expect(totals(b)).toEqual(totals(a));
       }),
