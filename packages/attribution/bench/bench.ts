@@ -29,6 +29,7 @@ import { traceSpans } from '../src/traceSpans.js';
 import { measureFairness } from './fairnessBench.js';
 import { makePlantedOutputs, scoreRecovery } from './plantedSpans.js';
 import { debianCopyrightCorpus, linuxDocCorpus, pythonDocCorpus } from './realCorpora.js';
+import { measureSuffixArrayBuild } from './suffixArrayBench.js';
 import { createTextGenerator } from './syntheticText.js';
 import { createRandom, generateZipfCorpus } from './zipfCorpus.js';
 
@@ -40,8 +41,10 @@ const { values: args } = parseArgs({
     'skip-real': { type: 'boolean', default: false },
     'skip-baselines': { type: 'boolean', default: false },
     'skip-fairness': { type: 'boolean', default: false },
-    /** Run only these parts (comma-separated: baselines, synthetic, real, fairness, native). */
+    /** Run only these parts (comma-separated: baselines, synthetic, real, fairness, suffix-array). */
     only: { type: 'string' },
+    'sa-tokens': { type: 'string', default: '20e6' },
+    'sa-runs': { type: 'string', default: '2' },
     positives: { type: 'string', default: '200' },
     negatives: { type: 'string', default: '100' },
   },
@@ -515,6 +518,14 @@ const report: Record<string, unknown> = {
 const only = args.only ? new Set(args.only.split(',')) : null;
 const runs = (part: string, skipFlag: boolean) => (only ? only.has(part) : !skipFlag);
 if (runs('baselines', args['skip-baselines']!)) report.baselines = await measureBaselines();
+if (runs('suffix-array', false)) {
+  report.suffixArrayBuild = await measureSuffixArrayBuild({
+    zipfTokens: Number(args['sa-tokens']),
+    realCorpus: await linuxDocCorpus(),
+    runs: Number(args['sa-runs']),
+    log,
+  });
+}
 if (runs('synthetic', false)) {
   const synthetic: unknown[] = [];
   for (const [k, size] of sizes.entries()) {
