@@ -41,6 +41,11 @@ export async function measureFairness(
     let t = performance.now();
     const added = await index.addDocuments({ documents: corpus.documents });
     const indexSeconds = (performance.now() - t) / 1000;
+    const words = parameters.passageWords ?? [12, 50];
+    const novel =
+      parameters.novel === 'corpus'
+        ? "novel words drawn from the corpus's common words (those ≥ 20 documents use)"
+        : 'novel English-like words (syntheticText.ts)';
     const outputs = makeFairnessOutputs({
       documents: corpus.documents,
       positives: parameters.positives,
@@ -71,7 +76,7 @@ export async function measureFairness(
       outputs: {
         positives: figures.positives,
         negatives: figures.negatives,
-        note: 'positives: 1–3 passages of 12–50 words, each held (formatting aside) by exactly one document, between synthetic words, whitespace re-wrapped at 50–90 columns, quotes/dashes typographic in half of them; negatives: 60–300 synthetic words',
+        note: `positives: 1–3 passages of ${words[0]}–${words[1]} words, each held (formatting aside) by exactly one document, between ${novel}, whitespace re-wrapped at 50–90 columns, quotes/dashes typographic in half of them; negatives: 60–300 such words`,
       },
       figures,
       targets: fairnessTargets,

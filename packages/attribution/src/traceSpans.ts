@@ -195,7 +195,7 @@ function findSpans(
   if (snapshot.tokenCount === 0 || m === 0)
     return { spans: [], tokenInformation: new Float64Array(m), minInformation };
   const lengths = liveLongestMatches(snapshot, query);
-  const information = tokenInformation(snapshot, query, lengths);
+  const information = new TokenInformation(snapshot, query, lengths);
   const spans: RawSpan[] = [];
   for (let i = 0; i < m; i++) {
     const length = lengths[i]!;
@@ -204,36 +204,54 @@ function findSpans(
     const count = liveCount(snapshot, query, i, length);
     if (count > options.maxCount || count === 0) continue;
     let info = 0;
-    for (let k = i; k < i + length; k++) info += information[k]!;
+    for (let k = i; k < i + length; k++) info += information.at(k);
     if (info < minInformation) continue;
     spans.push({ start: i, end: i + length, count, information: info });
   }
   spans.sort((a, b) => b.information - a.information || a.start - b.start);
-  return { spans: spans.slice(0, options.maxSpans), tokenInformation: information, minInformation };
+  return { spans: spans.slice(0, options.maxSpans), tokenInformation: information.values, minInformation };
 }
 
 /**
- * Per output token inside some match, its information in micro-bits, from the index's bigram
- * statistics with the occurrence being matched left out: where the pair (previous token, this
- * token) occurs at least twice more in the index (count(pair) ≥ 3),
- * round(1e6 · log2((count(previous) − 1) / (count(pair) − 1))); else round(1e6 · log2(N / count(this))).
- * 0 for tokens outside every match. So the pieces of a phrase that many documents repeat (a licence
- * URL, "LGPL-2.1+") carry little, while text found in one or two places weighs its tokens' rarity.
+ * Each output token's information in micro-bits, from the index's bigram statistics with the
+ * occurrence being matched left out: where the pair (previous token, this token) occurs at least
+ * twice more in the index (count(pair) ≥ 3), round(1e6 · log2((count(previous) − 1) /
+ * (count(pair) − 1))); else round(1e6 · log2(N / count(this))). So the pieces of a phrase that many
+ * documents repeat (a licence URL, "LGPL-2.1+") carry little, while text found in one or two places
+ * weighs its tokens' rarity. Computed on first use (only tokens of candidate spans need it); `values`
+ * holds 0 for the others.
  */
-function tokenInformation(snapshot: IndexSnapshot, query: PreparedQuery, lengths: Int32Array): Float64Array {
-  const total = snapshot.tokenCount;
-  const information = new Float64Array(lengths.length);
-  for (let i = 0; i < lengths.length; i++) {
-    if (lengths[i]! === 0) continue;
-    const pairs = i > 0 && lengths[i - 1]! >= 2 ? liveCount(snapshot, query, i - 1, 2) : 0;
-    if (pairs >= 3) {
-      information[i] = microBits(liveUnigramCount(snapshot, query, i - 1) - 1, pairs - 1);
-    } else {
-      const count = liveUnigramCount(snapshot, query, i);
-      information[i] = count > 0 ? microBits(total, count) : 0;
-    }
+class TokenInformation {
+  readonly values: Float64Array;
+  readonly #known: Uint8Array;
+  readonly #snapshot: IndexSnapshot;
+  readonly #query: PreparedQuery;
+  readonly #lengths: Int32Array;
+
+  constructor(snapshot: IndexSnapshot, query: PreparedQuery, lengths: Int32Array) {
+    this.values = new Float64Array(lengths.length);
+    this.#known = new Uint8Array(lengths.length);
+    this.#snapshot = snapshot;
+    this.#query = query;
+    this.#lengths = lengths;
   }
-  return information;
+
+  /** The information of the token at output position i (inside a match). */
+  at(i: number): number {
+    if (this.#known[i]) return this.values[i]!;
+    const snapshot = this.#snapshot;
+    const query = this.#query;
+    const pairs = i > 0 && this.#lengths[i - 1]! >= 2 ? liveCount(snapshot, query, i - 1, 2) : 0;
+    let value: number;
+    if (pairs >= 3) value = microBits(liveUnigramCount(snapshot, query, i - 1) - 1, pairs - 1);
+    else {
+      const count = liveUnigramCount(snapshot, query, i);
+      value = count > 0 ? microBits(snapshot.tokenCount, count) : 0;
+    }
+    this.#known[i] = 1;
+    this.values[i] = value;
+    return value;
+  }
 }
 
 function spanSources(
