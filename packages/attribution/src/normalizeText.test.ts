@@ -97,6 +97,22 @@ describe('normalizeText', () => {
     );
   });
 
+  it('covers the original: only dropped characters lie between consecutive ranges', () => {
+    fc.assert(
+      fc.property(anyText, (text) => {
+        const { text: out, sourceStarts, sourceEnds } = normalizeText({ text });
+        const gaps = [text.slice(0, out.length > 0 ? sourceStarts[0]! : text.length)];
+        for (let j = 0; j + 1 < out.length; j++) {
+          if (sourceEnds[j]! <= sourceStarts[j + 1]!)
+            gaps.push(text.slice(sourceEnds[j]!, sourceStarts[j + 1]!));
+        }
+        if (out.length > 0) gaps.push(text.slice(sourceEnds[out.length - 1]!));
+        for (const gap of gaps) expect(normalizedText(gap)).toBe('');
+      }),
+      runs,
+    );
+  });
+
   it('maps ranges back: the original range of normalized [j, k] normalizes to a text holding it', () => {
     fc.assert(
       fc.property(anyText, fc.nat(), fc.nat(), (text, a, b) => {
