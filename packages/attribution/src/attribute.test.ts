@@ -151,6 +151,32 @@ describe('attribute', () => {
     await rm(own.directory, { recursive: true, force: true });
   });
 
+  it('takes a phrase many documents repeat for common text, and the same phrase in one document for a copy', async () => {
+    const url = 'https://www.example.org/doc/packaging-manuals/copyright-format/1.0/';
+    const output = `${generator.text(30)} ${url} ${generator.text(30)}`;
+    const build = async (holders: number) => {
+      const own = await openIndex({
+        directory: await mkdtemp(join(tmpdir(), 'attribute-phrase-')),
+        create: true,
+      });
+      await own.addDocuments({
+        documents: Array.from({ length: 40 }, (_, k) => ({
+          contributionId: String(k + 1),
+          contributor: `0x${k + 1}`,
+          text: `Format: ${k < holders ? url : 'unknown'}\n${generator.text(60)}`,
+        })),
+      });
+      const result = attribute({ index: own, text: output });
+      await own.close();
+      await rm(own.directory, { recursive: true, force: true });
+      return result;
+    };
+    // Held by 30 of 40 documents, the URL's tokens follow each other predictably: nobody is paid.
+    expect((await build(30)).contributions).toEqual([]);
+    // Held by one document, it is that document's text.
+    expect((await build(1)).contributors.map((c) => c.contributor)).toEqual(['0x1']);
+  });
+
   it('is empty when nothing informative matches, and rejects empty text', () => {
     const result = attribute({
       index,
