@@ -132,7 +132,8 @@ describe('licences at build and serve time, and model names nobody can squat', (
       expect(refused.status).toBe(403);
       expect(((await refused.json()) as { error: unknown }).error).toMatchObject({ code: 'MODEL_REFUSED' });
     }
-    expect(await net.client(7).activity({ payer: net.chain.accounts[7]! })).toHaveLength(0);
+    // Activity is the payer's own: read with its key.
+    expect(await (await net.login(7)).activity({ payer: net.chain.accounts[7]! })).toHaveLength(0);
 
     // Registered honestly (the licence fee paid again, for this model), the same artifact serves.
     const honest = await registerOnChain(net, {

@@ -60,9 +60,13 @@ describe('model builds, retrieval models and tampered artifacts', () => {
     const text = answer.choices[0]!.message.content!;
     expect(text).toContain('four hundred and six hours of fog');
     expect(text).toMatch(/\[1\]/);
-    const { receipt_id, contributions } = (
+    const { receipt_id, prompt_salt, contributions } = (
       answer as unknown as {
-        attribution: { receipt_id: string; contributions: { contributor: string; weight_ppm: number }[] };
+        attribution: {
+          receipt_id: string;
+          prompt_salt: `0x${string}`;
+          contributions: { contributor: string; weight_ppm: number }[];
+        };
       }
     ).attribution;
     // The lighthouse document's contributor.
@@ -76,6 +80,7 @@ describe('model builds, retrieval models and tampered artifacts', () => {
       receipt,
       prompt: question,
       output: text,
+      promptSalt: prompt_salt,
       workDir: join(net.home, 'verify-retrieval'),
     });
     expect(recomputed).toMatchObject({ artifactMatches: true, promptMatches: true, outputMatches: true });
@@ -86,7 +91,8 @@ describe('model builds, retrieval models and tampered artifacts', () => {
 
   it('detects an artifact changed after load, answers 503 while rebuilding it from the datanet versions, then serves again', async () => {
     const { model } = await buildAndRegister(net, datanetId, 'infini-gram', 'tampered');
-    const payer = net.client(7);
+    // Activity is the payer's own: a logged-in client.
+    const payer = await net.login(7);
     const ask = () =>
       fetch(`${net.url}/v1/completions`, {
         method: 'POST',

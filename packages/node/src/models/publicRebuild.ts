@@ -15,7 +15,7 @@
  */
 import { rm } from 'node:fs/promises';
 import type { AttributionIndex } from '@tributary/attribution';
-import { canonicalJson, type Receipt } from '@tributary/protocol';
+import { canonicalJson, commitmentOf, type Receipt } from '@tributary/protocol';
 import { type Hex, sha256, toBytes } from 'viem';
 import { artifactHashOf, configHashOf, type ModelConfig } from './artifact.js';
 import { verifyEvidence } from './evidence/verifyEvidence.js';
@@ -42,6 +42,8 @@ export type RecomputeReceiptParameters = {
   prompt: string;
   /** The answer (the payer has it). */
   output: string;
+  /** The salt of the receipt's commitments (the payer has it; absent for receipts before salting). */
+  promptSalt?: Hex | undefined;
   /** Scratch directory (removed afterwards). */
   workDir: string;
   /** Read registrations and manifest hashes from the chain instead of trusting the node for them. */
@@ -82,8 +84,8 @@ export async function recomputeReceipt(p: RecomputeReceiptParameters): Promise<R
   const bound = configBound(facts, p.receipt, problems);
   const takedowns = await receiptTakedowns(base, facts, p.receipt, problems);
   const common = {
-    promptMatches: receiptInputMatches(p.receipt, p.prompt),
-    outputMatches: sha256(toBytes(p.output)) === p.receipt.output.sha256,
+    promptMatches: receiptInputMatches(p.receipt, p.prompt, p.promptSalt),
+    outputMatches: commitmentOf(p.output, p.promptSalt) === p.receipt.output.sha256,
     takedowns: { count: takedowns.count, root: takedowns.root },
   };
 
@@ -94,6 +96,7 @@ export async function recomputeReceipt(p: RecomputeReceiptParameters): Promise<R
         base,
         receipt: p.receipt,
         output: p.output,
+        promptSalt: p.promptSalt,
         config,
         takedowns: new Set(takedowns.ids),
         chain: p.chain,
@@ -276,10 +279,10 @@ async function recomputeContributions(
   return step.value.attribution.contributions;
 }
 
-/** The receipt's input hash covers the billed text: a completion's prompt, or chat lines. */
-function receiptInputMatches(receipt: Receipt, prompt: string): boolean {
+/** The receipt's input commitment covers the billed text: a completion's prompt, or chat lines. */
+function receiptInputMatches(receipt: Receipt, prompt: string, salt: Hex | undefined): boolean {
   return (
-    sha256(toBytes(prompt)) === receipt.input.sha256 ||
-    sha256(toBytes(`user: ${prompt}`)) === receipt.input.sha256
+    commitmentOf(prompt, salt) === receipt.input.sha256 ||
+    commitmentOf(`user: ${prompt}`, salt) === receipt.input.sha256
   );
 }

@@ -17,7 +17,12 @@ import { servingRuntime } from './servingRuntime.js';
 
 type Completion = {
   choices: { text: string }[];
-  attribution: { receipt_id: Hex; contributions: { contribution_id: string; weight_ppm: number }[] };
+  attribution: {
+    receipt_id: Hex;
+    /** The salt of the receipt's commitments (the payer's; verifying with the texts needs it). */
+    prompt_salt: Hex;
+    contributions: { contribution_id: string; weight_ppm: number }[];
+  };
 };
 
 const KELPIE = PLANTED_DOCUMENTS[0];
@@ -58,10 +63,19 @@ describe('takedowns reach served models, and every receipt stays verifiable by a
     return (await response.json()) as Completion;
   };
   /** What `tributary verify-receipt` runs: the receipt's signature and amounts, and its recomputation. */
-  const verify = async (receiptId: Hex, prompt: string, output: string, workDir: string) => {
-    const { receipt, signature } = await net.client(8).getReceipt(receiptId);
+  const verify = async (answer: Completion, prompt: string, output: string, workDir: string) => {
+    const { receipt, signature } = await net.client(8).getReceipt(answer.attribution.receipt_id);
     const chain = { rpcUrl: net.chain.anvil.rpcUrl, addresses: net.chain.addresses };
-    const recomputed = await recomputeReceipt({ nodeUrl: net.url, receipt, prompt, output, workDir, chain });
+    const promptSalt = answer.attribution.prompt_salt;
+    const recomputed = await recomputeReceipt({
+      nodeUrl: net.url,
+      receipt,
+      prompt,
+      output,
+      promptSalt,
+      workDir,
+      chain,
+    });
     const checked = await verifyReceipt({
       receipt,
       signature,
@@ -72,10 +86,12 @@ describe('takedowns reach served models, and every receipt stays verifiable by a
     return { receipt, recomputed, valid: checked.valid && recomputed.problems.length === 0, checked };
   };
   /** `tributary verify-receipt … --json` as an outsider runs it: exit code and what it printed. */
-  const verifyCli = (receiptId: Hex, prompt: string, output: string) => {
+  const verifyCli = (answer: Completion, prompt: string, output: string) => {
+    const receiptId = answer.attribution.receipt_id;
     const outputFile = join(net.home, `answer-${receiptId.slice(2, 10)}.txt`);
     writeFileSync(outputFile, output);
     const args = ['verify-receipt', '--node', net.url, '--receipt', receiptId, '--prompt', prompt];
+    args.push('--salt', answer.attribution.prompt_salt);
     return new Promise<{ code: number; result: { valid: boolean; problems: string[] } }>((resolve) => {
       execFile(
         process.execPath,
@@ -149,12 +165,7 @@ describe('takedowns reach served models, and every receipt stays verifiable by a
     expect(searchedAfter.attribution.contributions.map((c) => c.contribution_id)).not.toContain(kelpieId);
 
     // The receipt from after the takedown: rebuilt from the public snapshots without it, re-run.
-    const late = await verify(
-      after.attribution.receipt_id,
-      kelpiePrompt,
-      after.choices[0]!.text,
-      join(net.home, 'v-after'),
-    );
+    const late = await verify(after, kelpiePrompt, after.choices[0]!.text, join(net.home, 'v-after'));
     expect(late.receipt.model.takedowns).toMatchObject({ count: 1 });
     expect(late.recomputed).toMatchObject({
       mode: 'rebuild',
@@ -169,26 +180,19 @@ describe('takedowns reach served models, and every receipt stays verifiable by a
       [before, kelpiePrompt],
       [searched, kelpieQuestion],
     ] as const) {
-      const early = await verify(
-        answer.attribution.receipt_id,
-        prompt,
-        answer.choices[0]!.text,
-        join(net.home, 'v-before'),
-      );
+      const early = await verify(answer, prompt, answer.choices[0]!.text, join(net.home, 'v-before'));
       expect(early.receipt.model.takedowns).toMatchObject({ count: 0 });
       expect(early.recomputed).toMatchObject({ mode: 'evidence', artifactMatches: true, problems: [] });
       expect(early.valid).toBe(true);
     }
-    expect(
-      await verifyCli(before.attribution.receipt_id, kelpiePrompt, before.choices[0]!.text),
-    ).toMatchObject({
+    expect(await verifyCli(before, kelpiePrompt, before.choices[0]!.text)).toMatchObject({
       code: 0,
       result: { valid: true, problems: [] },
     });
 
     // Evidence is only as good as the answer it is asked about.
     const forged = await verify(
-      before.attribution.receipt_id,
+      before,
       kelpiePrompt,
       `${before.choices[0]!.text}!`,
       join(net.home, 'v-forged'),
@@ -234,25 +238,28 @@ describe('takedowns reach served models, and every receipt stays verifiable by a
     const snapshot = await fetch(`${net.url}/v1/datanets/${licensed.id}/versions/1/snapshot.jsonl`);
     expect(snapshot.status).toBe(401);
     // … and still verifies the receipt: every paid contribution holds a run of the answer.
-    const checked = await verify(
-      answer.attribution.receipt_id,
-      prompt,
-      answer.choices[0]!.text,
-      join(net.home, 'v-lic'),
-    );
+    const checked = await verify(answer, prompt, answer.choices[0]!.text, join(net.home, 'v-lic'));
     expect(checked.recomputed).toMatchObject({ mode: 'evidence', artifactMatches: true, problems: [] });
     expect(checked.valid).toBe(true);
-    expect(await verifyCli(answer.attribution.receipt_id, prompt, answer.choices[0]!.text)).toMatchObject({
+    expect(await verifyCli(answer, prompt, answer.choices[0]!.text)).toMatchObject({
       code: 0,
       result: { valid: true, problems: [] },
     });
+
+    // Evidence needs the answer's salt too: the route confirms no guessed answer to a receipt.
+    const unsalted = await fetch(`${net.url}/v1/receipts/${answer.attribution.receipt_id}/evidence`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ output: answer.choices[0]!.text }),
+    });
+    expect(unsalted.status).toBe(400);
 
     // A proof that does not lead to the committed token root fails.
     const evidence = (await (
       await fetch(`${net.url}/v1/receipts/${answer.attribution.receipt_id}/evidence`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ output: answer.choices[0]!.text }),
+        body: JSON.stringify({ output: answer.choices[0]!.text, salt: answer.attribution.prompt_salt }),
       })
     ).json()) as ReceiptEvidence;
     const first = evidence.contributions[0]!;
@@ -262,6 +269,7 @@ describe('takedowns reach served models, and every receipt stays verifiable by a
       base: net.url,
       receipt: checked.receipt,
       output: answer.choices[0]!.text,
+      promptSalt: answer.attribution.prompt_salt,
       config: (
         (await (
           await fetch(
@@ -282,6 +290,7 @@ describe('takedowns reach served models, and every receipt stays verifiable by a
         receipt: { ...checked.receipt, attribution: { ...checked.receipt.attribution, contributions } },
         prompt,
         output: answer.choices[0]!.text,
+        promptSalt: answer.attribution.prompt_salt,
         workDir: join(net.home, 'v-doctored'),
       });
     const stranger = net.chain.accounts[8]!;

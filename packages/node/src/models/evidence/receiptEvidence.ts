@@ -6,7 +6,8 @@
  * citing content taken down since, stay checkable by outsiders.
  */
 import { tokenIds } from '@tributary/attribution';
-import { type Hex, sha256, toBytes } from 'viem';
+import { commitmentOf } from '@tributary/protocol';
+import type { Hex } from 'viem';
 import type { Context } from '../../context.js';
 import { badRequest } from '../../errors.js';
 import { getReceipt } from '../../receipts/receiptQueries.js';
@@ -34,17 +35,22 @@ type EvidenceRow = {
   proof: TokenRangeProof | null;
 };
 
-/** The evidence of receipt `receiptId` for `output` (400 unless `output` is the receipt's answer). */
+/**
+ * The evidence of receipt `receiptId` for `output` (400 unless `output`, with the commitments'
+ * `salt`, is the receipt's answer: asking takes the salt, so the route confirms no guessed answer).
+ */
 export async function receiptEvidence(
   ctx: Context,
   receiptId: string,
   output: string,
+  salt: Hex | undefined,
 ): Promise<ReceiptEvidence> {
   const { receipt } = await getReceipt(ctx, receiptId);
-  const outputSha256 = sha256(toBytes(output));
+  const outputSha256 = commitmentOf(output, salt);
   if (outputSha256 !== receipt.output.sha256) {
-    throw badRequest("the output given is not the receipt's answer (its sha256 differs)", [
-      `receipt output sha256 ${receipt.output.sha256}`,
+    throw badRequest("the output given is not the receipt's answer (its commitment differs)", [
+      'send the answer exactly as received, and the receipt’s salt (`prompt_salt` of the call)',
+      `receipt output commitment ${receipt.output.sha256}`,
     ]);
   }
   await evidenceSettled(ctx);

@@ -26,6 +26,8 @@ export type VerifyEvidenceParameters = {
   base: string;
   receipt: Receipt;
   output: string;
+  /** The salt of the receipt's commitments (the payer has it; absent for receipts before salting). */
+  promptSalt?: Hex | undefined;
   config: ModelConfig;
   /** Contributions left out of what served the call (the receipt's takedown set). */
   takedowns: ReadonlySet<string>;
@@ -73,7 +75,7 @@ export async function verifyEvidence(p: VerifyEvidenceParameters): Promise<strin
     const response = await fetch(`${p.base}/v1/receipts/${p.receipt.requestId}/evidence`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ output: p.output }),
+      body: JSON.stringify({ output: p.output, ...(p.promptSalt ? { salt: p.promptSalt } : {}) }),
     });
     if (!response.ok) return [...problems, `the receipt's evidence answered ${response.status}`];
     evidence = (await response.json()) as ReceiptEvidence;
