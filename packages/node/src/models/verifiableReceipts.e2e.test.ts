@@ -7,10 +7,13 @@ import type { Hex } from 'viem';
 import { parseEther } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningNode } from '../node.js';
+import { collectBlobs } from '../store/collectBlobs.js';
 import { buildAndRegister, fundPayer, PLANTED_DOCUMENTS, plantDatanet } from '../testing/modelFixtures.js';
 import { startTestNetwork, type TestNetwork } from '../testing/testNetwork.js';
 import type { ModelConfig } from './artifact.js';
+import { evidenceSettled } from './evidence/captureEvidence.js';
 import type { ReceiptEvidence } from './evidence/receiptEvidence.js';
+import { preserveEvidence } from './evidence/receiptEvidence.js';
 import { verifyEvidence } from './evidence/verifyEvidence.js';
 import { recomputeReceipt } from './publicRebuild.js';
 import { servingRuntime } from './servingRuntime.js';
@@ -300,5 +303,34 @@ describe('takedowns reach served models, and every receipt stays verifiable by a
     expect(
       (await recheck([{ ...paid[0]!, contributionId: kelpieId, datanetId }])).problems.join('\n'),
     ).toContain(`contribution ${kelpieId} is not in the model's version of datanet ${datanetId}`);
+  });
+
+  it('keeps taken-down content until the receipts citing it have their proofs, even when the collector runs first', async () => {
+    // A call that pays the orchard document, its evidence noted (no proof yet: the content is there).
+    const orchard = PLANTED_DOCUMENTS[2];
+    const answer = await complete('planted-ngram', 'In the walled orchard at Pennyfold');
+    expect(answer.choices[0]!.text).toContain('seventeen varieties of pear');
+    const items = await net.client(1).listContributions(datanetId);
+    const orchardId = items.find((c) => c.filename === orchard.filename)!.id;
+    expect(answer.attribution.contributions.map((c) => c.contribution_id)).toContain(orchardId);
+    await evidenceSettled(node.ctx);
+    const [row] = await node.ctx.db.query<{ content_hash: string }>(
+      'select content_hash from contributions where id = $1',
+      [orchardId],
+    );
+    const blob = row!.content_hash.replace(/^0x/, '');
+
+    // The node stops right after marking the takedown (what `takedown` writes first); the blob
+    // collector then runs before the takedown is completed.
+    await node.ctx.db.query("update contributions set status = 'removed', removed_at = now() where id = $1", [
+      orchardId,
+    ]);
+    await collectBlobs(node.ctx, { graceMs: 0 });
+    expect(await node.ctx.blobs.get(blob)).not.toBeNull();
+
+    // Completing the takedown keeps the proof; then the content goes.
+    expect(await preserveEvidence(node.ctx, orchardId, row!.content_hash)).toBeGreaterThanOrEqual(1);
+    await collectBlobs(node.ctx, { graceMs: 0 });
+    expect(await node.ctx.blobs.get(blob)).toBeNull();
   });
 });
