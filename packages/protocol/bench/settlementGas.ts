@@ -198,7 +198,11 @@ try {
           returningCovering4Epochs: returningClaim,
           note: 'a first claim creates the claimed-amount slot (22,100); to an account with no tokens yet the token balance slot too (another 20,000)',
         },
-        targets: { gasPerCallAt10kCallsFrom1000Payers: '≤ 500', firstClaim: '≤ 90,000', returningClaim: '≤ 70,000' },
+        targets: {
+          gasPerCallAt10kCallsFrom1000Payers: '≤ 500',
+          firstClaim: '≤ 90,000',
+          returningClaim: '≤ 70,000',
+        },
       },
       null,
       2,

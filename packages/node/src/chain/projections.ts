@@ -269,10 +269,11 @@ const distributorProjections: Record<string, Projection> = {
     ]);
   },
   async EpochsVoided(tx, { args }) {
-    await tx.query(
-      "update chain_epochs set status = 'voided' where node = $1 and epoch between $2 and $3",
-      [lower(args.node), str(args.fromEpoch), str(args.toEpoch)],
-    );
+    await tx.query("update chain_epochs set status = 'voided' where node = $1 and epoch between $2 and $3", [
+      lower(args.node),
+      str(args.fromEpoch),
+      str(args.toEpoch),
+    ]);
   },
   async Claimed(tx, { args }) {
     await tx.query(

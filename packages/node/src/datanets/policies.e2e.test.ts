@@ -130,7 +130,10 @@ describe('datanet policies: governance bans, daily limits, contribution bonds', 
     expect(await balance(6)).toBe(parseEther('5'));
     // A forfeit never pays the owner: it waits out the contributor's appeal, then goes to the treasury.
     expect((await balance(1)) - ownerBefore).toBe(0n);
-    const chain = await createProtocolClients({ rpcUrl: net.chain.anvil.rpcUrl, account: net.chain.keys[0]! });
+    const chain = await createProtocolClients({
+      rpcUrl: net.chain.anvil.rpcUrl,
+      account: net.chain.keys[0]!,
+    });
     const held = await chain.publicClient.readContract({
       address: net.chain.addresses.datanetRegistry,
       abi: datanetRegistryAbi,

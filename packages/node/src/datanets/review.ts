@@ -73,7 +73,12 @@ export async function reviewContribution(
               functionName: 'forfeitBond',
               args: [...bond, contentHash], // the evidence: the rejected content itself
             }
-          : { ...common, purpose: `releaseBond:${datanet.id}:${row.id}`, functionName: 'releaseBond', args: bond },
+          : {
+              ...common,
+              purpose: `releaseBond:${datanet.id}:${row.id}`,
+              functionName: 'releaseBond',
+              args: bond,
+            },
       );
     }
   }
