@@ -268,22 +268,28 @@ describe('takedowns reach served models, and every receipt stays verifiable by a
     const first = evidence.contributions[0]!;
     const salts = [...first.proof!.salts];
     salts[0] = `0x${'11'.repeat(16)}`;
-    const badProof = await verifyEvidence({
+    const { config } = (await (
+      await fetch(
+        `${net.url}/v1/models/${checked.receipt.model.id}/versions/${checked.receipt.model.version}`,
+      )
+    ).json()) as { config: ModelConfig };
+    const evidenceCheck = {
       base: net.url,
       receipt: checked.receipt,
       output: answer.choices[0]!.text,
+      config,
+    };
+    const badProof = await verifyEvidence({
+      ...evidenceCheck,
       promptSalt: answer.attribution.prompt_salt,
-      config: (
-        (await (
-          await fetch(
-            `${net.url}/v1/models/${checked.receipt.model.id}/versions/${checked.receipt.model.version}`,
-          )
-        ).json()) as { config: ModelConfig }
-      ).config,
       takedowns: new Set(),
       evidence: { ...evidence, contributions: [{ ...first, proof: { ...first.proof!, salts } }] },
     });
     expect(badProof.join('\n')).toContain(`does not prove that contribution ${first.contributionId} holds`);
+    // Without the salt, the verifier says what the node answered and what to pass.
+    expect((await verifyEvidence({ ...evidenceCheck, takedowns: new Set() })).join('\n')).toContain(
+      "answered 400: the output given is not the receipt's answer (its commitment differs) (pass the receipt's salt: --salt)",
+    );
 
     // Receipts that pay the wrong account, or a contribution outside the model, would not verify.
     const paid = checked.receipt.attribution.contributions;

@@ -77,7 +77,12 @@ export async function verifyEvidence(p: VerifyEvidenceParameters): Promise<strin
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ output: p.output, ...(p.promptSalt ? { salt: p.promptSalt } : {}) }),
     });
-    if (!response.ok) return [...problems, `the receipt's evidence answered ${response.status}`];
+    if (!response.ok) {
+      const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
+      const why = body?.error?.message ? `: ${body.error.message}` : '';
+      const hint = p.promptSalt ? '' : " (pass the receipt's salt: --salt)";
+      return [...problems, `the receipt's evidence answered ${response.status}${why}${hint}`];
+    }
     evidence = (await response.json()) as ReceiptEvidence;
   }
   const answer = tokenIds({ text: p.output });
