@@ -34,6 +34,17 @@ export function parseKey(value: string, flag: string): Hex {
   return value as Hex;
 }
 
+/** A receipt's commitment salt (the answer's `attribution.prompt_salt`: 32 bytes). */
+export function parseSalt(value: string, flag: string): Hex {
+  if (!/^0x[0-9a-fA-F]{64}$/.test(value)) {
+    throw new UsageError(
+      `${flag} must be a salt (0x and 64 hex digits), got ${value}`,
+      "copy it from the answer's attribution.prompt_salt (or GET /v1/receipts/<id> with your API key)",
+    );
+  }
+  return value as Hex;
+}
+
 /** An address (0x and 40 hex digits, any case). */
 export function parseAddress(value: string, flag: string): Address {
   if (!/^0x[0-9a-fA-F]{40}$/.test(value)) throw new UsageError(`${flag} must be an address, got ${value}`);

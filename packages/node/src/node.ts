@@ -6,7 +6,7 @@ import { type ServerType, serve } from '@hono/node-server';
 import { createApp } from './api/app.js';
 import { addressKey } from './chain/chainContext.js';
 import { createIndexer } from './chain/indexer.js';
-import { resumeTransactions } from './chain/transactions.js';
+import { resumeTransactions, watchTransactions } from './chain/transactions.js';
 import type { Config } from './config.js';
 import { type Context, createContext } from './context.js';
 import { indexAllContributions } from './datanets/indexContributions.js';
@@ -14,9 +14,12 @@ import { completeTakedowns } from './datanets/takedown.js';
 import { resumePendingVersions } from './datanets/versions.js';
 import { resumeBuilds } from './jobs/modelBuilds.js';
 import type { Logger } from './logger.js';
+import { startArtifactWatch } from './models/artifactWatch.js';
+import { evidenceSettled } from './models/evidence/captureEvidence.js';
 import { followRemoteDatanets } from './remote/follow.js';
 import { finishEpoch } from './settlement/finishEpoch.js';
 import { startSettlementLoop } from './settlement/settle.js';
+import { startBlobCollector } from './store/collectBlobs.js';
 
 export type RunningNode = {
   ctx: Context;
@@ -57,9 +60,11 @@ export async function startNode(config: Config, logger?: Logger): Promise<Runnin
     // Epochs of this node voided on-chain (an upheld challenge or a stale void): their receipts go unpaid.
     const me = addressKey(ctx.chain.operator.address);
     for (const e of events.filter(
-      (x) => x.eventName === 'EpochVoided' && addressKey(String(x.args.node)) === me,
+      (x) => x.eventName === 'EpochsVoided' && addressKey(String(x.args.node)) === me,
     )) {
-      await finishEpoch(ctx, String(e.args.epoch), 'voided');
+      for (let epoch = BigInt(String(e.args.fromEpoch)); epoch <= BigInt(String(e.args.toEpoch)); epoch++) {
+        await finishEpoch(ctx, epoch, 'voided');
+      }
     }
     const removed = new Set(
       events.filter((e) => e.eventName === 'ContributionRemoved').map((e) => String(e.args.datanetId)),
@@ -68,7 +73,10 @@ export async function startNode(config: Config, logger?: Logger): Promise<Runnin
   });
   const remote = followRemoteDatanets(ctx);
   ctx.indexer.start();
+  const transactions = watchTransactions(ctx);
+  const blobs = startBlobCollector(ctx);
   const settlement = startSettlementLoop(ctx);
+  const artifactWatch = startArtifactWatch(ctx);
 
   const app = createApp(ctx);
   const server = await new Promise<ServerType>((resolve) => {
@@ -98,6 +106,10 @@ export async function startNode(config: Config, logger?: Logger): Promise<Runnin
       stopping ??= (async () => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await settlement.stop();
+        await artifactWatch.stop();
+        await evidenceSettled(ctx);
+        await transactions.stop();
+        await blobs.stop();
         await ctx.indexer.stop();
         await remote.stop();
         await ctx.indexes.close();

@@ -1,18 +1,19 @@
 /** `tributary verify-receipt`: what it accepts (it runs commands/verify.ts). */
 import { readFileSync } from 'node:fs';
-import { parseUrl } from '../args.js';
+import { optional, parseSalt, parseUrl } from '../args.js';
 import { defineCommand } from '../command.js';
 import { ExitCode, UsageError } from '../failure.js';
 
 export const verifyReceiptSpec = defineCommand({
   name: 'verify-receipt',
   summary: 'Re-check a receipt: rebuild the model from public snapshots and re-run the call',
-  usage: 'verify-receipt --node URL --receipt 0x… (--prompt TEXT | --prompt-file F) --output-file F',
+  usage:
+    'verify-receipt --node URL --receipt 0x… --salt 0x… (--prompt TEXT | --prompt-file F) --output-file F',
   description:
     "Checks the receipt's signature and amounts, rebuilds the model's artifact from the public\n" +
     'snapshots of its datanet versions (its hash must equal the one registered on-chain), re-runs the\n' +
     'call and recomputes the attribution. The payer has the prompt and the answer; the receipt only\n' +
-    'their hashes.',
+    'their salted hashes (sha256(salt ‖ text)): pass the salt the answer came with.',
   options: {
     node: { type: 'string', value: 'URL', description: 'the node that served the call', required: true },
     receipt: {
@@ -20,6 +21,11 @@ export const verifyReceiptSpec = defineCommand({
       value: '0x…',
       description: 'the receipt id (attribution.receipt_id)',
       required: true,
+    },
+    salt: {
+      type: 'string',
+      value: '0x…',
+      description: "the commitments' salt (attribution.prompt_salt; absent for unsalted receipts)",
     },
     prompt: { type: 'string', value: 'TEXT', description: 'the prompt as sent' },
     'prompt-file': { type: 'string', value: 'F', description: 'or a file holding it' },
@@ -34,7 +40,7 @@ export const verifyReceiptSpec = defineCommand({
     {
       comment: 'Check an answer saved to answer.txt',
       command:
-        "tributary verify-receipt --node http://127.0.0.1:8787 --receipt 0x5f… --prompt 'Rivers' --output-file answer.txt",
+        "tributary verify-receipt --node http://127.0.0.1:8787 --receipt 0x5f… --salt 0x9c… --prompt 'Rivers' --output-file answer.txt",
     },
   ],
   exitCodes: { 1: 'the receipt does not check out (the problems are listed)' },
@@ -50,6 +56,7 @@ export const verifyReceiptSpec = defineCommand({
     const options = {
       node: parseUrl(values.node, '--node'),
       receipt: values.receipt,
+      salt: optional(parseSalt, values.salt, '--salt'),
       prompt,
       output: readFileSync(values['output-file'], 'utf8'),
       json,

@@ -241,7 +241,7 @@ describe('model lineage for auditors', () => {
   });
 
   it('reads as a Markdown report', async () => {
-    const response = await fetch(`${net.url}/v1/models/${modelId}/lineage?format=markdown`);
+    const response = await fetch(`${net.url}/v1/models/${modelId}/lineage/report`);
     expect(response.headers.get('content-type')).toContain('text/markdown');
     const report = await response.text();
     expect(report).toContain(`# Lineage of model ${modelId} "audited", version 1`);

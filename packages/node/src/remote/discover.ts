@@ -3,10 +3,9 @@
  * the document. This node fetches each missing document from a host and keeps it only if it
  * hashes to the metadata hash on-chain, so its datanet listing shows every datanet by name.
  */
-import { canonicalJson } from '@tributary/protocol';
+import { metadataHashOf } from '@tributary/protocol';
 import type { Context } from '../context.js';
 import { storeMetadata } from '../datanets/metadata.js';
-import { sha256Hex } from '../store/blobs.js';
 import { datanetHosts } from './hosts.js';
 
 /** Fetches the metadata of datanets this node has no document for; returns how many it found. */
@@ -24,9 +23,10 @@ export async function discoverRemoteDatanets(ctx: Context): Promise<number> {
         });
         if (!response.ok) continue;
         const { metadata } = (await response.json()) as { metadata: Record<string, unknown> | null };
-        if (!metadata || `0x${sha256Hex(canonicalJson(metadata))}` !== datanet.metadata_hash.toLowerCase())
+        if (!metadata || metadataHashOf(metadata).toLowerCase() !== datanet.metadata_hash.toLowerCase())
           continue;
-        await storeMetadata(ctx, metadata);
+        // Checked against the chain: no quota to charge (the host's operator is named as its source).
+        await storeMetadata(ctx, { document: metadata, storedBy: host.operator, charge: false });
         found += 1;
         break;
       } catch (error) {
