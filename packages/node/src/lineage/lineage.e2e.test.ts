@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildManifest } from '../datanets/manifest.js';
 import type { RunningNode } from '../node.js';
 import { fundPayer, PLANTED_DOCUMENTS, plantDatanet } from '../testing/modelFixtures.js';
+import { registerOnChain } from '../testing/registerOnChain.js';
 import { startTestNetwork, type TestNetwork } from '../testing/testNetwork.js';
 
 describe('model lineage for auditors', () => {
@@ -55,6 +56,24 @@ describe('model lineage for auditors', () => {
     const developer = net.client(5);
     await developer.login();
     await net.giveTokens(5, parseEther('100'));
+    // The licence the contracts sell: a published model version naming the datanet pays its fee;
+    // only then may the developer build from it.
+    const holder = await developer.waitForBuild(
+      (
+        await developer.buildModel({
+          name: 'licence-holder',
+          kind: 'infini-gram',
+          datanets: [{ datanetId: openId, version: 1 }],
+        })
+      ).id,
+    );
+    await registerOnChain(net, {
+      node,
+      developer: 5,
+      artifactHash: holder.artifactHash!,
+      configHash: holder.configHash!,
+      datanets: [{ datanetId: licensedId, version: 1 }],
+    });
     const started = await developer.buildModel({
       name: 'audited',
       kind: 'infini-gram',
