@@ -62,6 +62,15 @@ describe('tributary errors and exit codes', () => {
       },
     });
     expect((await runCli(['frob'])).code).toBe(2);
+
+    const salt = await runCli([
+      'verify-receipt',
+      ...['--node', 'http://127.0.0.1:8787', '--receipt', '0x01', '--prompt', 'Rivers'],
+      ...['--output-file', join(dir, 'answer.txt'), '--salt', '0x12'],
+    ]);
+    expect(salt.code).toBe(2);
+    expect(salt.stderr).toContain('--salt must be a salt (0x and 64 hex digits), got 0x12');
+    expect(salt.stderr).toContain('attribution.prompt_salt');
   });
 
   it('exits 3 when the node is unreachable, naming the URL it tried', async () => {
