@@ -42,7 +42,15 @@ export type Receipt = {
     indexRoot: Hex;
   };
   input: { sha256: Hex; tokens: number };
-  output: { sha256: Hex; tokens: number };
+  output: {
+    sha256: Hex;
+    tokens: number;
+    /**
+     * Why the answer ended: "stop" or "length", or "cancelled" when the client went away first
+     * (the receipt then charges only the text that had left the node). Absent in older receipts.
+     */
+    finishReason?: 'stop' | 'length' | 'cancelled';
+  };
   /** The sampling settings of the call: with the prompt they let anyone re-run a deterministic model. */
   generation: {
     maxTokens: number;

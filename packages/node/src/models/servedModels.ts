@@ -5,17 +5,13 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { openIndex } from '@tributary/attribution';
 import type { Split } from '@tributary/protocol';
 import { type Address, getAddress, type Hex } from 'viem';
 import { addressKey } from '../chain/chainContext.js';
 import type { Context } from '../context.js';
 import { ApiError, forbidden, notFound } from '../errors.js';
+import type { PooledModel } from '../inference/runnerPool.js';
 import { type ModelConfig, type ModelKind, readModelConfig, verifyArtifact } from './artifact.js';
-import { createInfiniGramRunner } from './kinds/infiniGram.js';
-import { createRetrievalRunner } from './kinds/retrieval.js';
-import { createUpstreamRunner } from './kinds/upstream.js';
-import type { ModelRunner } from './runner.js';
 
 export type ModelStatusName = 'active' | 'deprecated' | 'delisted';
 
@@ -38,7 +34,7 @@ export type ServedModel = {
   config: ModelConfig;
 };
 
-export type LoadedModel = { model: ServedModel; runner: ModelRunner; indexRoot: Hex };
+export type LoadedModel = { model: ServedModel; runner: PooledModel; indexRoot: Hex };
 
 const STATUS: ModelStatusName[] = ['active', 'deprecated', 'delisted'];
 
@@ -143,20 +139,15 @@ export async function loadModel(ctx: Context, model: ServedModel): Promise<Loade
     loading = (async () => {
       const dir = artifactDir(ctx, model.artifactHash);
       await verifyArtifact(dir, model.artifactHash);
-      const index = await openIndex({ directory: join(dir, 'index') });
-      const params = model.config.params;
-      const runner =
-        model.kind === 'infini-gram'
-          ? createInfiniGramRunner({ index })
-          : model.kind === 'retrieval'
-            ? await createRetrievalRunner({ index, dir, params, config: ctx.config })
-            : createUpstreamRunner({
-                config: ctx.config,
-                index,
-                upstream: String(params.upstream ?? 'default'),
-                upstreamModel: String(params.upstreamModel ?? model.name),
-              });
-      return { model, runner, indexRoot: index.indexRoot as Hex };
+      // Loaded in every worker of the runner pool (generation runs off the request thread).
+      const runner = await ctx.serving.pool.load({
+        key,
+        kind: model.kind,
+        dir,
+        params: model.config.params,
+        name: model.name,
+      });
+      return { model, runner, indexRoot: runner.indexRoot };
     })();
     ctx.loadedModels.set(key, loading);
     loading.catch(() => ctx.loadedModels.delete(key));

@@ -28,7 +28,7 @@ export type BuildReceiptParameters = {
   /** Fees of this node's earlier receipts in the same epoch. */
   feeBefore: bigint;
   input: { text: string; tokens: number };
-  output: { text: string; tokens: number };
+  output: { text: string; tokens: number; finishReason: 'stop' | 'length' | 'cancelled' };
   generation: Receipt['generation'];
   attribution: { method: string; contributions: readonly AttributedContribution[] };
   time: number;
@@ -63,7 +63,11 @@ export function buildReceipt(p: BuildReceiptParameters): Receipt {
       indexRoot: p.model.indexRoot,
     },
     input: { sha256: sha256(toBytes(p.input.text)), tokens: p.input.tokens },
-    output: { sha256: sha256(toBytes(p.output.text)), tokens: p.output.tokens },
+    output: {
+      sha256: sha256(toBytes(p.output.text)),
+      tokens: p.output.tokens,
+      finishReason: p.output.finishReason,
+    },
     generation: p.generation,
     pricing: {
       pricePerInputToken: p.pricing.pricePerInputToken.toString(),
