@@ -8,6 +8,8 @@
  *   x-tributary-contributions   the top contributions: `<contribution id>:<ppm>:<contributor>`,
  *                               comma-separated, heaviest first (at most 5; the body has all)
  *   x-tributary-overhead-ms     the node's own time on the call: all of it but the model's
+ *   server-timing               where the call's time went: prepare (key, validation, pricing),
+ *                               reserve, model (generation), receipt (signature, durable write)
  *
  * A streamed answer sends its headers before the first token, when only the receipt id and the
  * most the call can cost (`x-tributary-max-fee`) are known; its fee, contributions and overhead
@@ -26,13 +28,27 @@ export const HEADERS = {
   overheadMs: 'x-tributary-overhead-ms',
 } as const;
 
+/** When a call's stages ended, ms since it started. */
+export type CallTimes = { prepared: number; reserved: number; total: number };
+
 /** Headers of a finished (non-streamed) answer. */
-export function answerHeaders(outcome: CallOutcome, overheadMs: number): Record<string, string> {
+export function answerHeaders(outcome: CallOutcome, times: CallTimes): Record<string, string> {
+  const overheadMs = times.total - outcome.generationMs;
+  const timing = {
+    prepare: times.prepared,
+    reserve: times.reserved - times.prepared,
+    model: outcome.generationMs,
+    receipt: outcome.receiptMs,
+    total: times.total,
+  };
   return {
     [HEADERS.receiptId]: outcome.attribution.receipt_id,
     [HEADERS.fee]: outcome.attribution.fee,
     [HEADERS.contributions]: topContributions(outcome),
     [HEADERS.overheadMs]: formatMs(overheadMs),
+    'server-timing': Object.entries(timing)
+      .map(([name, ms]) => `${name};dur=${formatMs(ms)}`)
+      .join(', '),
   };
 }
 

@@ -64,6 +64,8 @@ export type CallOutcome = {
   text: string;
   /** The model's own time producing text, ms (the rest of a call's time is the node's overhead). */
   generationMs: number;
+  /** Time from the run's outcome to its durable receipt (group commit, signature), ms. */
+  receiptMs: number;
 };
 
 /** A started call. */
@@ -155,6 +157,7 @@ export async function prepareCall(ctx: Context, payer: Address, request: CallReq
     try {
       const run = await outcome;
       if (run.text === '' && run.finishReason === 'cancelled') return null;
+      const storing = performance.now();
       const stored = await storeReceipt(
         ctx,
         {
@@ -173,19 +176,25 @@ export async function prepareCall(ctx: Context, payer: Address, request: CallReq
         reservation,
       );
       charged = true;
-      return outcomeOf(stored, run);
+      ctx.serving.reservations.charged(reservation);
+      return outcomeOf(stored, run, performance.now() - storing);
     } finally {
       // Failed, or cancelled before any text: nothing is charged.
       if (!charged) await release(ctx, reservation);
     }
   }
 
-  function outcomeOf({ receipt, id, receiptHash }: StoredReceipt, run: SessionOutcome): CallOutcome {
+  function outcomeOf(
+    { receipt, id, receiptHash }: StoredReceipt,
+    run: SessionOutcome,
+    receiptMs: number,
+  ): CallOutcome {
     return {
       receipt,
       finishReason: run.finishReason,
       text: run.text,
       generationMs: run.generationMs,
+      receiptMs,
       usage: {
         prompt_tokens: inputTokens,
         completion_tokens: run.outputTokens,

@@ -4,11 +4,7 @@
  */
 import type { Hex } from 'viem';
 import type { Context } from '../context.js';
-import {
-  type ReservationRequest,
-  type ReservationResult,
-  writeReservations,
-} from '../payments/reservations.js';
+import { createReservations, type Reservations } from '../payments/reservations.js';
 import {
   type ReceiptRequest,
   type StoredReceipt,
@@ -20,7 +16,7 @@ import { createRunnerPool, type RunnerPool } from './runnerPool.js';
 
 export type Serving = {
   pool: RunnerPool;
-  reservations: GroupCommit<ReservationRequest, ReservationResult>;
+  reservations: Reservations;
   receipts: GroupCommit<ReceiptRequest, StoredReceipt>;
   /** The protocol fee rate as of an indexed block (see protocolFee.ts). */
   protocolFee: { block: bigint; bps: Promise<number> } | null;
@@ -42,7 +38,7 @@ export function createServing(ctx: Context): Serving {
     logger: ctx.logger,
   });
   const maxBatch = config.serving.maxBatch;
-  const reservations = createGroupCommit({ write: writeReservations(ctx), maxBatch });
+  const reservations = createReservations(ctx, maxBatch);
   const receipts = createGroupCommit({ write: writeReceipts(ctx), maxBatch, compatible: sameFeeRate });
   return {
     pool,
@@ -50,7 +46,7 @@ export function createServing(ctx: Context): Serving {
     receipts,
     protocolFee: null,
     async close() {
-      await reservations.idle();
+      await reservations.batch.idle();
       await receipts.idle();
       await pool.close();
     },

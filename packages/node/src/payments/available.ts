@@ -61,7 +61,8 @@ export async function payersFunds(
         remaining: BigInt(row.remaining ?? 0),
         expiry: BigInt(row.expiry ?? 0),
         unsettled: BigInt(row.unsettled ?? 0),
-        reserved: BigInt(row.reserved ?? 0),
+        // Stored reservations (PostgreSQL) and those this process holds in memory (PGlite).
+        reserved: BigInt(row.reserved ?? 0) + ctx.serving.reservations.held(row.payer),
       }),
     ]),
   );

@@ -1,9 +1,9 @@
 /**
- * Signs and stores receipts by group commit: the calls that finish together are written in one
- * transaction that places them in the open epoch (each receipt's `feeBefore` follows the one
- * before it), signs them (spread over the runner pool), stores them with their attribution, adds
- * their fees to what each payer owes and turns their reservations into the exact charges. A call
- * is answered only after that transaction committed: an acknowledged receipt is durable.
+ * Signs and stores receipts by group commit: the calls that finish together are placed in the open
+ * epoch in order (each receipt's `feeBefore` follows the one before it), signed (spread over the
+ * runner pool) and written in one statement with their attribution, the fees each payer owes and
+ * the epoch's totals. A call is answered only after that statement committed: an acknowledged
+ * receipt is durable.
  */
 import type { Receipt } from '@tributary/protocol';
 import type { Hex } from 'viem';
@@ -38,18 +38,27 @@ export function sameFeeRate(queue: readonly ReceiptRequest[]): number {
   return other === -1 ? queue.length : other;
 }
 
-/** Writes one batch of receipts (the group commit's writer). */
+/** The open epoch as a writer last saw (or left) it. */
+type OpenEpoch = { epoch: bigint; feeTotal: bigint; bps: number | null };
+
+/** Attempts at a batch before giving up (each retry follows a change of the open epoch). */
+const MAX_ATTEMPTS = 20;
+
+/**
+ * The group commit's writer. A batch is built and signed outside any lock against the open epoch
+ * as this writer last left it, then written in one statement that applies only if that epoch is
+ * still open with exactly that total; otherwise (settlement closed it, another process sharing the
+ * database wrote into it) the writer reads the epoch again and rebuilds the batch.
+ */
 export function writeReceipts(ctx: Context) {
-  return (requests: ReceiptRequest[]): Promise<StoredReceipt[]> =>
-    ctx.db.transaction(async (tx) => {
-      const bps = requests[0]!.parameters.protocolFeeBps;
-      let open = await openEpoch(tx);
+  let known: OpenEpoch | null = null;
+  return async (requests: ReceiptRequest[]): Promise<StoredReceipt[]> => {
+    const bps = requests[0]!.parameters.protocolFeeBps;
+    for (let attempt = 1; ; attempt++) {
       // One protocol fee rate per epoch (the contract checks the epoch's total against it).
-      if (open.protocol_fee_bps !== null && open.protocol_fee_bps !== bps) {
-        await closeEpoch(ctx, tx);
-        open = await openEpoch(tx);
-      }
-      let feeBefore = BigInt(open.fee_total);
+      if (!known || (known.bps !== null && known.bps !== bps)) known = await openEpochAt(ctx, bps);
+      const open: OpenEpoch = known;
+      let feeBefore = open.feeTotal;
       const receipts = requests.map(({ parameters }) => {
         const receipt = buildReceipt({
           ...parameters,
@@ -63,44 +72,59 @@ export function writeReceipts(ctx: Context) {
         return receipt;
       });
       const signed = await ctx.serving.pool.sign(receipts);
-      await insertReceipts(tx, {
-        epoch: open.epoch,
+      const written = await insertReceipts(ctx.db, {
+        open,
         bps,
         receipts,
         signed,
         reservations: requests.map((r) => r.reservation.id),
       });
-      return receipts.map((receipt, i) => ({
-        id: receipt.requestId,
-        receipt,
-        receiptHash: signed[i]!.receiptHash,
-        signature: signed[i]!.signature,
-      }));
-    });
+      if (written) {
+        known = { epoch: open.epoch, feeTotal: feeBefore, bps };
+        return receipts.map((receipt, i) => ({
+          id: receipt.requestId,
+          receipt,
+          receiptHash: signed[i]!.receiptHash,
+          signature: signed[i]!.signature,
+        }));
+      }
+      known = null;
+      if (attempt >= MAX_ATTEMPTS) {
+        throw new Error(`the open epoch kept changing while ${requests.length} receipts were written`);
+      }
+    }
+  };
 }
 
-/** The open epoch, locked so that closing it waits for receipts being written into it. */
-async function openEpoch(tx: Queryable) {
-  const [open] = await tx.query<{ epoch: bigint; fee_total: string; protocol_fee_bps: number | null }>(
-    "select epoch, fee_total::text as fee_total, protocol_fee_bps from epochs where status = 'open' order by epoch desc limit 1 for update",
-  );
-  return open!;
+/** The open epoch, closed first if it holds receipts at another protocol fee rate. */
+async function openEpochAt(ctx: Context, bps: number): Promise<OpenEpoch> {
+  const read = async () => {
+    const [row] = await ctx.db.query<{ epoch: bigint; fee_total: string; protocol_fee_bps: number | null }>(
+      "select epoch, fee_total::text as fee_total, protocol_fee_bps from epochs where status = 'open' order by epoch desc limit 1",
+    );
+    return { epoch: row!.epoch, feeTotal: BigInt(row!.fee_total), bps: row!.protocol_fee_bps };
+  };
+  const open = await read();
+  if (open.bps === null || open.bps === bps) return open;
+  await closeEpoch(ctx);
+  return read();
 }
 
 /**
- * One statement for the whole batch: receipts, their contributions, what each payer owes, the
- * reservations they replace and the epoch's running totals.
+ * One statement for the whole batch: the epoch's running totals, the receipts, their
+ * contributions, what each payer owes and the reservations they replace — written only if the
+ * epoch is still open with the total the batch was built on. Returns whether it was written.
  */
 async function insertReceipts(
-  tx: Queryable,
+  db: Queryable,
   batch: {
-    epoch: bigint;
+    open: OpenEpoch;
     bps: number;
     receipts: Receipt[];
     signed: { receiptHash: Hex; signature: Hex }[];
     reservations: string[];
   },
-): Promise<void> {
+): Promise<boolean> {
   const { receipts } = batch;
   const contributions = receipts.flatMap((r) =>
     r.attribution.contributions.map((c) => ({ receiptId: r.requestId, ...c })),
@@ -111,8 +135,13 @@ async function insertReceipts(
     owed.set(payer, (owed.get(payer) ?? 0n) + BigInt(r.fee));
   }
   const total = receipts.reduce((sum, r) => sum + BigInt(r.fee), 0n);
-  await tx.query(
-    `with stored as (
+  const [row] = await db.query<{ written: number }>(
+    `with opened as (
+       update epochs set fee_total = fee_total + $22, receipt_count = receipt_count + $23,
+                         protocol_fee_bps = coalesce(protocol_fee_bps, $24)
+       where epoch = $1 and status = 'open' and fee_total = $25 and coalesce(protocol_fee_bps, $24) = $24
+       returning epoch
+     ), stored as (
        insert into receipts (id, receipt_hash, epoch, payer, model_id, model_version, fee, input_tokens,
                              output_tokens, receipt, signature, finish_reason)
        select id, receipt_hash, $1, payer, model_id, model_version, fee, input_tokens, output_tokens,
@@ -121,21 +150,21 @@ async function insertReceipts(
                    $9::int[], $10::text[], $11::text[], $12::text[])
          as r (id, receipt_hash, payer, model_id, model_version, fee, input_tokens, output_tokens, receipt,
                signature, finish_reason)
-       returning 1
+       where exists (select 1 from opened)
      ), shares as (
        insert into receipt_contributions (receipt_id, contribution_id, contributor, datanet_id, ppm, amount)
        select * from unnest($13::text[], $14::numeric[], $15::text[], $16::numeric[], $17::int[], $18::numeric[])
+       where exists (select 1 from opened)
      ), owed as (
-       insert into payer_unsettled (payer, amount) select * from unnest($19::text[], $20::numeric[])
+       insert into payer_unsettled (payer, amount)
+       select * from unnest($19::text[], $20::numeric[]) where exists (select 1 from opened)
        on conflict (payer) do update set amount = payer_unsettled.amount + excluded.amount
      ), released as (
-       delete from reservations where id = any($21::text[])
+       delete from reservations where id = any($21::text[]) and exists (select 1 from opened)
      )
-     update epochs set fee_total = fee_total + $22, receipt_count = receipt_count + $23,
-                       protocol_fee_bps = coalesce(protocol_fee_bps, $24)
-     where epoch = $1`,
+     select count(*)::int as written from opened`,
     [
-      batch.epoch,
+      batch.open.epoch,
       receipts.map((r) => r.requestId),
       batch.signed.map((s) => s.receiptHash),
       receipts.map((r) => addressKey(r.payer)),
@@ -159,6 +188,8 @@ async function insertReceipts(
       total.toString(),
       receipts.length,
       batch.bps,
+      batch.open.feeTotal.toString(),
     ],
   );
+  return row!.written === 1;
 }

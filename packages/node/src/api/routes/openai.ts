@@ -113,6 +113,7 @@ export function openAiRoutes() {
         : { prompt: body.prompt }),
     };
     const call = await prepareCall(ctx, payer, request);
+    const prepared = performance.now() - started;
     const id = `${shape === 'chat' ? 'chatcmpl' : 'cmpl'}-${call.requestId.slice(2, 26)}`;
     const object = shape === 'chat' ? 'chat.completion' : 'text_completion';
     // The client's connection: when it closes early, the call stops and charges what left the node.
@@ -120,12 +121,13 @@ export function openAiRoutes() {
 
     // Reserve before answering, so an unpaid call is a plain 402 even when streaming.
     const run = await call.start({ stream: body.stream === true });
+    const reserved = performance.now() - started;
     if (!body.stream) {
       const outcome = await run.complete(gone);
       if (!outcome)
         throw new ApiError(499, 'CANCELLED', 'the client closed the connection before any output');
       const { text, finishReason } = outcome;
-      const headers = answerHeaders(outcome, performance.now() - started - outcome.generationMs);
+      const headers = answerHeaders(outcome, { prepared, reserved, total: performance.now() - started });
       return c.json(
         {
           id,
@@ -152,7 +154,7 @@ export function openAiRoutes() {
       );
     }
 
-    const beforeStream = performance.now() - started;
+    const beforeStream = reserved;
     for (const [name, value] of Object.entries(streamHeaders(call.requestId, call.maxCost, beforeStream))) {
       c.header(name, value);
     }
