@@ -10,10 +10,10 @@
  * charged for what was generated. Nothing is charged before the first text.
  */
 import { Hono, type Context as HonoContext } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { ApiError } from '../../errors.js';
 import { answerHeaders, formatMs, HEADERS, streamHeaders } from '../../inference/answerHeaders.js';
+import { respondWithEvents } from '../../inference/eventStream.js';
 import { type CallOutcome, type CallRequest, prepareCall } from '../../inference/serveCall.js';
 import { listServedModels } from '../../models/servedModels.js';
 import { type AppEnv, requireAccount } from '../app.js';
@@ -155,17 +155,14 @@ export function openAiRoutes() {
     }
 
     const beforeStream = reserved;
-    for (const [name, value] of Object.entries(streamHeaders(call.requestId, call.maxCost, beforeStream))) {
-      c.header(name, value);
-    }
-    return streamSSE(c, async (sse) => {
-      const left = () => sse.aborted || gone.aborted;
+    const headers = streamHeaders(call.requestId, call.maxCost, beforeStream);
+    return respondWithEvents(c, headers, async (events) => {
       const cancel = () => run.cancel();
-      sse.onAbort(cancel);
+      events.onClose(cancel);
       gone.addEventListener('abort', cancel, { once: true });
       const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
-        sse.writeSSE({
-          data: JSON.stringify({
+        events.send(
+          JSON.stringify({
             id,
             object: `${object}${shape === 'chat' ? '.chunk' : ''}`,
             created: call.created,
@@ -173,24 +170,25 @@ export function openAiRoutes() {
             choices,
             ...extra,
           }),
-        });
-      // Characters handed to the connection: they may reach the client, so they are charged.
+        );
+      // Characters the connection took: they left the node, so they are charged.
       let sent = 0;
       let failure: unknown = null;
       try {
         for await (const piece of run.pieces) {
-          if (left()) break;
+          if (events.closed) break;
           const delta =
             shape === 'chat'
               ? { delta: { ...(sent === 0 ? { role: 'assistant' } : {}), content: piece } }
               : { text: piece };
+          if (!(await chunk([{ index: 0, ...delta, finish_reason: null, logprobs: null }]))) break;
           sent += piece.length;
-          await chunk([{ index: 0, ...delta, finish_reason: null, logprobs: null }]);
         }
       } catch (error) {
         failure = error;
       }
       const generated = performance.now();
+      const left = () => events.closed || gone.aborted;
       let outcome: CallOutcome | null = null;
       try {
         outcome = await run.finish(sent, left() || failure !== null);
@@ -206,11 +204,11 @@ export function openAiRoutes() {
             ? failure
             : new ApiError(500, 'INTERNAL', 'internal error', ['the node logged it; retry, or report it']);
         if (!(failure instanceof ApiError)) ctx.logger.error({ err: failure }, 'stream failed');
-        await sse.writeSSE({
-          data: JSON.stringify({
+        await events.send(
+          JSON.stringify({
             error: { code: e.code, message: e.message, details: e.details, type: e.code.toLowerCase() },
           }),
-        });
+        );
         return;
       }
       if (!outcome || left()) return; // charged (or not) as it ended; nobody is listening
@@ -223,7 +221,7 @@ export function openAiRoutes() {
         receipt_id: outcome.attribution.receipt_id,
         tributary: { overhead_ms: Number(formatMs(overheadMs)) },
       });
-      await sse.writeSSE({ data: '[DONE]' });
+      await events.send('[DONE]');
     });
   };
 
