@@ -8,6 +8,7 @@ import type { Address } from 'viem';
 import { authenticate } from '../auth/apiKeys.js';
 import type { Context } from '../context.js';
 import { ApiError } from '../errors.js';
+import { isOutage } from './outage.js';
 import { accountRoutes } from './routes/accounts.js';
 import { authRoutes } from './routes/auth.js';
 import { datanetRoutes } from './routes/datanets.js';
@@ -31,6 +32,7 @@ export function createApp(ctx: Context) {
   });
   app.onError((error, c) => {
     if (error instanceof ApiError) {
+      if (error.status === 503) c.header('retry-after', '5');
       return c.json(
         { error: { code: error.code, message: error.message, details: error.details } },
         error.status as 400,
@@ -40,13 +42,30 @@ export function createApp(ctx: Context) {
       const status = error.code === 'TEXT_TOO_LONG' ? 413 : error.code.startsWith('CORRUPT') ? 500 : 400;
       return c.json({ error: { code: error.code, message: error.message, details: error.details } }, status);
     }
+    if (isOutage(error)) {
+      // The short reason only: viem's error carries the whole contract ABI.
+      const reason = (error as { shortMessage?: string }).shortMessage ?? (error as Error).message;
+      ctx.logger.warn({ reason, path: c.req.path }, 'the chain is not reachable');
+      c.header('retry-after', '5');
+      return c.json(
+        {
+          error: {
+            code: 'UNAVAILABLE',
+            message: 'the chain is not reachable right now',
+            details: ['retry in a few seconds'],
+          },
+        },
+        503,
+      );
+    }
     ctx.logger.error({ err: error, path: c.req.path }, 'unhandled error');
+    // The message stays in the log: it may hold internals (an RPC URL, a contract call).
     return c.json(
       {
         error: {
           code: 'INTERNAL',
           message: 'internal error',
-          details: [String((error as Error).message ?? error)],
+          details: ['the node logged it; retry, or report it'],
         },
       },
       500,

@@ -1,6 +1,6 @@
 /**
  * Checks an EIP-712 signature and its deadline, turning failures into clear 401 errors. Smart
- * accounts (ERC-1271) are accepted through the chain client.
+ * accounts (ERC-1271) are accepted through the chain client; a plain key needs no chain round trip.
  */
 import type { Address, Hex, TypedData, TypedDataDomain } from 'viem';
 import type { Context } from '../context.js';
@@ -36,6 +36,8 @@ export async function verifySignature(ctx: Context, parameters: VerifySignatureP
       primaryType: parameters.primaryType,
       message: parameters.message,
       signature: parameters.signature,
+      // A plain key's signature is recovered locally; only a smart account's is asked of the chain.
+      mode: 'eoa',
     } as Parameters<typeof ctx.chain.publicClient.verifyTypedData>[0]);
   } catch {
     valid = false;

@@ -15,8 +15,8 @@ export function systemRoutes() {
     try {
       await ctx.db.query('select 1');
       checks.database = 'ok';
-    } catch (error) {
-      checks.database = String(error);
+    } catch {
+      checks.database = 'unreachable';
     }
     try {
       const head = await ctx.chain.publicClient.getBlockNumber({ cacheTime: 0 });
@@ -26,10 +26,11 @@ export function systemRoutes() {
       const lag = head - (cursor?.block_number ?? 0n);
       checks.chain = 'ok';
       checks.indexer = lag <= 10n ? 'ok' : `${lag} blocks behind`;
-    } catch (error) {
-      checks.chain = String(error);
+    } catch {
+      checks.chain = 'unreachable'; // not the error: it names the RPC URL
     }
     const ready = Object.values(checks).every((v) => v === 'ok');
+    if (!ready) c.header('retry-after', '5');
     return c.json({ status: ready ? 'ready' : 'not ready', checks }, ready ? 200 : 503);
   });
   app.get('/metrics', async (c) => {
