@@ -5,12 +5,14 @@
  * sent when the client left — so the charges can be checked exactly.
  */
 import { request as httpRequest } from 'node:http';
+import { join } from 'node:path';
 import { tokenIds } from '@tributary/attribution';
 import type { Receipt } from '@tributary/protocol';
 import type { TributaryClient } from '@tributary/sdk';
 import OpenAI from 'openai';
 import { type Hex, parseEther, sha256, toBytes } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recomputeReceipt } from '../models/publicRebuild.js';
 import { type FakeUpstream, startFakeUpstream } from '../testing/fakeUpstream.js';
 import { buildAndRegister, fundPayer, PLANTED_DOCUMENTS, plantDatanet } from '../testing/modelFixtures.js';
 import { startTestNetwork, type TestNetwork } from '../testing/testNetwork.js';
@@ -119,6 +121,20 @@ describe('metering of answers cut short (the client goes away)', () => {
       expect(receipt.attribution.method).toBe('spans');
       expect(receipt.attribution.contributions.map((c) => c.contributor)).toEqual([net.chain.accounts[2]]);
       fees += BigInt(receipt.fee);
+      if (fraction === 0.5) {
+        // And anyone can check it from public data, with the text the payer received.
+        const recomputed = await recomputeReceipt({
+          nodeUrl: net.url,
+          receipt,
+          prompt: QUESTION,
+          output: received,
+          workDir: join(net.home, 'verify-cut'),
+        });
+        expect(recomputed).toMatchObject({ artifactMatches: true, outputMatches: true });
+        expect(recomputed.contributions).toEqual(
+          receipt.attribution.contributions.map((c) => ({ contributionId: c.contributionId, ppm: c.ppm })),
+        );
+      }
     }
     // The node stopped its upstream each time, and charged nothing beyond the five receipts.
     expect(upstream.streams.filter((s) => s.model.startsWith('drip:')).every((s) => s.hungUp)).toBe(true);
