@@ -21,6 +21,20 @@ import {
 export function createRunnerHost(setup: HostSetup, post: (reply: HostReply) => void) {
   const models = new Map<string, Promise<ModelRunner>>();
   const sessions = new Map<number, GenerationSession>();
+  // Runs in progress per model: an unloaded model closes once its last run ended.
+  const inUse = new Map<string, number>();
+  const unloaded = new Map<string, ModelRunner>();
+  const use = (key: string, delta: number) => {
+    const left = (inUse.get(key) ?? 0) + delta;
+    if (left > 0) {
+      inUse.set(key, left);
+      return;
+    }
+    inUse.delete(key);
+    const runner = unloaded.get(key);
+    unloaded.delete(key);
+    void runner?.close();
+  };
   const signer = privateKeyToAccount(setup.signing.key);
   const domain = receiptDomain({
     chainId: setup.signing.chainId,
@@ -79,6 +93,8 @@ export function createRunnerHost(setup: HostSetup, post: (reply: HostReply) => v
     const runner = await runnerOf(request.key);
     const session = new GenerationSession(runner, request.input, onPiece);
     sessions.set(id, session);
+    use(request.key, 1);
+    void session.ended.then(() => use(request.key, -1));
     if (stream) {
       void session.ended.then(() => {
         flush();
@@ -104,9 +120,15 @@ export function createRunnerHost(setup: HostSetup, post: (reply: HostReply) => v
           return;
         }
         case 'unload': {
-          const loading = models.get(request.key);
-          models.delete(request.key);
-          reply(request.id, async () => (await loading?.catch(() => null))?.close());
+          const { key } = request;
+          const loading = models.get(key);
+          models.delete(key);
+          reply(request.id, async () => {
+            const runner = await loading?.catch(() => null);
+            if (!runner) return;
+            if (inUse.has(key)) unloaded.set(key, runner);
+            else await runner.close();
+          });
           return;
         }
         case 'run':

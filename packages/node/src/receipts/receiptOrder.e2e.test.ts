@@ -1,0 +1,129 @@
+/**
+ * Receipts written by group commit, under load, with epochs closing meanwhile: every receipt lands
+ * in exactly one epoch, each epoch's receipts chain their `feeBefore` without gap or overlap, the
+ * epoch's totals match its receipts, and their protocol shares sum to exactly the protocol's share
+ * of the total (what `settleEpoch` checks on-chain). Seeded random bursts and closings.
+ */
+import { randomBytes } from 'node:crypto';
+import { createRandom } from '@tributary/attribution';
+import { protocolShare, type Receipt } from '@tributary/protocol';
+import type { Hex } from 'viem';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Context } from '../context.js';
+import { closeEpoch } from '../settlement/closeEpoch.js';
+import { startTestNetwork, type TestNetwork } from '../testing/testNetwork.js';
+import { type ReceiptParameters, storeReceipt } from './storeReceipt.js';
+
+const BPS = 250;
+
+describe('receipts written by group commit while epochs close', () => {
+  let net: TestNetwork;
+  let ctx: Context;
+
+  beforeAll(async () => {
+    net = await startTestNetwork();
+    ctx = (await net.startNode()).ctx;
+  });
+  afterAll(() => net?.stop());
+
+  const parameters = (fee: number, payer: number): ReceiptParameters => ({
+    requestId: `0x${randomBytes(32).toString('hex')}` as Hex,
+    payer: net.chain.accounts[payer]!,
+    model: {
+      id: '1',
+      version: 1,
+      kind: 'infini-gram',
+      artifactHash: `0x${'ab'.repeat(32)}`,
+      indexRoot: `0x${'cd'.repeat(32)}`,
+      developer: net.chain.accounts[5]!,
+    },
+    pricing: { pricePerInputToken: 1n, pricePerOutputToken: BigInt(fee) },
+    split: { computeBps: 2000, developerBps: 3000, dataBps: 5000 },
+    protocolFeeBps: BPS,
+    input: { text: 'question', tokens: 0 },
+    output: { text: 'answer', tokens: 1, finishReason: 'stop' },
+    generation: { maxTokens: 16, temperature: 1, topK: null, seed: 1, stop: [] },
+    attribution: {
+      method: 'infini-gram',
+      contributions: [
+        { contributionId: '1', contributor: net.chain.accounts[2]!, datanetId: '1', ppm: 1_000_000 },
+      ],
+    },
+    time: 1,
+  });
+
+  it('chains every epoch’s receipts exactly, whatever the batches and closings', async () => {
+    const random = createRandom({ seed: 42 });
+    const written: Receipt[] = [];
+    /** Receipts of each epoch when it closed: none may join it after. */
+    const closed = new Map<string, number>();
+    const work: Promise<unknown>[] = [];
+    for (let burst = 0; burst < 40; burst++) {
+      const size = 1 + random.nextInt(12);
+      const inBurst: Promise<unknown>[] = [];
+      for (let i = 0; i < size; i++) {
+        const fee = 1 + random.nextInt(10_000_000);
+        const payer = 6 + (i % 2);
+        const reservation = {
+          id: randomBytes(16).toString('hex'),
+          payer: net.chain.accounts[payer]!,
+          amount: BigInt(fee),
+        };
+        inBurst.push(
+          storeReceipt(ctx, parameters(fee, payer), reservation).then((s) => written.push(s.receipt)),
+        );
+      }
+      work.push(...inBurst);
+      // Now and then an epoch closes while this burst's receipts are being written.
+      if (random.nextInt(5) === 0) {
+        await inBurst[0];
+        work.push(
+          closeEpoch(ctx).then(async (epoch) => {
+            if (epoch === null) return;
+            const [row] = await ctx.db.query<{ receipt_count: number }>(
+              'select receipt_count from epochs where epoch = $1',
+              [epoch],
+            );
+            closed.set(epoch.toString(), row!.receipt_count);
+          }),
+        );
+      }
+      if (random.nextInt(3) === 0) await new Promise((resolve) => setTimeout(resolve, random.nextInt(5)));
+    }
+    await Promise.all(work);
+
+    const epochs = await ctx.db.query<{
+      epoch: bigint;
+      fee_total: string;
+      receipt_count: number;
+      protocol_fee_bps: number | null;
+    }>(
+      'select epoch, fee_total::text as fee_total, receipt_count, protocol_fee_bps from epochs order by epoch',
+    );
+    const byEpoch = new Map<string, Receipt[]>();
+    for (const r of written) byEpoch.set(r.epoch, [...(byEpoch.get(r.epoch) ?? []), r]);
+    expect([...byEpoch.keys()].length).toBeGreaterThan(1); // closings happened between receipts
+    let total = 0;
+    for (const epoch of epochs) {
+      const receipts = (byEpoch.get(epoch.epoch.toString()) ?? []).sort((a, b) =>
+        BigInt(a.split.feeBefore) < BigInt(b.split.feeBefore) ? -1 : 1,
+      );
+      let before = 0n;
+      for (const r of receipts) {
+        expect(BigInt(r.split.feeBefore)).toBe(before);
+        before += BigInt(r.fee);
+      }
+      expect(BigInt(epoch.fee_total)).toBe(before);
+      expect(epoch.receipt_count).toBe(receipts.length);
+      const protocol = receipts.reduce((sum, r) => sum + BigInt(r.split.protocol), 0n);
+      expect(protocol).toBe(protocolShare(before, BPS));
+      if (receipts.length > 0) expect(epoch.protocol_fee_bps).toBe(BPS);
+      total += receipts.length;
+    }
+    expect(total).toBe(written.length);
+    expect(closed.size).toBeGreaterThan(0);
+    for (const [epoch, count] of closed) expect(byEpoch.get(epoch)?.length, `epoch ${epoch}`).toBe(count);
+    const [stored] = await ctx.db.query<{ n: bigint }>('select count(*) as n from receipts');
+    expect(Number(stored!.n)).toBe(written.length);
+  });
+});
