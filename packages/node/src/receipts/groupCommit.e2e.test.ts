@@ -1,27 +1,41 @@
 /**
- * Receipts written by group commit, under load, with epochs closing meanwhile: every receipt lands
- * in exactly one epoch, each epoch's receipts chain their `feeBefore` without gap or overlap, the
- * epoch's totals match its receipts, and their protocol shares sum to exactly the protocol's share
- * of the total (what `settleEpoch` checks on-chain). Seeded random bursts and closings.
+ * The money paths of serving under concurrency, on PGlite (reservations in memory) and, with
+ * TEST_DATABASE_URL, on PostgreSQL (reservations stored under advisory locks):
+ *   - concurrent reservations never exceed what a payer can spend, and charged or released ones
+ *     leave exactly the fees owed;
+ *   - receipts written by group commit, with epochs closing meanwhile, land in exactly one epoch
+ *     each; an epoch's receipts chain their `feeBefore` without gap or overlap, its totals match
+ *     them, their protocol shares sum to exactly the protocol's share of the total (what
+ *     `settleEpoch` checks on-chain), and none joins an epoch after it closed. Seeded bursts.
  */
 import { randomBytes } from 'node:crypto';
 import { createRandom } from '@tributary/attribution';
 import { protocolShare, type Receipt } from '@tributary/protocol';
-import type { Hex } from 'viem';
+import { type Hex, parseEther } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Context } from '../context.js';
+import { payerFunds } from '../payments/available.js';
+import { type Reservation, release, reserve } from '../payments/reservations.js';
 import { closeEpoch } from '../settlement/closeEpoch.js';
+import { fundPayer } from '../testing/modelFixtures.js';
 import { startTestNetwork, type TestNetwork } from '../testing/testNetwork.js';
 import { type ReceiptParameters, storeReceipt } from './storeReceipt.js';
 
 const BPS = 250;
 
-describe('receipts written by group commit while epochs close', () => {
+const backends = [
+  { name: 'PGlite', databaseUrl: undefined },
+  ...(process.env.TEST_DATABASE_URL
+    ? [{ name: 'PostgreSQL', databaseUrl: process.env.TEST_DATABASE_URL }]
+    : []),
+];
+
+describe.each(backends)('reservations and receipts by group commit ($name)', ({ databaseUrl }) => {
   let net: TestNetwork;
   let ctx: Context;
 
   beforeAll(async () => {
-    net = await startTestNetwork();
+    net = await startTestNetwork({ databaseUrl });
     ctx = (await net.startNode()).ctx;
   });
   afterAll(() => net?.stop());
@@ -50,6 +64,41 @@ describe('receipts written by group commit while epochs close', () => {
       ],
     },
     time: 1,
+  });
+
+  it('never reserves beyond what a payer can spend, and leaves exactly the fees of the charged calls', async () => {
+    const unit = 1_000_000n;
+    const cap = unit * 10n + unit / 2n; // room for ten reservations
+    await fundPayer(net, 4, parseEther('1'), cap);
+    const payer = net.chain.accounts[4]!;
+    const attempt = () =>
+      Promise.allSettled(Array.from({ length: 50 }, () => reserve(ctx, payer, unit))).then((results) => ({
+        granted: results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : [])),
+        refused: results.filter(
+          (r) => r.status === 'rejected' && (r.reason as { status?: number }).status === 402,
+        ).length,
+      }));
+    const first = await attempt();
+    expect([first.granted.length, first.refused]).toEqual([10, 40]);
+    expect((await payerFunds(ctx, payer)).reserved).toBe(unit * 10n);
+
+    // Five become receipts of half their reservation; five are released.
+    const charged = first.granted.slice(0, 5);
+    await Promise.all(
+      charged.map(async (reservation: Reservation) => {
+        await storeReceipt(ctx, parameters(Number(unit / 2n), 4), reservation);
+        ctx.serving.reservations.charged(reservation);
+      }),
+    );
+    await Promise.all(first.granted.slice(5).map((reservation) => release(ctx, reservation)));
+    const funds = await payerFunds(ctx, payer);
+    expect(funds.reserved).toBe(0n);
+    expect(funds.unsettled).toBe((unit / 2n) * 5n);
+    expect(funds.available).toBe(cap - (unit / 2n) * 5n);
+
+    const second = await attempt();
+    expect(second.granted.length).toBe(Number(funds.available / unit));
+    await Promise.all(second.granted.map((reservation) => release(ctx, reservation)));
   });
 
   it('chains every epoch’s receipts exactly, whatever the batches and closings', async () => {
@@ -100,8 +149,14 @@ describe('receipts written by group commit while epochs close', () => {
     }>(
       'select epoch, fee_total::text as fee_total, receipt_count, protocol_fee_bps from epochs order by epoch',
     );
+    // Every receipt the node holds (those of the test before too), as stored.
+    const stored = (await ctx.db.query<{ receipt: Receipt }>('select receipt from receipts')).map(
+      (r) => r.receipt,
+    );
+    const storedIds = new Set(stored.map((r) => r.requestId));
+    expect(written.every((r) => storedIds.has(r.requestId))).toBe(true);
     const byEpoch = new Map<string, Receipt[]>();
-    for (const r of written) byEpoch.set(r.epoch, [...(byEpoch.get(r.epoch) ?? []), r]);
+    for (const r of stored) byEpoch.set(r.epoch, [...(byEpoch.get(r.epoch) ?? []), r]);
     expect([...byEpoch.keys()].length).toBeGreaterThan(1); // closings happened between receipts
     let total = 0;
     for (const epoch of epochs) {
@@ -120,10 +175,8 @@ describe('receipts written by group commit while epochs close', () => {
       if (receipts.length > 0) expect(epoch.protocol_fee_bps).toBe(BPS);
       total += receipts.length;
     }
-    expect(total).toBe(written.length);
+    expect(total).toBe(stored.length);
     expect(closed.size).toBeGreaterThan(0);
     for (const [epoch, count] of closed) expect(byEpoch.get(epoch)?.length, `epoch ${epoch}`).toBe(count);
-    const [stored] = await ctx.db.query<{ n: bigint }>('select count(*) as n from receipts');
-    expect(Number(stored!.n)).toBe(written.length);
   });
 });
