@@ -72,6 +72,12 @@ export async function startNode(config: Config, logger?: Logger): Promise<Runnin
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
   });
+  // Idle keep-alive connections outlive the clients' own idle timeout (undici: 4 s), so a client
+  // never reuses one the node is closing (an ECONNRESET under load otherwise).
+  if ('keepAliveTimeout' in server) {
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host}:${port}`;

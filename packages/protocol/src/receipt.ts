@@ -5,7 +5,15 @@
  * fee, split and attribution amounts — and, given a way to recompute attribution from public
  * data, the attribution itself.
  */
-import { type Address, getAddress, type Hex, keccak256, recoverTypedDataAddress, toBytes } from 'viem';
+import {
+  type Address,
+  getAddress,
+  type Hex,
+  keccak256,
+  recoverTypedDataAddress,
+  sha256,
+  toBytes,
+} from 'viem';
 import { canonicalJson } from './canonicalJson.js';
 import { largestRemainder, splitFee } from './feeSplit.js';
 
@@ -131,6 +139,20 @@ export type VerifyReceiptParameters = {
   expectedSigner?: Address;
   /** Recomputes the attribution (e.g. by rebuilding the model's index from datanet snapshots). */
   recomputeAttribution?: RecomputeAttribution;
+  /**
+   * The call's texts as the payer has them: checked against the receipt's hashes, and their tokens
+   * recounted, so a bill for more tokens than were sent or produced does not verify.
+   */
+  texts?: ReceiptTexts;
+};
+
+/** What a receipt was billed for, with the tokenizer that bills it. */
+export type ReceiptTexts = {
+  /** The billed input: a completion's prompt, or a chat's `role: content` lines joined by newlines. */
+  input: string;
+  output: string;
+  /** Tokens in a text by the billing tokenizer (attribution's `tokenIds`); protocol bundles none. */
+  countTokens: (text: string) => number;
 };
 
 export type VerifyReceiptReturnType = { valid: boolean; receiptHash: Hex; problems: string[] };
@@ -172,6 +194,8 @@ export async function verifyReceipt(parameters: VerifyReceiptParameters): Promis
       `the node's registered signing key is ${parameters.expectedSigner}, not ${receipt.signer}`,
     );
   }
+
+  if (parameters.texts) for (const problem of textProblems(receipt, parameters.texts)) problems.push(problem);
 
   const big = (value: string, what: string) => {
     if (!/^\d+$/.test(value)) {
@@ -243,4 +267,25 @@ export async function verifyReceipt(parameters: VerifyReceiptParameters): Promis
     check(mine === theirs, 'the attribution does not match the one recomputed from public data');
   }
   return { valid: problems.length === 0, receiptHash, problems };
+}
+
+/** The texts against the receipt: their hashes, then the tokens billed for them. */
+function textProblems(receipt: Receipt, texts: ReceiptTexts): string[] {
+  const problems: string[] = [];
+  if (sha256(toBytes(texts.input)) !== receipt.input.sha256) {
+    problems.push("the input given does not hash to the receipt's input hash");
+  } else {
+    const tokens = texts.countTokens(texts.input);
+    if (tokens !== receipt.input.tokens)
+      problems.push(`the input is ${tokens} tokens; the receipt bills ${receipt.input.tokens}`);
+  }
+  if (sha256(toBytes(texts.output)) !== receipt.output.sha256) {
+    problems.push("the output given does not hash to the receipt's output hash");
+  } else {
+    // A call is never billed beyond the output tokens it asked for.
+    const tokens = Math.min(texts.countTokens(texts.output), receipt.generation.maxTokens);
+    if (tokens !== receipt.output.tokens)
+      problems.push(`the output is ${tokens} tokens; the receipt bills ${receipt.output.tokens}`);
+  }
+  return problems;
 }

@@ -26,6 +26,8 @@ export type Indexer = {
   stop(): Promise<void>;
   /** Listeners run, in order and in the background, after each committed range with events. */
   onRange(listener: (events: readonly StoredEvent[]) => Promise<void>): void;
+  /** Resolves once the listeners' work for every range indexed so far has finished. */
+  idle(): Promise<void>;
 };
 
 /** Creates the indexer of the deployment in `ctx.chain`. */
@@ -252,6 +254,13 @@ export function createIndexer(ctx: Context): Indexer {
     },
     onRange(listener) {
       listeners.push(listener);
+    },
+    async idle() {
+      // Listener work queued while waiting extends the chain: wait until it stops growing.
+      for (let seen = followUps; ; seen = followUps) {
+        await seen;
+        if (seen === followUps) return;
+      }
     },
   };
 }

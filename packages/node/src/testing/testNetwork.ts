@@ -42,6 +42,8 @@ export type TestNetwork = {
     env?: Record<string, string>,
   ): Promise<{ child: ChildProcess; url: string; exited: Promise<number | null> }>;
   url: string;
+  /** Kills the node processes still running, so a test that failed midway leaves none behind. */
+  killNodes(): Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -156,6 +158,12 @@ export async function startTestNetwork(
         }),
       ]);
       return { child, url: ready, exited };
+    },
+    async killNodes() {
+      const alive = children.filter((child) => child.exitCode === null && child.signalCode === null);
+      await Promise.all(
+        alive.map((child) => new Promise((resolve) => child.once('exit', resolve).kill('SIGKILL'))),
+      );
     },
     async stop() {
       for (const child of children)
