@@ -94,6 +94,7 @@ describe('a chain outage while serving', () => {
     const served = await servePaidCalls('refused');
     expect(new Set(served).size).toBe(3);
 
+    // (The client retries each chain read a few times before answering: this test is long by nature.)
     const operator = { authorization: `Bearer ${operatorKey}`, 'content-type': 'application/json' };
     const needChain: [string, RequestInit][] = [
       [`/v1/accounts/${net.chain.accounts[3]}`, {}],
@@ -118,7 +119,7 @@ describe('a chain outage while serving', () => {
     });
     expect(short.status).toBe(402);
     expectNoInternals(await short.text());
-  });
+  }, 120_000);
 
   it('serves paid calls with the RPC accepting connections and never answering', async () => {
     rpc.set('silent');

@@ -22,6 +22,8 @@ const PRICE_OUT = 3_000_000_000n;
 /** The answer: planted text (29 words), so that even a cut answer is traced to its source. */
 const ANSWER = PLANTED_DOCUMENTS[0].text;
 const WORDS = ANSWER.split(/(?<= )/);
+/** Between two words: long enough that nothing is in flight when a client hangs up (so tests here
+ * are long by nature, with their own timeouts). */
 const GAP_MS = 150;
 const QUESTION = 'Tell me about the kelpie survey.';
 
@@ -140,7 +142,7 @@ describe('metering of answers cut short (the client goes away)', () => {
     expect(upstream.streams.filter((s) => s.model.startsWith('drip:')).every((s) => s.hungUp)).toBe(true);
     expect((await unsettled()) - before).toBe(fees);
     expect(await reserved()).toBe('0');
-  });
+  }, 120_000);
 
   it('charges raw HTTP clients that hang up mid-stream for exactly the text they read (chat and completions)', async () => {
     const before = await unsettled();
@@ -173,7 +175,7 @@ describe('metering of answers cut short (the client goes away)', () => {
     }
     expect((await unsettled()) - before).toBe(fees);
     expect(await reserved()).toBe('0');
-  });
+  }, 90_000);
 
   it('charges a non-streamed call whose client leaves for the text generated until then', async () => {
     const before = await payer.activity({ payer: net.chain.accounts[7]! });

@@ -17,18 +17,12 @@ import type { Context } from '../context.js';
 import { payerFunds } from '../payments/available.js';
 import { type Reservation, release, reserve } from '../payments/reservations.js';
 import { closeEpoch } from '../settlement/closeEpoch.js';
+import { backends } from '../testing/backends.js';
 import { fundPayer } from '../testing/modelFixtures.js';
 import { startTestNetwork, type TestNetwork } from '../testing/testNetwork.js';
 import { type ReceiptParameters, storeReceipt } from './storeReceipt.js';
 
 const BPS = 250;
-
-const backends = [
-  { name: 'PGlite', databaseUrl: undefined },
-  ...(process.env.TEST_DATABASE_URL
-    ? [{ name: 'PostgreSQL', databaseUrl: process.env.TEST_DATABASE_URL }]
-    : []),
-];
 
 describe.each(backends)('reservations and receipts by group commit ($name)', ({ databaseUrl }) => {
   let net: TestNetwork;
@@ -99,7 +93,7 @@ describe.each(backends)('reservations and receipts by group commit ($name)', ({ 
     const second = await attempt();
     expect(second.granted.length).toBe(Number(funds.available / unit));
     await Promise.all(second.granted.map((reservation) => release(ctx, reservation)));
-  });
+  }, 90_000);
 
   it('chains every epoch’s receipts exactly, whatever the batches and closings', async () => {
     const random = createRandom({ seed: 42 });
@@ -178,5 +172,5 @@ describe.each(backends)('reservations and receipts by group commit ($name)', ({ 
     expect(total).toBe(stored.length);
     expect(closed.size).toBeGreaterThan(0);
     for (const [epoch, count] of closed) expect(byEpoch.get(epoch)?.length, `epoch ${epoch}`).toBe(count);
-  });
+  }, 90_000);
 });
