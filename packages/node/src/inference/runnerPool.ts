@@ -112,10 +112,17 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
     endpoint.inflight = 0;
   }
 
-  const endpoints: Endpoint[] =
-    options.workers > 0
-      ? Array.from({ length: options.workers }, () => spawnWorker())
-      : [inlineEndpoint(setup, onReply)];
+  // Workers start with the first model loaded (most nodes' first minutes serve no call).
+  const endpoints: Endpoint[] = options.workers > 0 ? [] : [inlineEndpoint(setup, onReply)];
+  const ready = (): Endpoint[] => {
+    if (endpoints.length === 0) {
+      if (closing) {
+        throw new ApiError(503, 'NODE_STOPPING', 'the node is stopping', ['retry the call on a running node']);
+      }
+      for (let i = 0; i < options.workers; i++) endpoints.push(spawnWorker());
+    }
+    return endpoints;
+  };
 
   function spawnWorker(): Endpoint {
     const worker = new Worker(workerCode(), { eval: true, workerData: setup });
@@ -140,7 +147,7 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
     return endpoint;
   }
 
-  const leastBusy = () => endpoints.reduce((best, e) => (e.inflight < best.inflight ? e : best));
+  const leastBusy = () => ready().reduce((best, e) => (e.inflight < best.inflight ? e : best));
 
   function call<T>(endpoint: Endpoint, request: HostRequest & { id: number }): Promise<T> {
     endpoint.inflight++;
@@ -199,7 +206,7 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
     async load(spec) {
       specs.set(spec.key, spec);
       const roots = await Promise.all(
-        endpoints.map((endpoint) => call<Hex>(endpoint, { t: 'load', id: nextId++, spec })),
+        ready().map((endpoint) => call<Hex>(endpoint, { t: 'load', id: nextId++, spec })),
       );
       return {
         indexRoot: roots[0]!,
@@ -219,7 +226,7 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
     async sign(receipts) {
       if (receipts.length === 0) return [];
       // Spread a batch over the workers: each signs a contiguous slice.
-      const parts = Math.min(endpoints.length, receipts.length);
+      const parts = Math.min(ready().length, receipts.length);
       const size = Math.ceil(receipts.length / parts);
       const slices = await Promise.all(
         Array.from({ length: parts }, (_, i) =>
