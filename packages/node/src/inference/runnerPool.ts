@@ -117,7 +117,9 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
   const ready = (): Endpoint[] => {
     if (endpoints.length === 0) {
       if (closing) {
-        throw new ApiError(503, 'NODE_STOPPING', 'the node is stopping', ['retry the call on a running node']);
+        throw new ApiError(503, 'NODE_STOPPING', 'the node is stopping', [
+          'retry the call on a running node',
+        ]);
       }
       for (let i = 0; i < options.workers; i++) endpoints.push(spawnWorker());
     }
