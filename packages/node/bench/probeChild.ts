@@ -51,7 +51,13 @@ async function prepareUploads(): Promise<Upload[]> {
         domain,
         types: contributionTypes,
         primaryType: 'Contribution',
-        message: { datanetId: BigInt(spec.datanetId), contentHash: sha256(bytes), nonce, deadline },
+        message: {
+          datanetId: BigInt(spec.datanetId),
+          contentHash: sha256(bytes),
+          filename: doc.filename,
+          nonce,
+          deadline,
+        },
       });
       return {
         bytes: bytes.length,

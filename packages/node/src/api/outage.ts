@@ -1,12 +1,20 @@
 /**
- * Whether an error means the chain's RPC (or another dependency) cannot be reached, so the API
- * answers 503 with Retry-After — and never the RPC URL, contract or calldata viem's message holds.
+ * Whether an error means a dependency is unreachable (the chain's RPC, the database server), so the
+ * API answers 503 with Retry-After rather than 500 — and never the RPC URL, contract or calldata
+ * viem's message holds.
  */
 import { BaseError, HttpRequestError, TimeoutError, WebSocketRequestError } from 'viem';
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  '57P01',
+]);
 
-/** True when `error`, or what caused it, is a failed connection. */
+/** True when `error` (or what caused it) is a failed connection to the chain or the database. */
 export function isOutage(error: unknown): boolean {
   if (error instanceof BaseError) {
     const cause = error.walk(

@@ -5,6 +5,7 @@
  * the epoch's totals. A call is answered only after that statement committed: an acknowledged
  * receipt is durable.
  */
+import { randomBytes } from 'node:crypto';
 import type { Receipt } from '@tributary/protocol';
 import type { Hex } from 'viem';
 import { addressKey } from '../chain/chainContext.js';
@@ -14,7 +15,7 @@ import { closeEpoch } from '../settlement/closeEpoch.js';
 import type { Queryable } from '../store/db.js';
 import { type BuildReceiptParameters, buildReceipt } from './buildReceipt.js';
 
-export type StoredReceipt = { id: Hex; receipt: Receipt; receiptHash: Hex; signature: Hex };
+export type StoredReceipt = { id: Hex; receipt: Receipt; receiptHash: Hex; signature: Hex; salt: Hex };
 
 export type ReceiptParameters = Omit<
   BuildReceiptParameters,
@@ -25,10 +26,12 @@ export type ReceiptRequest = { parameters: ReceiptParameters; reservation: Reser
 /** Builds, signs and stores a call's receipt; the reservation becomes its charge in the same transaction. */
 export function storeReceipt(
   ctx: Context,
-  parameters: ReceiptParameters,
+  parameters: Omit<ReceiptParameters, 'salt'>,
   reservation: Reservation,
 ): Promise<StoredReceipt> {
-  return ctx.serving.receipts.submit({ parameters, reservation });
+  // The commitments' salt: the payer gets it, the public sees only the salted hashes.
+  const salt = `0x${randomBytes(32).toString('hex')}` as Hex;
+  return ctx.serving.receipts.submit({ parameters: { ...parameters, salt }, reservation });
 }
 
 /** Receipts at one protocol fee rate share a batch (an epoch holds one rate). */
@@ -77,6 +80,7 @@ export function writeReceipts(ctx: Context) {
         bps,
         receipts,
         signed,
+        salts: requests.map((r) => r.parameters.salt),
         reservations: requests.map((r) => r.reservation.id),
       });
       if (written) {
@@ -86,6 +90,7 @@ export function writeReceipts(ctx: Context) {
           receipt,
           receiptHash: signed[i]!.receiptHash,
           signature: signed[i]!.signature,
+          salt: requests[i]!.parameters.salt,
         }));
       }
       known = null;
@@ -122,6 +127,7 @@ async function insertReceipts(
     bps: number;
     receipts: Receipt[];
     signed: { receiptHash: Hex; signature: Hex }[];
+    salts: Hex[];
     reservations: string[];
   },
 ): Promise<boolean> {
@@ -143,13 +149,13 @@ async function insertReceipts(
        returning epoch
      ), stored as (
        insert into receipts (id, receipt_hash, epoch, payer, model_id, model_version, fee, input_tokens,
-                             output_tokens, receipt, signature, finish_reason)
+                             output_tokens, receipt, signature, finish_reason, prompt_salt)
        select id, receipt_hash, $1, payer, model_id, model_version, fee, input_tokens, output_tokens,
-              receipt::jsonb, signature, finish_reason
+              receipt::jsonb, signature, finish_reason, prompt_salt
        from unnest($2::text[], $3::text[], $4::text[], $5::numeric[], $6::int[], $7::numeric[], $8::int[],
-                   $9::int[], $10::text[], $11::text[], $12::text[])
+                   $9::int[], $10::text[], $11::text[], $12::text[], $26::text[])
          as r (id, receipt_hash, payer, model_id, model_version, fee, input_tokens, output_tokens, receipt,
-               signature, finish_reason)
+               signature, finish_reason, prompt_salt)
        where exists (select 1 from opened)
      ), shares as (
        insert into receipt_contributions (receipt_id, contribution_id, contributor, datanet_id, ppm, amount)
@@ -189,6 +195,7 @@ async function insertReceipts(
       receipts.length,
       batch.bps,
       batch.open.feeTotal.toString(),
+      batch.salts,
     ],
   );
   return row!.written === 1;

@@ -12,6 +12,8 @@ export type StreamRecord = { model: string; words: number; written: number; hung
 export type FakeUpstream = {
   baseURL: string;
   requests: unknown[];
+  /** The Authorization header of each request, as received (undefined when none was sent). */
+  authorizations: (string | undefined)[];
   streams: StreamRecord[];
   stop(): Promise<void>;
 };
@@ -20,6 +22,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function startFakeUpstream(): Promise<FakeUpstream> {
   const requests: unknown[] = [];
+  const authorizations: (string | undefined)[] = [];
   const streams: StreamRecord[] = [];
   const port = await freePort();
   const server: Server = createServer(async (req, res) => {
@@ -27,6 +30,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     for await (const chunk of req) body += chunk;
     const request = JSON.parse(body || '{}') as { model?: string; stream?: boolean };
     requests.push(request);
+    authorizations.push(req.headers.authorization);
     const model = request.model ?? '';
     if (model === 'slow') return; // never answers
     if (model === 'broken') {
@@ -73,6 +77,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     baseURL: `http://127.0.0.1:${port}/v1`,
     requests,
     streams,
+    authorizations,
     stop: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
