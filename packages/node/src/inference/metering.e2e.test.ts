@@ -7,10 +7,10 @@
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { tokenIds } from '@tributary/attribution';
-import type { Receipt } from '@tributary/protocol';
+import { commitText, type Receipt } from '@tributary/protocol';
 import type { TributaryClient } from '@tributary/sdk';
 import OpenAI from 'openai';
-import { type Hex, parseEther, sha256, toBytes } from 'viem';
+import { type Hex, parseEther } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recomputeReceipt } from '../models/publicRebuild.js';
 import { type FakeUpstream, startFakeUpstream } from '../testing/fakeUpstream.js';
@@ -71,21 +71,25 @@ describe('metering of answers cut short (the client goes away)', () => {
   const reserved = async () =>
     (await payer.request<{ reserved: string }>('GET', `/v1/payers/${net.chain.accounts[7]}/funds`)).reserved;
 
-  /** The receipt once the node has written it (it does so after it notices the client left). */
-  async function receiptOf(id: string): Promise<Receipt> {
+  /** The receipt and the payer's salt once the node has written it (after it notices the client left). */
+  async function receiptOf(id: string): Promise<{ receipt: Receipt; salt: Hex }> {
     for (let i = 0; i < 300; i++) {
       const found = await payer.getReceipt(id).catch(() => null);
-      if (found) return found.receipt;
+      if (found) return { receipt: found.receipt, salt: found.promptSalt! };
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new Error(`no receipt ${id}`);
   }
 
-  /** The receipt charges exactly `text`: its hash, its tokens, and the fee for them. */
-  function expectCharged(receipt: Receipt, text: string, finishReason: string) {
+  /** The receipt charges exactly `text`: its salted commitment, its tokens, and the fee for them. */
+  function expectCharged(
+    { receipt, salt }: { receipt: Receipt; salt: Hex },
+    text: string,
+    finishReason: string,
+  ) {
     const tokens = tokenIds({ text }).length;
     expect(receipt.output.finishReason).toBe(finishReason);
-    expect(receipt.output.sha256).toBe(sha256(toBytes(text)));
+    expect(receipt.output.sha256).toBe(commitText(salt, text));
     expect(receipt.output.tokens).toBe(tokens);
     expect(receipt.input.tokens).toBe(inputTokens);
     expect(BigInt(receipt.fee)).toBe(PRICE_IN * BigInt(inputTokens) + PRICE_OUT * BigInt(tokens));
@@ -117,8 +121,9 @@ describe('metering of answers cut short (the client goes away)', () => {
         }
       }
       expect(received).toBe(WORDS.slice(0, keep).join(''));
-      const receipt = await receiptOf(receiptId);
-      expectCharged(receipt, received, 'cancelled');
+      const charged = await receiptOf(receiptId);
+      const { receipt } = charged;
+      expectCharged(charged, received, 'cancelled');
       // The cut answer is still attributed: its text is the kelpie document's.
       expect(receipt.attribution.method).toBe('spans');
       expect(receipt.attribution.contributions.map((c) => c.contributor)).toEqual([net.chain.accounts[2]]);
@@ -130,6 +135,7 @@ describe('metering of answers cut short (the client goes away)', () => {
           receipt,
           prompt: QUESTION,
           output: received,
+          promptSalt: charged.salt,
           workDir: join(net.home, 'verify-cut'),
         });
         expect(recomputed).toMatchObject({ artifactMatches: true, outputMatches: true });
@@ -158,10 +164,11 @@ describe('metering of answers cut short (the client goes away)', () => {
           : { model: 'drip', messages: [{ role: 'user', content: QUESTION }], stream: true };
       const { received, receiptId } = await hangUpAfter(path, body, keep);
       expect(received).toBe(WORDS.slice(0, keep).join(''));
-      const receipt = await receiptOf(receiptId);
+      const charged = await receiptOf(receiptId);
+      const { receipt } = charged;
       if (path === '/v1/completions') {
         // A completion's billed input is the prompt itself.
-        expect(receipt.output.sha256).toBe(sha256(toBytes(received)));
+        expect(receipt.output.sha256).toBe(commitText(charged.salt, received));
         expect(receipt.output.finishReason).toBe('cancelled');
         const tokens = tokenIds({ text: received }).length;
         expect(receipt.output.tokens).toBe(tokens);
@@ -169,7 +176,7 @@ describe('metering of answers cut short (the client goes away)', () => {
           PRICE_IN * BigInt(tokenIds({ text: QUESTION }).length) + PRICE_OUT * BigInt(tokens),
         );
       } else {
-        expectCharged(receipt, received, 'cancelled');
+        expectCharged(charged, received, 'cancelled');
       }
       fees += BigInt(receipt.fee);
     }
@@ -182,17 +189,18 @@ describe('metering of answers cut short (the client goes away)', () => {
     const streamsBefore = upstream.streams.length;
     await hangUpNonStreamed({ model: 'drip', messages: [{ role: 'user', content: QUESTION }] }, GAP_MS * 12);
     const activity = await waitForActivity(before.length + 1);
-    const { receipt } = await payer.getReceipt(activity[0]!.receiptId);
+    const { receipt, promptSalt } = await payer.getReceipt(activity[0]!.receiptId);
+    const salt = promptSalt!;
     // What the upstream produced before the node stopped it; the node charges what it received.
     const record = upstream.streams[streamsBefore]!;
     expect(record.hungUp).toBe(true);
     expect(record.written).toBeLessThan(WORDS.length);
     const charged = [record.written, record.written - 1].find(
-      (n) => sha256(toBytes(WORDS.slice(0, n).join(''))) === receipt.output.sha256,
+      (n) => commitText(salt, WORDS.slice(0, n).join('')) === receipt.output.sha256,
     );
     expect(charged).toBeDefined();
     expect(charged!).toBeGreaterThan(0);
-    expectCharged(receipt, WORDS.slice(0, charged).join(''), 'cancelled');
+    expectCharged({ receipt, salt }, WORDS.slice(0, charged).join(''), 'cancelled');
   });
 
   it('charges nothing when the client leaves before any text', async () => {
