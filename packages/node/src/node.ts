@@ -113,8 +113,7 @@ export async function startNode(config: Config, logger?: Logger): Promise<Runnin
         await ctx.indexer.stop();
         await remote.stop();
         await ctx.indexes.close();
-        for (const loading of ctx.loadedModels.values())
-          await (await loading.catch(() => null))?.runner.close();
+        await ctx.serving.close();
         await ctx.db.close();
         log.info('node stopped');
       })();
