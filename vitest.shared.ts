@@ -4,5 +4,5 @@
  * the built JavaScript in dist/).
  */
 export const runFromSource = {
-  ssr: { resolve: { conditions: ['source', 'module', 'node', 'development|production'] } },
+  ssr: { resolve: { conditions: ['tributary-source', 'module', 'node', 'development|production'] } },
 };

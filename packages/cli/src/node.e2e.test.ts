@@ -117,7 +117,7 @@ describe('tributary node register | status | unstake, and tributary node', () =>
     node = spawn(
       process.execPath,
       [
-        '--conditions=source',
+        '--conditions=tributary-source',
         '--import',
         'tsx',
         join(dirname(fileURLToPath(import.meta.url)), 'cli.ts'),

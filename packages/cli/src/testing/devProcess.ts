@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 /** Node arguments that run the CLI's TypeScript sources (workspace packages resolved to theirs too). */
 const FROM_SOURCE = [
-  '--conditions=source',
+  '--conditions=tributary-source',
   '--import',
   'tsx',
   join(dirname(fileURLToPath(import.meta.url)), '..', 'cli.ts'),

@@ -143,7 +143,7 @@ export async function startTestNetwork(
       const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'main.ts');
       const child = fork(main, [], {
         // The TypeScript sources, with workspace packages resolved to theirs too (`source` condition).
-        execArgv: ['--conditions=source', '--import', 'tsx'],
+        execArgv: ['--conditions=tributary-source', '--import', 'tsx'],
         env: {
           ...process.env,
           ...env,
