@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { deployCommand } from './commands/deploy.js';
-import { devCommand } from './commands/dev.js';
+import { devCommand, devTimeCommand } from './commands/dev.js';
+import { govCommand } from './commands/gov.js';
 import { nodeCommand } from './commands/node.js';
 import { verifyEpochCommand, verifyReceiptCommand } from './commands/verify.js';
 import { printError } from './ui.js';
@@ -18,6 +19,8 @@ Commands:
               --home DIR        where state lives (default .tributary)
               --chain-port N    Anvil's port (default 8545)
               --port N          the node's port (default 8787)
+  dev time +7d     Move the running local network's clock forward (s, m, h, d, w) [--home DIR]
+  gov       Governance: list, show, propose, vote, queue, execute, delegate, claim (gov --help)
   node      Run a node against a deployment (configured by env and <home>/config.json)
               --home DIR
   deploy    Deploy the contracts to a chain
@@ -30,6 +33,8 @@ Commands:
 Every command accepts --json for machine-readable output and --help.`;
 
 async function main(argv: string[]): Promise<void> {
+  // Governance has its own options (tributary gov --help).
+  if (argv[0] === 'gov') return govCommand(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -66,6 +71,8 @@ async function main(argv: string[]): Promise<void> {
   };
   switch (command) {
     case 'dev':
+      if (positionals[1] === 'time')
+        return devTimeCommand({ duration: positionals[2], home: values.home, json: values.json! });
       return devCommand({
         demo: values.demo!,
         home: values.home,

@@ -62,6 +62,15 @@ export const configSchema = z.object({
       pollMs: z.coerce.number().int().min(0).default(5_000),
     })
     .prefault({}),
+  /** The keeper: finalizes nodes' epochs once their challenge window passed and sweeps protocol fees. */
+  keeper: z
+    .object({
+      /** How often it looks for work (0: only when asked through the API). */
+      pollMs: z.coerce.number().int().min(0).default(60_000),
+      /** Epochs one finalize transaction may pass over. */
+      maxFinalizeSteps: z.coerce.number().int().positive().max(256).default(32),
+    })
+    .prefault({}),
   /** OpenAI-compatible servers that `upstream` models (and RAG retrieval models) forward to, by name. */
   upstreams: z
     .record(

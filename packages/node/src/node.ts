@@ -12,6 +12,7 @@ import { type Context, createContext } from './context.js';
 import { indexAllContributions } from './datanets/indexContributions.js';
 import { completeTakedowns } from './datanets/takedown.js';
 import { resumePendingVersions } from './datanets/versions.js';
+import { startKeeper } from './governance/keeper.js';
 import { resumeBuilds } from './jobs/modelBuilds.js';
 import type { Logger } from './logger.js';
 import { finishEpoch } from './settlement/finishEpoch.js';
@@ -67,6 +68,7 @@ export async function startNode(config: Config, logger?: Logger): Promise<Runnin
   });
   ctx.indexer.start();
   const settlement = startSettlementLoop(ctx);
+  const keeper = startKeeper(ctx);
 
   const app = createApp(ctx);
   const server = await new Promise<ServerType>((resolve) => {
@@ -88,6 +90,7 @@ export async function startNode(config: Config, logger?: Logger): Promise<Runnin
       stopping ??= (async () => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await settlement.stop();
+        await keeper.stop();
         await ctx.indexer.stop();
         await ctx.indexes.close();
         for (const loading of ctx.loadedModels.values())

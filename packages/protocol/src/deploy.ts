@@ -69,7 +69,10 @@ export type DeployConfig = {
   challengeWindow: bigint;
   challengeBond: bigint;
   maxPendingEpochs: bigint;
-  rewardPerProposal: bigint;
+  /** Voter rewards paid per reward period (to all voters together, at most), from the budget. */
+  voterRewardPerPeriod: bigint;
+  /** Length of a voter-reward period in seconds: a voter is paid once per period it voted in. */
+  voterRewardPeriod: number;
 };
 
 const DAY = 86_400n;
@@ -92,7 +95,8 @@ export const productionDeployConfig: DeployConfig = {
   challengeWindow: DAY,
   challengeBond: 1_000n * TOKEN,
   maxPendingEpochs: 256n,
-  rewardPerProposal: 1_000n * TOKEN,
+  voterRewardPerPeriod: 10_000n * TOKEN,
+  voterRewardPeriod: 7 * 86_400,
 };
 
 /** Parameters for a local network: minutes instead of days, small stakes. */
@@ -108,6 +112,7 @@ export const devDeployConfig: DeployConfig = {
   settlementGrace: 3_600n,
   challengeWindow: 600n,
   challengeBond: 100n * TOKEN,
+  voterRewardPeriod: 86_400,
 };
 
 /** What the addresses file holds. */
@@ -249,7 +254,13 @@ export async function deploy(parameters: DeployParameters): Promise<DeployReturn
       name: 'governanceRewards',
       abi: governanceRewardsAbi,
       bytecode: governanceRewardsBytecode,
-      args: (a) => [must(a, 'governor'), must(a, 'token'), must(a, 'timelock'), config.rewardPerProposal],
+      args: (a) => [
+        must(a, 'governor'),
+        must(a, 'token'),
+        must(a, 'timelock'),
+        config.voterRewardPerPeriod,
+        config.voterRewardPeriod,
+      ],
     },
   ];
 

@@ -8,6 +8,7 @@ export * from './epoch.js';
 export * from './errors.js';
 export * from './feeSplit.js';
 export * from './generated/contracts.js';
+export * from './governance/index.js';
 export * from './merkle.js';
 export * from './receipt.js';
 export * from './registerNode.js';

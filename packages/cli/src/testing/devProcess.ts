@@ -3,7 +3,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const TRIBUTARY_BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'tributary.js');
+export const TRIBUTARY_BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'tributary.js');
 
 /** Starts `tributary dev --demo --json` and resolves with its JSON summary once it is up. */
 export async function runDev(home: string, chainPort: number, port: number) {

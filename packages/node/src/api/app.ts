@@ -11,6 +11,7 @@ import { ApiError } from '../errors.js';
 import { accountRoutes } from './routes/accounts.js';
 import { authRoutes } from './routes/auth.js';
 import { datanetRoutes } from './routes/datanets.js';
+import { governanceRoutes } from './routes/governance.js';
 import { modelRoutes } from './routes/models.js';
 import { openAiRoutes } from './routes/openai.js';
 import { settlementRoutes } from './routes/settlement.js';
@@ -65,6 +66,7 @@ export function createApp(ctx: Context) {
   app.route('/v1', modelRoutes());
   app.route('/v1', openAiRoutes());
   app.route('/v1', settlementRoutes());
+  app.route('/v1/governance', governanceRoutes());
   return app;
 }
 
