@@ -182,7 +182,9 @@ describe('the governor as Tally-style indexers and wallets see it', () => {
     ];
     const actions = await encodeProposal({ templates, addresses: chain.addresses, publicClient });
     const decoded = decodeProposalActions({ actions, addresses: chain.addresses });
-    expect(decoded[0]!.summary).toMatch(/^Set the settlement parameters: protocol fee 4%, challenge window 10 minutes, /);
+    expect(decoded[0]!.summary).toMatch(
+      /^Set the settlement parameters: protocol fee 4%, challenge window 10 minutes, /,
+    );
     const description = proposalDescription({ title: 'Lower the protocol fee' }, decoded);
     const args = [
       actions.map((a) => a.target),
