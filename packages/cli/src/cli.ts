@@ -4,12 +4,25 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { deployCommand } from './commands/deploy.js';
-import { devCommand, devTimeCommand } from './commands/dev.js';
-import { govCommand } from './commands/gov.js';
-import { nodeCommand } from './commands/node.js';
-import { verifyEpochCommand, verifyReceiptCommand } from './commands/verify.js';
 import { printError } from './ui.js';
+
+// Commands load on use: `tributary gov …` need not load the node (a few seconds of imports).
+const deployCommand = async (...a: Parameters<typeof import('./commands/deploy.js').deployCommand>) =>
+  (await import('./commands/deploy.js')).deployCommand(...a);
+const devCommand = async (...a: Parameters<typeof import('./commands/dev.js').devCommand>) =>
+  (await import('./commands/dev.js')).devCommand(...a);
+const devTimeCommand = async (...a: Parameters<typeof import('./commands/devTime.js').devTimeCommand>) =>
+  (await import('./commands/devTime.js')).devTimeCommand(...a);
+const govCommand = async (...a: Parameters<typeof import('./commands/gov.js').govCommand>) =>
+  (await import('./commands/gov.js')).govCommand(...a);
+const nodeCommand = async (...a: Parameters<typeof import('./commands/node.js').nodeCommand>) =>
+  (await import('./commands/node.js')).nodeCommand(...a);
+const verifyEpochCommand = async (
+  ...a: Parameters<typeof import('./commands/verify.js').verifyEpochCommand>
+) => (await import('./commands/verify.js')).verifyEpochCommand(...a);
+const verifyReceiptCommand = async (
+  ...a: Parameters<typeof import('./commands/verify.js').verifyReceiptCommand>
+) => (await import('./commands/verify.js')).verifyReceiptCommand(...a);
 
 const usage = `Usage: tributary <command> [options]
 

@@ -44,18 +44,10 @@ describe('governance with the CLI on a dev network', () => {
   };
   const catalog = async () =>
     ((await (await fetch(`${api}/v1/models/catalog`)).json()) as { models: CatalogModel[] }).models;
-  /** Votes for with accounts 1–3 (one by EIP-712 signature, one with a reason). */
-  const voteAll = async (id: string) => {
-    await gov(['vote', id, 'for', '--key', '1', '--reason', 'the community asked for it']);
-    await gov(['vote', id, 'for', '--key', '2', '--by-sig']);
-    await gov(['vote', id, 'for', '--key', '3']);
-  };
-  const passAndExecute = async (ids: string[]) => {
-    await devTime('+6m'); // past the 5-minute vote
-    for (const id of ids) await gov(['queue', id, '--key', '1']);
-    await devTime('+2m'); // past the 1-minute timelock delay
-    for (const id of ids) await gov(['execute', id, '--key', '2']);
-  };
+  const holder = (i: number) => createTributaryClient({ url: api, account: key(i) });
+  /** Accounts 1–3 vote for through the SDK (the CLI's votes are checked on the delisting). */
+  const voteAll = (id: string) =>
+    Promise.all([1, 2, 3].map((i) => holder(i).castVote({ proposalId: id, support: 'for' })));
 
   beforeAll(async () => {
     const [chainPort, port] = [await freePort(), await freePort()];
@@ -92,10 +84,8 @@ describe('governance with the CLI on a dev network', () => {
     });
 
     // Three holders delegate (the dev network delegated them already; again is harmless).
-    for (const i of [1, 2, 3]) {
-      const delegated = await gov(['delegate', '--key', String(i)]);
-      expect(delegated.votes).toBe(DEV_DISTRIBUTION.voter.toString());
-    }
+    const delegated = await Promise.all([1, 2, 3].map((i) => gov(['delegate', '--key', String(i)])));
+    for (const d of delegated) expect(d.votes).toBe(DEV_DISTRIBUTION.voter.toString());
     const delist = (await gov([
       'propose',
       'delist-model',
@@ -111,19 +101,18 @@ describe('governance with the CLI on a dev network', () => {
     expect(delist.actions[0]!.summary).toMatch(
       /^Delist model 1 \("rivers-ngram"\) \(reason: "harmful outputs"\)/,
     );
-    const adopt = (await gov([
-      'propose',
-      'adopt-model',
-      '--model',
-      community.id,
-      '--title',
-      'Adopt rivers-community',
-      '--key',
-      '2',
-    ])) as unknown as ProposalView;
+    const adopt = await holder(2).propose({
+      title: 'Adopt rivers-community',
+      templates: [{ kind: 'adopt-model', modelId: community.id }],
+    });
 
     await devTime('+2s');
-    await voteAll(delist.id);
+    // Votes from the CLI: one with a reason, one signed (EIP-712) and relayed, one plain.
+    await Promise.all([
+      gov(['vote', delist.id, 'for', '--key', '1', '--reason', 'the community asked for it']),
+      gov(['vote', delist.id, 'for', '--key', '2', '--by-sig']),
+      gov(['vote', delist.id, 'for', '--key', '3']),
+    ]);
     await voteAll(adopt.id);
     // Too early to queue: the error names the state and when the vote ends.
     const early = await govFails(['queue', delist.id, '--key', '1']);
@@ -138,12 +127,14 @@ describe('governance with the CLI on a dev network', () => {
       'the community asked for it',
     );
 
-    await devTime('+6m');
-    for (const id of [delist.id, adopt.id]) await gov(['queue', id, '--key', '1']);
+    await devTime('+6m'); // past the 5-minute vote
+    await gov(['queue', delist.id, '--key', '1']);
+    await holder(1).queue({ proposalId: adopt.id });
     const notYet = await govFails(['execute', delist.id, '--key', '1']);
     expect(notYet).toMatch(/it is Queued[\s\S]*can be executed at \S+ \(in \d+ (minute|second)/);
-    await devTime('+2m');
-    for (const id of [delist.id, adopt.id]) await gov(['execute', id, '--key', '2']);
+    await devTime('+2m'); // past the 1-minute timelock delay
+    await gov(['execute', delist.id, '--key', '2']);
+    await holder(2).execute({ proposalId: adopt.id });
     expect((await gov(['list', '--state', 'Executed'])).proposals).toHaveLength(2);
 
     // The node refuses the delisted model.
@@ -169,13 +160,13 @@ describe('governance with the CLI on a dev network', () => {
         args: [createTributaryClient({ url: api, account: key(i) }).account!.address],
       });
     await devTime('+1d');
-    for (const i of [1, 2, 3]) {
-      const before = await balance(i);
-      const claimed = await gov(['claim', '--key', String(i)]);
-      expect(claimed.amount).toBe(parseEther('150').toString());
-      expect(await balance(i)).toBe(before + parseEther('150'));
+    const before = await Promise.all([1, 2, 3].map(balance));
+    const claims = await Promise.all([1, 2, 3].map((i) => gov(['claim', '--key', String(i)])));
+    for (const [j, i] of [1, 2, 3].entries()) {
+      expect(claims[j]!.amount).toBe(parseEther('150').toString());
+      expect(await balance(i)).toBe(before[j]! + parseEther('150'));
     }
-    expect((await gov(['claim', '--key', '1'])).amount).toBe('0');
+    expect((await holder(1).claimVoterRewards()).amount).toBe(0n); // once per period
 
     // The adopted model moves to datanet version 2 by vote, and the node serves it from then on.
     await createTributaryClient({ url: api, account: key(2) }).contribute({
@@ -210,7 +201,10 @@ describe('governance with the CLI on a dev network', () => {
     expect(move.actions[0]!.summary).toMatch(/built from datanet 1 version 2/);
     await devTime('+2s');
     await voteAll(move.id);
-    await passAndExecute([move.id]);
+    await devTime('+6m');
+    await holder(1).queue({ proposalId: move.id });
+    await devTime('+2m');
+    await holder(2).execute({ proposalId: move.id });
     let served: CatalogModel | undefined;
     for (let i = 0; i < 50 && served?.version !== 2; i++) {
       served = (await catalog()).find((m) => m.id === community.id);
@@ -241,5 +235,5 @@ describe('governance with the CLI on a dev network', () => {
     expect(totals.voterRewards).toMatchObject({ paid: parseEther('450').toString(), claims: 3 });
     expect(BigInt(totals.treasury.balance)).toBeGreaterThan(0n);
     writeFileSync(join(home, 'done'), '');
-  });
+  }, 900_000);
 });

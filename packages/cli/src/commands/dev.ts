@@ -2,17 +2,12 @@
  * `tributary dev [--demo] [--home DIR] [--chain-port N] [--port N] [--json]`: runs the local
  * network until Ctrl-C; a second run resumes it. A signal at any point — while starting, while
  * the demo loads, or after — stops the node and the chain in order (state saved).
- *
- * `tributary dev time +7d [--home DIR] [--json]`: moves the running network's clock forward.
  */
 
-import { resolve } from 'node:path';
 import { ANVIL_PRIVATE_KEYS } from '@tributary/protocol';
 import { privateKeyToAccount } from 'viem/accounts';
 import { loadDemo } from '../demo.js';
-import { advanceClock, parseDuration } from '../devClock.js';
 import { type DevNetwork, startDevNetwork } from '../devNetwork.js';
-import { readDevInfo } from '../devOwnership.js';
 import { createUi } from '../ui.js';
 
 export type DevOptions = { demo: boolean; home?: string; chainPort?: number; port?: number; json: boolean };
@@ -124,18 +119,4 @@ function printSummary(
   for (const a of accounts) ui.info(`  ${a.index}  ${a.address}  ${ui.dim(a.privateKey)}`);
   ui.info(`\n  Governance: tributary gov --help   ·   move the clock: tributary dev time +7d`);
   ui.info(`\n${ui.dim('Ctrl-C stops the network; the next run resumes it.')}`);
-}
-
-/** `tributary dev time <+duration>`: advances the running network's chain clock. */
-export async function devTimeCommand(options: {
-  duration: string | undefined;
-  home?: string;
-  json: boolean;
-}) {
-  const seconds = parseDuration(options.duration);
-  const home = resolve(options.home ?? '.tributary');
-  const { rpcUrl } = readDevInfo(home);
-  const time = await advanceClock(rpcUrl, seconds);
-  if (options.json) process.stdout.write(`${JSON.stringify({ advanced: seconds, chainTime: time })}\n`);
-  else process.stdout.write(`chain time is now ${new Date(time * 1000).toISOString()} (+${seconds} s)\n`);
 }
