@@ -77,7 +77,7 @@ describe('tributary dev owns its Anvil', () => {
   const pidFile = join(home, 'chain', 'anvil.pid');
   const children: ChildProcess[] = [];
   afterAll(async () => {
-    for (const c of children) if (c.exitCode === null) await stopDev(c);
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) await stopDev(c);
     rmSync(home, { recursive: true, force: true });
   });
 
@@ -85,7 +85,8 @@ describe('tributary dev owns its Anvil', () => {
     const [chainPort, port] = [await freePort(), await freePort()];
     const first = spawnDev(home, chainPort, port, ['--demo']);
     children.push(first.child);
-    await first.waitFor(() => first.output().stderr.includes('Loading the demo datanet'), 'the demo loads');
+    // dev.json appears once the node serves; the demo loads next (contributions, a model build).
+    await first.waitFor(() => existsSync(join(home, 'dev.json')), 'the demo loads');
     const anvilPid = Number(readFileSync(pidFile, 'utf8'));
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(143);
@@ -100,7 +101,7 @@ describe('tributary dev owns its Anvil', () => {
     await second.exited;
     expect(await gone(secondAnvil)).toBe(true); // the watchdog stopped it
     expect(await rpcAnswers(chainPort)).toBe(false);
-  });
+  }, 600_000);
 
   it('keeps the clock moved by `dev time` across a restart, and votes still checkpoint', async () => {
     const [chainPort, port] = [await freePort(), await freePort()];
@@ -126,7 +127,7 @@ describe('tributary dev owns its Anvil', () => {
     expect(noDev.code).toBe(1);
     expect(noDev.stderr).toContain('no tributary dev is running');
     expect(await stopDev(restarted.child)).toBe(0);
-  });
+  }, 600_000);
 
   it('stops an Anvil this home left running before starting, and refuses a chain it does not own', async () => {
     const [chainPort, port] = [await freePort(), await freePort()];
@@ -166,5 +167,5 @@ describe('tributary dev owns its Anvil', () => {
     } finally {
       await foreign.stop();
     }
-  });
+  }, 600_000);
 });

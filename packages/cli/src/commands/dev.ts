@@ -30,13 +30,21 @@ export async function devCommand(options: DevOptions): Promise<void> {
   const ui = createUi({ json: options.json });
   // Listening from the first moment: a signal while starting must not leave Anvil running.
   const { signal, stopped } = listenForStop();
-  const network = await startDevNetwork({
-    home: options.home,
-    chainPort: options.chainPort,
-    nodePort: options.port,
-    ui,
-    signal,
-  });
+  let network: DevNetwork;
+  try {
+    network = await startDevNetwork({
+      home: options.home,
+      chainPort: options.chainPort,
+      nodePort: options.port,
+      ui,
+      signal,
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'DEV_INTERRUPTED') throw error;
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exitCode = (await stopped) === 'SIGINT' ? 130 : 143;
+    return;
+  }
   let demo: Awaited<ReturnType<typeof loadDemo>> | null = null;
   if (options.demo) {
     const loading = ui.step('Loading the demo datanet', (update) =>
