@@ -8,7 +8,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startAnvil } from '@tributary/protocol';
+import { ANVIL_PRIVATE_KEYS, freePort, startAnvil } from '@tributary/protocol';
+import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chainTime } from './devClock.js';
 import { isAlive } from './devOwnership.js';
@@ -112,16 +113,30 @@ describe('tributary dev owns its Anvil', () => {
     expect(moved.code, moved.stderr).toBe(0);
     const { chainTime: warped } = JSON.parse(moved.stdout) as { chainTime: number };
     expect(warped).toBeGreaterThan(Date.now() / 1000 + 6 * 86_400);
+    // Account 4 delegates to 5 in the future: 5's votes get a checkpoint at the warped time.
+    const api = `http://127.0.0.1:${port}`;
+    const delegate = (to: number) =>
+      runCli([
+        'gov',
+        'delegate',
+        '--key',
+        '4',
+        '--to',
+        privateKeyToAccount(ANVIL_PRIVATE_KEYS[to]!).address,
+        '--node',
+        api,
+        '--json',
+      ]);
+    expect((await delegate(5)).code).toBe(0);
     expect(await stopDev(running.child)).toBe(0);
 
     const restarted = spawnDev(home, chainPort, port);
     children.push(restarted.child);
     await restarted.ready();
-    // A delegation writes an ERC20Votes checkpoint at the new block's timestamp: it reverted with
-    // CheckpointUnorderedInsertion when timestamps went backwards after a restart.
-    const api = `http://127.0.0.1:${port}`;
-    const delegated = await runCli(['gov', 'delegate', '--key', '4', '--node', api, '--json']);
-    expect(delegated.code, delegated.stderr).toBe(0);
+    // Moving 4's votes from 5 to 6 writes 5's next checkpoint: it reverted with
+    // CheckpointUnorderedInsertion when block timestamps went backwards after a restart.
+    const moved2 = await delegate(6);
+    expect(moved2.code, moved2.stderr).toBe(0);
     expect(await chainTime(`http://127.0.0.1:${chainPort}`)).toBeGreaterThan(warped);
     const noDev = await runCli(['dev', 'time', '+1d', '--home', join(home, 'elsewhere')]);
     expect(noDev.code).toBe(1);
