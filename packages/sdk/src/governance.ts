@@ -6,6 +6,7 @@
  */
 import {
   ballotTypes,
+  type ContributionView,
   createProtocolClients,
   decodeProposalActions,
   descriptionHash,
@@ -16,6 +17,7 @@ import {
   type GovernanceParametersView,
   governanceRewardsAbi,
   governorDomain,
+  largestRemainder,
   modelRegistryAbi,
   type NodeInfo,
   nextStep,
@@ -367,6 +369,34 @@ export function createGovernanceActions({ nodeInfo, request, needAccount }: Gove
         ],
       });
       return { txHash: receipt.transactionHash };
+    },
+
+    /**
+     * A treasury grant to a datanet's contributors, split by the tokens of their accepted
+     * contributions (largest remainder, in address order: it sums exactly to `amount`).
+     */
+    async datanetGrant(args: { datanetId: string | bigint; amount: bigint }): Promise<ProposalTemplateInput> {
+      const { contributions } = await request<{ contributions: ContributionView[] }>(
+        'GET',
+        `/v1/datanets/${args.datanetId}/contributions?status=accepted`,
+      );
+      const tokens = new Map<Address, bigint>();
+      for (const c of contributions)
+        tokens.set(c.contributor, (tokens.get(c.contributor) ?? 0n) + BigInt(c.tokens));
+      const accounts = [...tokens.keys()].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
+      if (accounts.length === 0) {
+        throw new GovernanceError({
+          code: 'DATANET_HAS_NO_CONTRIBUTORS',
+          message: `datanet ${args.datanetId} has no accepted contributions to pay`,
+        });
+      }
+      const amounts = largestRemainder({ amount: args.amount, weights: accounts.map((a) => tokens.get(a)!) });
+      return {
+        kind: 'treasury-grant',
+        recipients: accounts
+          .map((account, i) => ({ account, amount: amounts[i]! }))
+          .filter((r) => r.amount > 0n),
+      };
     },
 
     /** Proposals, newest first (optionally one state). */

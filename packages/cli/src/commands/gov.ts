@@ -27,7 +27,7 @@ Commands:
       delist-model | relist-model    --model ID|NAME [--reason TEXT]
       ban-contributor | unban-contributor  --account 0x…
       set-parameter                  --parameter NAME --value V (TRIB, seconds or bps)
-      treasury-grant                 --to 0x… --amount TRIB
+      treasury-grant                 --to 0x… --amount TRIB  (or --datanet ID: its contributors, by tokens)
       fund-voter-rewards             --amount TRIB
       move-model                     --model ID --build BUILD_ID (or --artifact 0x… --config 0x… --datanet D:V)
       set-model-split                --model ID --split COMPUTE/DEVELOPER/DATA (bps)

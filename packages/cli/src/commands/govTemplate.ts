@@ -68,6 +68,11 @@ export async function templatesFromFlags(
       return [{ kind, parameter, value: parameterValue(parameter, need(flags, 'value', kind)) }];
     }
     case 'treasury-grant':
+      // --datanet D pays its contributors, split by the tokens they contributed.
+      if (typeof flags.datanet === 'string' || Array.isArray(flags.datanet))
+        return [
+          await client.datanetGrant({ datanetId: String(flags.datanet), amount: BigInt(tokens('amount')) }),
+        ];
       return [{ kind, recipients: [{ account: need(flags, 'to', kind), amount: tokens('amount') }] }];
     case 'fund-voter-rewards':
       return [{ kind, amount: tokens('amount') }];

@@ -27,6 +27,7 @@ describe('governance through the node', () => {
   let net: TestNetwork;
   let node: RunningNode;
   let apiKey: string;
+  let plantedId: string;
   const balanceOf = async (i: number) =>
     node.ctx.chain.publicClient.readContract({
       address: net.chain.addresses.token,
@@ -43,11 +44,11 @@ describe('governance through the node', () => {
     );
 
   beforeAll(async () => {
-    net = await startTestNetwork({ config: { keeper: { pollMs: 0 } } });
+    net = await startTestNetwork();
     node = await net.startNode();
     // A model and a paid call, so an epoch settles with a protocol fee for the keeper to sweep.
-    const datanetId = await plantDatanet(net);
-    await buildAndRegister(net, datanetId, 'infini-gram', 'planted-ngram');
+    plantedId = await plantDatanet(net);
+    await buildAndRegister(net, plantedId, 'infini-gram', 'planted-ngram');
     apiKey = await fundPayer(net, 6);
     await distributeDevTokens({
       rpcUrl: net.chain.anvil.rpcUrl,
@@ -66,6 +67,14 @@ describe('governance through the node', () => {
     });
     const grantee = net.chain.accounts[7]!;
     const granteeBefore = await balanceOf(7);
+    // The planted datanet's three contributors (keys 2–4), split by the tokens they contributed.
+    const datanetGrant = await c1.datanetGrant({ datanetId: plantedId, amount: parseEther('300') });
+    const recipients = (datanetGrant as { recipients: { account: string; amount: bigint }[] }).recipients;
+    expect(recipients.map((r) => r.account).sort()).toEqual(
+      net.chain.accounts.slice(2, 5).map(String).sort(),
+    );
+    expect(recipients.reduce((sum, r) => sum + r.amount, 0n)).toBe(parseEther('300'));
+    const contributorsBefore = await Promise.all([2, 3, 4].map(balanceOf));
 
     const proposal = await c1.propose({
       title: 'Grant and ban',
@@ -73,6 +82,7 @@ describe('governance through the node', () => {
       templates: [
         { kind: 'treasury-grant', recipients: [{ account: grantee, amount: parseEther('1000') }] },
         { kind: 'ban-contributor', account: net.chain.accounts[8]! },
+        datanetGrant,
       ],
     });
     expect(proposal).toMatchObject({
@@ -80,10 +90,11 @@ describe('governance through the node', () => {
       title: 'Grant and ban',
       proposer: net.chain.accounts[1],
     });
-    expect(proposal.summaries).toEqual([
+    expect(proposal.summaries.slice(0, 2)).toEqual([
       `Pay 1,000 TRIB to ${grantee} from the treasury.`,
       `Ban ${net.chain.accounts[8]} from contributing to any datanet.`,
     ]);
+    expect(proposal.summaries).toHaveLength(5); // one transfer per contributor
     expect(proposal.description).toContain('## Actions\n\n1. Pay 1,000 TRIB');
     const id = proposal.id;
 
@@ -119,6 +130,10 @@ describe('governance through the node', () => {
     await advance(timelockDelay + 1);
     await c2.execute({ proposalId: id });
     expect(await balanceOf(7)).toBe(granteeBefore + parseEther('1000'));
+    for (const [j, i] of [2, 3, 4].entries()) {
+      const share = recipients.find((r) => r.account === net.chain.accounts[i])!.amount;
+      expect(await balanceOf(i)).toBe(contributorsBefore[j]! + share);
+    }
 
     await node.ctx.indexer.syncOnce();
     const shown = await c1.getProposal(id);
@@ -139,6 +154,7 @@ describe('governance through the node', () => {
       [net.chain.accounts[4], 'against', ''],
     ]);
     expect(shown.actions[1]!.template).toEqual({ kind: 'ban-contributor', account: net.chain.accounts[8] });
+    expect(shown.actions).toHaveLength(5);
     const listed = await get<{ proposals: { id: string; state: string }[] }>(
       '/v1/governance/proposals?state=Executed',
     );
