@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
-    testTimeout: 120_000,
+    // Each test runs the real CLI against `tributary dev` (10-15 s); starting dev takes longer.
+    testTimeout: 60_000,
     hookTimeout: 120_000,
   },
 });

@@ -42,6 +42,7 @@ Commands:
               --node URL --epoch N
   verify-receipt   Re-check a receipt: rebuild the model from public snapshots, re-run the call
               --node URL --receipt 0x… --prompt TEXT (or --prompt-file F) --output-file F
+              --salt 0x… (the answer's attribution.prompt_salt: receipts commit to salted texts)
 
 Every command accepts --json for machine-readable output and --help.`;
 
@@ -65,6 +66,7 @@ async function main(argv: string[]): Promise<void> {
       receipt: { type: 'string' },
       prompt: { type: 'string' },
       'prompt-file': { type: 'string' },
+      salt: { type: 'string' },
       'output-file': { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -126,6 +128,7 @@ async function main(argv: string[]): Promise<void> {
         receipt: values.receipt,
         prompt,
         output: readFileSync(values['output-file'], 'utf8'),
+        salt: values.salt as `0x${string}` | undefined,
         json: values.json!,
       });
       if (!ok) process.exitCode = 1;

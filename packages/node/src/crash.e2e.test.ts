@@ -1,14 +1,15 @@
 import { datanetRegistryAbi } from '@tributary/protocol';
 import { TributaryApiError } from '@tributary/sdk';
 import { createPublicClient, http } from 'viem';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestNetwork, type TestNetwork } from './testing/testNetwork.js';
 
 /**
  * kill -9 at chosen steps (TRIBUTARY_CRASH_AT) and at random moments: after a restart nothing
  * acknowledged is lost and nothing is done twice.
  */
-describe('crash and restart', () => {
+// Each test starts and kills node processes (each start compiles the node with tsx).
+describe('crash and restart', { timeout: 150_000 }, () => {
   let net: TestNetwork;
   let datanetId: string;
   beforeAll(async () => {
@@ -24,7 +25,8 @@ describe('crash and restart', () => {
     ).id;
     child.kill('SIGKILL');
     await exited;
-  });
+  }, 150_000);
+  afterEach(() => net?.killNodes());
   afterAll(() => net?.stop());
 
   /** Runs the node with a crash point, does `work` (which the crash interrupts), then restarts it normally. */
@@ -71,10 +73,11 @@ describe('crash and restart', () => {
     await restarted.exited;
   });
 
-  it('uploads killed at a random moment: every acknowledged one survives, retries settle the rest exactly once', async () => {
+  it('uploads killed at a random moment mid-work: every acknowledged one survives, retries settle the rest exactly once', async () => {
     const user = net.client(4);
     const { child, exited } = await net.spawnNode();
-    const uploads = Array.from({ length: 24 }, (_, i) => ({ i, nonce: BigInt(5000 + i) }));
+    const total = 24;
+    const uploads = Array.from({ length: total }, (_, i) => ({ i, nonce: BigInt(5000 + i) }));
     const send = ({ i, nonce }: { i: number; nonce: bigint }) =>
       user.contribute({
         datanetId,
@@ -82,19 +85,41 @@ describe('crash and restart', () => {
         content: `random crash upload number ${i}`,
         nonce,
       });
-    const results = uploads.map((u) =>
-      send(u).then(
-        () => true,
-        () => false,
-      ),
-    );
-    await new Promise((r) => setTimeout(r, 120));
-    child.kill('SIGKILL');
+    // The kill follows progress, not the clock: it lands right after the k-th acknowledgment
+    // (k drawn at random), with other uploads in flight and the rest not yet sent.
+    const inFlight = 4;
+    const killAfter = 3 + Math.floor(Math.random() * 8);
+    const acknowledged = new Set<string>();
+    const failedBeforeKill: unknown[] = [];
+    let next = 0;
+    let killed = false;
+    const worker = async () => {
+      while (!killed && next < total) {
+        const upload = uploads[next++]!;
+        try {
+          await send(upload);
+          acknowledged.add(`r${upload.i}.txt`);
+          if (!killed && acknowledged.size >= killAfter) {
+            killed = true;
+            child.kill('SIGKILL');
+          }
+        } catch (error) {
+          if (!killed) failedBeforeKill.push(error);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: inFlight }, worker));
     await exited;
-    const acknowledged = (await Promise.all(results)).filter(Boolean).length;
+    expect(failedBeforeKill).toEqual([]);
+    expect(killed).toBe(true);
+    // Mid-work: some acknowledged, some not (at most the in-flight ones answered after the kill).
+    expect(acknowledged.size, `killed after ${killAfter} acknowledgments`).toBeGreaterThanOrEqual(killAfter);
+    expect(acknowledged.size).toBeLessThan(total);
+    expect(next).toBeLessThan(total);
+
     const restarted = await net.spawnNode();
     const stored = (await user.listContributions(datanetId)).filter((c) => /^r\d+\.txt$/.test(c.filename));
-    expect(stored.length).toBeGreaterThanOrEqual(acknowledged);
+    for (const name of acknowledged) expect(stored.map((c) => c.filename)).toContain(name);
     for (const u of uploads) {
       await send(u).catch((error) => expect(error).toMatchObject({ status: 409 }));
     }

@@ -170,6 +170,19 @@ export type VerifyEpochParameters = {
   onChain?: { receiptsRoot: Hex; creditsRoot: Hex; totalFee: bigint; protocolFee: bigint };
   /** Recomputes each receipt's attribution from public data (see `verifyReceipt`). */
   recomputeAttribution?: RecomputeAttribution;
+  /**
+   * The node's previous valid (not voided) epoch, or null when `data` is its first: `previousCredits`
+   * must be exactly the credits it published, and those must hash to the root the chain recorded.
+   * Required, so that no caller takes a node's word for the credits an epoch builds on.
+   */
+  previous: PreviousEpoch | null;
+};
+
+/** An earlier epoch as the node published it and as the chain recorded it. */
+export type PreviousEpoch = {
+  data: EpochData;
+  /** The credits root the chain recorded for it (RewardDistributor.getEpoch). */
+  creditsRoot: Hex;
 };
 
 export type VerifyEpochReturnType = {
@@ -211,6 +224,7 @@ export async function verifyEpoch(p: VerifyEpochParameters): Promise<VerifyEpoch
     });
     for (const problem of checked.problems) problems.push(`${label}: ${problem}`);
   }
+  for (const problem of previousCreditProblems(data, p.previous)) problems.push(problem);
   let computation: EpochComputation | null = null;
   try {
     computation = computeEpoch({
@@ -248,4 +262,44 @@ export async function verifyEpoch(p: VerifyEpochParameters): Promise<VerifyEpoch
     }
   }
   return { valid: problems.length === 0, problems, computation };
+}
+
+/**
+ * The published previous credits against the previous epoch: a node that moved credit between
+ * accounts there (and committed a root over it) would otherwise go unseen.
+ */
+function previousCreditProblems(data: EpochData, previous: PreviousEpoch | null): string[] {
+  const published = new Map(
+    data.previousCredits.map((c) => [getAddress(c.account), BigInt(c.cumulativeAmount)]),
+  );
+  if (previous === null) {
+    return published.size === 0
+      ? []
+      : [
+          `previous credits: epoch ${data.epoch} is the node's first valid epoch, yet ${published.size} accounts are listed`,
+        ];
+  }
+  const problems: string[] = [];
+  const label = `previous epoch ${previous.data.epoch}`;
+  if (getAddress(previous.data.node) !== getAddress(data.node))
+    problems.push(`${label} is by node ${previous.data.node}, not ${data.node}`);
+  if (BigInt(previous.data.epoch) >= BigInt(data.epoch))
+    problems.push(`${label} does not come before epoch ${data.epoch}`);
+  const credited = new Map(
+    previous.data.derived.credits.map((c) => [getAddress(c.account), BigInt(c.cumulativeAmount)]),
+  );
+  const root = buildCreditsTree(
+    [...credited].map(([account, cumulativeAmount]) => ({ account, cumulativeAmount })),
+  ).root;
+  if (root.toLowerCase() !== previous.creditsRoot.toLowerCase())
+    problems.push(
+      `${label}'s published credits hash to ${root}, not the root the chain recorded (${previous.creditsRoot})`,
+    );
+  for (const account of [...new Set([...credited.keys(), ...published.keys()])].sort(byAddress)) {
+    const mine = credited.get(account) ?? 0n;
+    const theirs = published.get(account) ?? 0n;
+    if (mine !== theirs)
+      problems.push(`previous credits of ${account}: published ${theirs}, ${label} credited ${mine} in all`);
+  }
+  return problems;
 }

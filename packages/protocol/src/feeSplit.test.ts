@@ -24,6 +24,44 @@ describe('fee split math', () => {
     expect(() => largestRemainder({ amount: 1n, weights: [0n, 0n] })).toThrow(/sum to zero/);
   });
 
+  it('refuses negative amounts and weights and out-of-range rates, and breaks ties to the lower index', () => {
+    expect(() => largestRemainder({ amount: -1n, weights: [1n] })).toThrow('amount must be >= 0, got -1');
+    expect(() => largestRemainder({ amount: 1n, weights: [2n, -1n] })).toThrow(
+      'weights must be >= 0, got -1',
+    );
+    const split = { computeBps: 2000, developerBps: 3000, dataBps: 5000 };
+    for (const bps of [-1, 10_001, 1.5])
+      expect(() => splitFee({ fee: 1n, protocolFeeBps: bps, split })).toThrow(
+        `protocolFeeBps must be an integer in [0, 10000], got ${bps}`,
+      );
+    expect(() =>
+      splitFee({ fee: 1n, protocolFeeBps: 0, split: { ...split, computeBps: 1999.5, dataBps: 5000.5 } }),
+    ).toThrow(/summing to 10000, got 1999.5 \+ 3000 \+ 5000.5 = 10000/);
+    expect(() =>
+      splitFee({ fee: 1n, protocolFeeBps: 0, split: { ...split, computeBps: -1, dataBps: 7001 } }),
+    ).toThrow(/summing to 10000/);
+    expect(splitFee({ fee: 0n, protocolFeeBps: 10_000, split })).toEqual({
+      protocol: 0n,
+      compute: 0n,
+      developer: 0n,
+      data: 0n,
+    });
+    expect(splitFee({ fee: 7n, protocolFeeBps: 10_000, split })).toEqual({
+      protocol: 7n,
+      compute: 0n,
+      developer: 0n,
+      data: 0n,
+    });
+    // Equal remainders: the lower index first; a larger remainder first whatever its index.
+    expect(largestRemainder({ amount: 1n, weights: [1n, 1n] })).toEqual([1n, 0n]);
+    expect(largestRemainder({ amount: 1n, weights: [1n, 2n] })).toEqual([0n, 1n]);
+    expect(largestRemainder({ amount: 5n, weights: [0n, 3n, 3n, 0n] })).toEqual([0n, 3n, 2n, 0n]);
+    expect(largestRemainder({ amount: 0n, weights: [1n, 1n] })).toEqual([0n, 0n]);
+    // The protocol share of a receipt depends on the fees before it (cumulative rounding).
+    expect(splitFee({ fee: 10n, feeBefore: 10n, protocolFeeBps: 500, split }).protocol).toBe(1n);
+    expect(splitFee({ fee: 10n, feeBefore: 0n, protocolFeeBps: 500, split }).protocol).toBe(0n);
+  });
+
   it("gives an epoch's receipts protocol shares that add up to the epoch's exact share (property)", () => {
     fc.assert(
       fc.property(

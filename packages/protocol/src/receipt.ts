@@ -5,7 +5,16 @@
  * fee, split and attribution amounts — and, given a way to recompute attribution from public
  * data, the attribution itself.
  */
-import { type Address, getAddress, type Hex, keccak256, recoverTypedDataAddress, toBytes } from 'viem';
+import {
+  type Address,
+  concat,
+  getAddress,
+  type Hex,
+  keccak256,
+  recoverTypedDataAddress,
+  sha256,
+  toBytes,
+} from 'viem';
 import { canonicalJson } from './canonicalJson.js';
 import { largestRemainder, splitFee } from './feeSplit.js';
 
@@ -41,7 +50,9 @@ export type Receipt = {
     /** Root of the attribution index the attribution was computed on. */
     indexRoot: Hex;
   };
+  /** `sha256`: the salted commitment to the billed prompt text (see `commitText`). */
   input: { sha256: Hex; tokens: number };
+  /** `sha256`: the salted commitment to the answer (same salt). */
   output: { sha256: Hex; tokens: number };
   /** The sampling settings of the call: with the prompt they let anyone re-run a deterministic model. */
   generation: {
@@ -76,6 +87,17 @@ export type Receipt = {
   /** Unix seconds. */
   time: number;
 };
+
+/**
+ * A receipt's commitment to a prompt or an answer: sha256(salt ‖ UTF-8 text). The salt (32 random
+ * bytes per call) goes to the payer only, so nobody can confirm a guessed prompt from a receipt
+ * (by hashing it, or by re-running a deterministic model on it); the payer can prove the text.
+ */
+export const commitText = (salt: Hex, text: string): Hex => sha256(concat([toBytes(salt), toBytes(text)]));
+
+/** The commitment a receipt holds for `text`: salted, or plain sha256 for receipts written before salting. */
+export const commitmentOf = (text: string, salt?: Hex): Hex =>
+  salt ? commitText(salt, text) : sha256(toBytes(text));
 
 /** The receipt's canonical bytes, as UTF-8. */
 export const encodeReceipt = (receipt: Receipt): Uint8Array => toBytes(canonicalJson(receipt));
@@ -123,6 +145,22 @@ export type VerifyReceiptParameters = {
   expectedSigner?: Address;
   /** Recomputes the attribution (e.g. by rebuilding the model's index from datanet snapshots). */
   recomputeAttribution?: RecomputeAttribution;
+  /**
+   * The call's texts as the payer has them: checked against the receipt's hashes, and their tokens
+   * recounted, so a bill for more tokens than were sent or produced does not verify.
+   */
+  texts?: ReceiptTexts;
+};
+
+/** What a receipt was billed for, with the tokenizer that bills it. */
+export type ReceiptTexts = {
+  /** The billed input: a completion's prompt, or a chat's `role: content` lines joined by newlines. */
+  input: string;
+  output: string;
+  /** Tokens in a text by the billing tokenizer (attribution's `tokenIds`); protocol bundles none. */
+  countTokens: (text: string) => number;
+  /** The salt of the receipt's commitments (the payer's `prompt_salt`); absent for receipts before salting. */
+  salt?: Hex;
 };
 
 export type VerifyReceiptReturnType = { valid: boolean; receiptHash: Hex; problems: string[] };
@@ -164,6 +202,8 @@ export async function verifyReceipt(parameters: VerifyReceiptParameters): Promis
       `the node's registered signing key is ${parameters.expectedSigner}, not ${receipt.signer}`,
     );
   }
+
+  if (parameters.texts) for (const problem of textProblems(receipt, parameters.texts)) problems.push(problem);
 
   const big = (value: string, what: string) => {
     if (!/^\d+$/.test(value)) {
@@ -235,4 +275,25 @@ export async function verifyReceipt(parameters: VerifyReceiptParameters): Promis
     check(mine === theirs, 'the attribution does not match the one recomputed from public data');
   }
   return { valid: problems.length === 0, receiptHash, problems };
+}
+
+/** The texts against the receipt: their hashes, then the tokens billed for them. */
+function textProblems(receipt: Receipt, texts: ReceiptTexts): string[] {
+  const problems: string[] = [];
+  if (commitmentOf(texts.input, texts.salt) !== receipt.input.sha256) {
+    problems.push("the input given does not hash to the receipt's input hash");
+  } else {
+    const tokens = texts.countTokens(texts.input);
+    if (tokens !== receipt.input.tokens)
+      problems.push(`the input is ${tokens} tokens; the receipt bills ${receipt.input.tokens}`);
+  }
+  if (commitmentOf(texts.output, texts.salt) !== receipt.output.sha256) {
+    problems.push("the output given does not hash to the receipt's output hash");
+  } else {
+    // A call is never billed beyond the output tokens it asked for.
+    const tokens = Math.min(texts.countTokens(texts.output), receipt.generation.maxTokens);
+    if (tokens !== receipt.output.tokens)
+      problems.push(`the output is ${tokens} tokens; the receipt bills ${receipt.output.tokens}`);
+  }
+  return problems;
 }

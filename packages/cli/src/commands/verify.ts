@@ -5,16 +5,21 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tokenIds } from '@tributary/attribution';
 import { recomputeReceipt } from '@tributary/node';
 import {
+  commitmentOf,
+  EpochStatus,
   type NodeInfo,
   nodeRegistryAbi,
+  type PreviousEpoch,
+  type Receipt,
   rewardDistributorAbi,
   verifyEpoch,
   verifyReceipt,
 } from '@tributary/protocol';
-import { createTributaryClient } from '@tributary/sdk';
-import { type Address, createPublicClient, http } from 'viem';
+import { createTributaryClient, type TributaryClient } from '@tributary/sdk';
+import { type Address, createPublicClient, type Hex, http } from 'viem';
 import { createUi } from '../ui.js';
 
 const chainOf = (info: NodeInfo) => createPublicClient({ transport: http(info.rpcUrl) });
@@ -28,6 +33,33 @@ const signingKeyOf = (info: NodeInfo, node: Address) =>
     args: [node],
   });
 
+/** Reads an epoch of `node` from the RewardDistributor. */
+const epochOnChain = (info: NodeInfo, node: Address, epoch: bigint) =>
+  chainOf(info).readContract({
+    address: info.addresses.rewardDistributor,
+    abi: rewardDistributorAbi,
+    functionName: 'getEpoch',
+    args: [node, epoch],
+  });
+
+/**
+ * The node's last epoch before `epoch` that the chain did not void (voids skip epochs), with its
+ * published data: the credits `epoch` must build on. Null when there is none.
+ */
+async function previousEpochOf(
+  info: NodeInfo,
+  client: TributaryClient,
+  node: Address,
+  epoch: bigint,
+): Promise<PreviousEpoch | null> {
+  for (let k = epoch - 1n; k >= 1n; k--) {
+    const onChain = await epochOnChain(info, node, k);
+    if (onChain.status === EpochStatus.Voided) continue;
+    return { data: await client.epochData(k), creditsRoot: onChain.creditsRoot };
+  }
+  return null;
+}
+
 export async function verifyEpochCommand(options: {
   node: string;
   epoch: bigint;
@@ -37,16 +69,19 @@ export async function verifyEpochCommand(options: {
   const node = createTributaryClient({ url: options.node });
   const info = await node.info();
   const data = await node.epochData(options.epoch);
-  const onChain = await chainOf(info).readContract({
-    address: info.addresses.rewardDistributor,
-    abi: rewardDistributorAbi,
-    functionName: 'getEpoch',
-    args: [data.node, options.epoch],
-  });
+  const onChain = await epochOnChain(info, data.node, options.epoch);
   const expectedSigner = await signingKeyOf(info, data.node);
+  const previous = await previousEpochOf(info, node, data.node, options.epoch);
   const result = await ui.step(
     `Re-checking epoch ${options.epoch} of ${data.node} (${data.receipts.length} receipts)`,
-    () => verifyEpoch({ data, rewardDistributor: info.addresses.rewardDistributor, expectedSigner, onChain }),
+    () =>
+      verifyEpoch({
+        data,
+        rewardDistributor: info.addresses.rewardDistributor,
+        expectedSigner,
+        onChain,
+        previous,
+      }),
   );
   if (options.json)
     process.stdout.write(`${JSON.stringify({ valid: result.valid, problems: result.problems })}\n`);
@@ -61,6 +96,8 @@ export async function verifyReceiptCommand(options: {
   receipt: string;
   prompt: string;
   output: string;
+  /** The receipt's commitment salt (the answer's `attribution.prompt_salt`). */
+  salt?: Hex | undefined;
   json: boolean;
 }): Promise<boolean> {
   const ui = createUi({ json: options.json });
@@ -73,6 +110,7 @@ export async function verifyReceiptCommand(options: {
       receipt,
       prompt: options.prompt,
       output: options.output,
+      promptSalt: options.salt,
       workDir: join(tmpdir(), `tributary-verify-${process.pid}`),
     }),
   );
@@ -83,6 +121,13 @@ export async function verifyReceiptCommand(options: {
     rewardDistributor: info.addresses.rewardDistributor,
     expectedSigner,
     recomputeAttribution: async () => recomputed.contributions,
+    // The texts' hashes are checked and their tokens recounted: an inflated bill does not verify.
+    texts: {
+      input: billedInput(receipt, options.prompt, options.salt),
+      output: options.output,
+      countTokens: (text) => tokenIds({ text }).length,
+      salt: options.salt,
+    },
   });
   const problems = [
     ...result.problems,
@@ -91,7 +136,6 @@ export async function verifyReceiptCommand(options: {
       : [
           `the rebuilt artifact hashes to ${recomputed.artifactHash}, not the registered ${receipt.model.artifactHash}`,
         ]),
-    ...(recomputed.outputMatches ? [] : ["the output given does not hash to the receipt's output hash"]),
   ];
   if (options.json)
     process.stdout.write(`${JSON.stringify({ valid: problems.length === 0, problems, recomputed })}\n`);
@@ -99,4 +143,10 @@ export async function verifyReceiptCommand(options: {
     ui.info('valid: signature, amounts, artifact and attribution all check out');
   else for (const problem of problems) ui.info(`✖ ${problem}`);
   return problems.length === 0;
+}
+
+/** The text a call was billed for: a completion's prompt, or a one-message chat's `user: …` line. */
+function billedInput(receipt: Receipt, prompt: string, salt: Hex | undefined): string {
+  const chat = `user: ${prompt}`;
+  return commitmentOf(chat, salt) === receipt.input.sha256 ? chat : prompt;
 }

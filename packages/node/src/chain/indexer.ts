@@ -16,7 +16,7 @@ const CURSOR = 'protocol';
 export type Indexer = {
   /** The last block committed (in memory: changes exactly when indexed state changes). */
   indexedBlock(): bigint;
-  /** Indexes up to the current head once; returns the block it reached. */
+  /** Indexes up to the head as of this call (at least); returns the block it reached. */
   syncOnce(): Promise<bigint>;
   /** Resolves once the indexer has processed `blockNumber` (polling as needed). */
   waitForBlock(blockNumber: bigint, timeoutMs?: number): Promise<void>;
@@ -26,6 +26,8 @@ export type Indexer = {
   stop(): Promise<void>;
   /** Listeners run, in order and in the background, after each committed range with events. */
   onRange(listener: (events: readonly StoredEvent[]) => Promise<void>): void;
+  /** Resolves once the listeners' work for every range indexed so far has finished. */
+  idle(): Promise<void>;
 };
 
 /** Creates the indexer of the deployment in `ctx.chain`. */
@@ -207,11 +209,23 @@ export function createIndexer(ctx: Context): Indexer {
     }
   }
 
+  // A caller that asks for a pass must see every block mined before it asked: joining a pass that
+  // already read the head could miss them, so it waits for that pass and then for one more.
+  let queued: Promise<bigint> | null = null;
   const syncOnce = (): Promise<bigint> => {
-    running ??= syncOnceUnlocked().finally(() => {
-      running = null;
-    });
-    return running;
+    if (!running) {
+      running = syncOnceUnlocked().finally(() => {
+        running = null;
+      });
+      return running;
+    }
+    queued ??= running
+      .catch(() => {})
+      .then(() => {
+        queued = null;
+        return syncOnce();
+      });
+    return queued;
   };
 
   const schedule = () => {
@@ -252,6 +266,13 @@ export function createIndexer(ctx: Context): Indexer {
     },
     onRange(listener) {
       listeners.push(listener);
+    },
+    async idle() {
+      // Listener work queued while waiting extends the chain: wait until it stops growing.
+      for (let seen = followUps; ; seen = followUps) {
+        await seen;
+        if (seen === followUps) return;
+      }
     },
   };
 }

@@ -1,16 +1,18 @@
 import { createProtocolClients, datanetRegistryAbi, tributaryTokenAbi } from '@tributary/protocol';
 import { executeProposal } from '@tributary/protocol/testing';
-import { encodeFunctionData, type Hex, parseEther, sha256, toBytes } from 'viem';
+import { createPublicClient, encodeFunctionData, type Hex, http, parseEther, sha256, toBytes } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningNode } from '../node.js';
 import { startTestNetwork, type TestNetwork } from '../testing/testNetwork.js';
 
 describe('datanet policies: governance bans, daily limits, contribution bonds', () => {
   let net: TestNetwork;
+  let node: RunningNode;
   beforeAll(async () => {
     net = await startTestNetwork({
       config: { limits: { maxContributionsPerDay: 3, maxBytesPerDay: 1_000_000, maxUploadBytes: 100_000 } },
     });
-    await net.startNode();
+    node = await net.startNode();
   });
   afterAll(() => net?.stop());
 
@@ -37,8 +39,10 @@ describe('datanet policies: governance bans, daily limits, contribution bonds', 
       ],
       'Ban a spammer from contributing',
     );
-    for (let i = 0; i < 50 && !(await spammer.getAccount(spammer.account!.address)).banned; i++)
-      await new Promise((r) => setTimeout(r, 100));
+    // The ban is on-chain once the proposal executed: wait for the node to index that block.
+    await node.ctx.indexer.waitForBlock(
+      await createPublicClient({ transport: http(net.chain.anvil.rpcUrl) }).getBlockNumber(),
+    );
     expect((await spammer.getAccount(spammer.account!.address)).banned).toBe(true);
     await expect(
       spammer.contribute({ datanetId: datanet.id, filename: 'no.txt', content: 'after the vote' }),
@@ -67,7 +71,7 @@ describe('datanet policies: governance bans, daily limits, contribution bonds', 
     expect(await owner.listContributions(datanet.id)).toHaveLength(3);
   });
 
-  it('asks for the contribution bond (402), and the curator returns or forfeits it', async () => {
+  it('asks for the contribution bond (402); the curator returns it, or forfeits it to the treasury', async () => {
     const owner = net.client(1);
     await owner.login();
     const bond = parseEther('5');
@@ -124,6 +128,18 @@ describe('datanet policies: governance bans, daily limits, contribution bonds', 
     await owner.review({ contributionId: s.id, decision: 'reject', forfeitBond: true });
     expect(await balance(5)).toBe(parseEther('10'));
     expect(await balance(6)).toBe(parseEther('5'));
-    expect((await balance(1)) - ownerBefore).toBe(bond);
+    // A forfeit never pays the owner: it waits out the contributor's appeal, then goes to the treasury.
+    expect((await balance(1)) - ownerBefore).toBe(0n);
+    const chain = await createProtocolClients({
+      rpcUrl: net.chain.anvil.rpcUrl,
+      account: net.chain.keys[0]!,
+    });
+    const held = await chain.publicClient.readContract({
+      address: net.chain.addresses.datanetRegistry,
+      abi: datanetRegistryAbi,
+      functionName: 'getBond',
+      args: [BigInt(datanet.id), net.chain.accounts[6]!, sha256(toBytes(spamText))],
+    });
+    expect([held.amount, held.stage]).toEqual([bond, 2]); // Forfeiting, appealable
   });
 });

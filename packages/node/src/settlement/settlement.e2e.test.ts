@@ -4,6 +4,7 @@ import {
   EpochStatus,
   largestRemainder,
   nodeRegistryAbi,
+  type PreviousEpoch,
   paymentEscrowAbi,
   type Receipt,
   rewardDistributorAbi,
@@ -16,6 +17,7 @@ import { type Address, encodeFunctionData, type Hex, parseEther } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningNode } from '../node.js';
+import { backends } from '../testing/backends.js';
 import { fundPayer } from '../testing/modelFixtures.js';
 import { startTestNetwork, type TestNetwork } from '../testing/testNetwork.js';
 
@@ -35,7 +37,9 @@ const DATANETS = [
   ],
 ];
 
-describe('epoch settlement end to end (2 payers, 400 calls, 2 models, 3 datanets, 6 contributors, 3 epochs)', () => {
+const SUITE =
+  'epoch settlement end to end (2 payers, 400 calls, 2 models, 3 datanets, 6 contributors, 3 epochs, $name)';
+describe.each(backends)(SUITE, ({ databaseUrl }) => {
   let net: TestNetwork;
   let node: RunningNode;
   const contributorKeys = Array.from({ length: 6 }, () => generatePrivateKey());
@@ -44,7 +48,7 @@ describe('epoch settlement end to end (2 payers, 400 calls, 2 models, 3 datanets
   let apiKeys: string[];
 
   beforeAll(async () => {
-    net = await startTestNetwork();
+    net = await startTestNetwork({ databaseUrl });
     node = await net.startNode();
     const { publicClient } = await createProtocolClients({
       rpcUrl: net.chain.anvil.rpcUrl,
@@ -84,7 +88,7 @@ describe('epoch settlement end to end (2 payers, 400 calls, 2 models, 3 datanets
     }
     apiKeys = [];
     for (const p of payers) apiKeys.push(await fundPayer(net, p, parseEther('10')));
-  });
+  }, 150_000); // 3 datanets, 6 contributors, 2 model builds
   afterAll(() => net?.stop());
 
   it("pays every recipient exactly its receipts' shares, once, and leaves escrow and distributor holding exactly what is owed", async () => {
@@ -138,6 +142,7 @@ describe('epoch settlement end to end (2 payers, 400 calls, 2 models, 3 datanets
     // Every epoch re-checks from its published data against what the chain recorded.
     const receipts: Receipt[] = [];
     const pools = new Map<string, bigint>();
+    let previous: PreviousEpoch | null = null;
     for (const epoch of [1n, 2n, 3n]) {
       const data = await operator.epochData(epoch);
       const onChain = await read({ ...distributor, functionName: 'getEpoch', args: [nodeAddress, epoch] });
@@ -147,8 +152,10 @@ describe('epoch settlement end to end (2 payers, 400 calls, 2 models, 3 datanets
         rewardDistributor: net.chain.addresses.rewardDistributor,
         expectedSigner: signer,
         onChain,
+        previous,
       });
       expect(checked.problems).toEqual([]);
+      previous = { data, creditsRoot: onChain.creditsRoot };
       receipts.push(...data.receipts.map((r) => r.receipt));
       // Unattributed data shares go to the model's training data by tokens, per epoch and model version.
       for (const source of data.poolSources) {
@@ -258,7 +265,7 @@ describe('epoch settlement end to end (2 payers, 400 calls, 2 models, 3 datanets
       `/v1/earnings/contributors/${contributors[0]}`,
     );
     expect(BigInt(earnings.attributed)).toBeGreaterThan(0n);
-  });
+  }, 240_000); // 400 paid calls and three on-chain settlements
 
   it('detects a tampered epoch, and a challenge upheld by governance leaves no one paid from it', async () => {
     const operator = net.client(9);
@@ -307,6 +314,16 @@ describe('epoch settlement end to end (2 payers, 400 calls, 2 models, 3 datanets
       data: tampered,
       rewardDistributor: net.chain.addresses.rewardDistributor,
       onChain,
+      previous: {
+        data: await operator.epochData(3),
+        creditsRoot: (
+          await publicClient.readContract({
+            ...distributor,
+            functionName: 'getEpoch',
+            args: [nodeAddress, 3n],
+          })
+        ).creditsRoot,
+      },
     });
     expect(checked.valid).toBe(false);
     expect(checked.problems.join('\n')).toMatch(/signature|credits root/);
@@ -345,7 +362,7 @@ describe('epoch settlement end to end (2 payers, 400 calls, 2 models, 3 datanets
         .status,
     ).toBe(EpochStatus.Voided);
     await node.ctx.indexer.syncOnce();
-    await new Promise((r) => setTimeout(r, 200));
+    await node.ctx.indexer.idle(); // the void's follow-up work (the epoch marked voided) is done
     // No one is paid from the voided root; the payer gets its debit back.
     const rewards = await operator.rewards(contributors[2]!);
     expect(rewards.claimable === null || BigInt(rewards.claimable.epoch) < 4n).toBe(true);

@@ -1,11 +1,20 @@
 /**
- * A TCP proxy in front of the chain's RPC that drops connections: some are refused at once, some
- * are cut after the request is forwarded (so the node never sees the answer). For fault tests.
+ * A TCP proxy in front of the chain's RPC that drops connections: per request (not per
+ * connection, so kept-alive connections fail too), some are cut before the request is forwarded
+ * and some after (so the node never sees the answer). For fault tests.
  */
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
-import { freePort } from '@tributary/protocol';
+import { type AddressInfo, createConnection, createServer, type Server, type Socket } from 'node:net';
 
-export type FlakyProxy = { url: string; dropped: () => number; stop(): Promise<void> };
+export type FlakyProxy = {
+  url: string;
+  /** Connections dropped so far. */
+  dropped: () => number;
+  /** Requests that reached the proxy so far. */
+  requests: () => number;
+  /** Changes the share of requests whose connection is dropped (0 passes everything). */
+  setDropRate(rate: number): void;
+  stop(): Promise<void>;
+};
 
 export async function startFlakyProxy({
   target,
@@ -17,49 +26,63 @@ export async function startFlakyProxy({
   seed?: number;
 }): Promise<FlakyProxy> {
   const { hostname, port: targetPort } = new URL(target);
+  let rate = dropRate;
   let state = seed;
   const random = () => {
     state = (state * 1_103_515_245 + 12_345) % 2 ** 31; // deterministic, so a failure can be replayed
     return state / 2 ** 31;
   };
   let dropped = 0;
+  let requests = 0;
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
     sockets.add(client);
-    client.on('close', () => sockets.delete(client));
-    const roll = random();
-    if (roll < dropRate / 2) {
-      dropped++;
-      client.destroy();
-      return;
-    }
     const upstream = createConnection({ host: hostname, port: Number(targetPort) });
     sockets.add(upstream);
-    upstream.on('close', () => sockets.delete(upstream));
-    const cutAfterRequest = roll < dropRate;
+    let cut = false;
+    const close = () => {
+      client.destroy();
+      upstream.destroy();
+    };
     client.on('data', (chunk) => {
-      upstream.write(chunk);
-      if (cutAfterRequest) {
+      if (cut) return;
+      requests++;
+      const roll = random();
+      if (roll < rate / 2) {
+        // Cut before forwarding: the chain never sees the request.
         dropped++;
-        setTimeout(() => {
-          client.destroy();
-          upstream.destroy();
-        }, 5);
+        cut = true;
+        close();
+        return;
+      }
+      upstream.write(chunk);
+      if (roll < rate) {
+        // Cut after forwarding: the chain may act on it, the node never sees the answer.
+        dropped++;
+        cut = true;
+        setTimeout(close, 5);
       }
     });
     upstream.on('data', (chunk) => {
-      if (!cutAfterRequest) client.write(chunk);
+      if (!cut) client.write(chunk);
     });
-    client.on('error', () => upstream.destroy());
-    upstream.on('error', () => client.destroy());
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
+    for (const socket of [client, upstream]) {
+      socket.on('error', close);
+      socket.on('close', () => {
+        sockets.delete(socket);
+        close();
+      });
+    }
   });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     dropped: () => dropped,
+    requests: () => requests,
+    setDropRate(next) {
+      rate = next;
+    },
     stop: () =>
       new Promise((resolve) => {
         for (const s of sockets) s.destroy();

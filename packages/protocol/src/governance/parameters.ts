@@ -112,6 +112,14 @@ export const SINGLE_PARAMETERS = {
     unit: 'seconds',
     what: 'how long a contribution bond waits for review',
   },
+  bondAppealPeriod: {
+    contract: 'datanetRegistry',
+    abi: datanetRegistryAbi,
+    setter: 'setBondAppealPeriod',
+    getter: 'bondAppealPeriod',
+    unit: 'seconds',
+    what: 'how long a contributor can appeal the forfeit of its bond',
+  },
   voterRewardPerPeriod: {
     contract: 'governanceRewards',
     abi: governanceRewardsAbi,

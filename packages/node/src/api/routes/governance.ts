@@ -9,7 +9,6 @@ import {
   SINGLE_PARAMETERS,
   settlementParameterFields,
 } from '@tributary/protocol';
-import { Hono } from 'hono';
 import { z } from 'zod';
 import { addressKey } from '../../chain/chainContext.js';
 import { forbidden } from '../../errors.js';
@@ -17,42 +16,103 @@ import { governanceAccount } from '../../governance/accounts.js';
 import { readGovernanceParameters } from '../../governance/chainReads.js';
 import { keeperPass } from '../../governance/keeper.js';
 import { getProposal, listProposals } from '../../governance/proposals.js';
-import { type AppEnv, requireAccount } from '../app.js';
-import { address, parse } from '../validate.js';
+import {
+  governanceAccountView,
+  governanceParametersView,
+  proposalSummaryView,
+  proposalView,
+} from '../governanceViews.js';
+import { defineRoute } from '../route.js';
+import { address, decimalId } from '../validate.js';
 
-const listQuery = z.object({
-  state: z.enum(PROPOSAL_STATES).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
-const proposalId = z.string().regex(/^(0|[1-9]\d{0,77})$/, 'a proposal id (decimal)');
+const tag = 'governance';
 
-export function governanceRoutes() {
-  const app = new Hono<AppEnv>();
-  app.get('/proposals', async (c) => {
-    const query = parse(listQuery, c.req.query(), 'query');
-    return c.json({ proposals: await listProposals(c.get('ctx'), query) });
-  });
-  app.get('/proposals/:id', async (c) =>
-    c.json(await getProposal(c.get('ctx'), BigInt(parse(proposalId, c.req.param('id'), 'proposal id')))),
-  );
-  app.get('/accounts/:address', async (c) =>
-    c.json(await governanceAccount(c.get('ctx'), parse(address, c.req.param('address'), 'address'))),
-  );
-  app.get('/parameters', async (c) => c.json(await readGovernanceParameters(c.get('ctx'))));
-  app.get('/templates', (c) =>
-    c.json({
-      kinds: PROPOSAL_TEMPLATE_KINDS,
-      parameters: [...Object.keys(SINGLE_PARAMETERS), ...settlementParameterFields()],
+export const governanceRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/v1/governance/proposals',
+    tag,
+    summary: 'Proposals, newest first, with state, tally and each action in plain words',
+    auth: 'none',
+    query: z.object({
+      state: z.enum(PROPOSAL_STATES).optional(),
+      limit: z.coerce.number().int().min(1).max(500).default(100),
     }),
-  );
-  app.post('/keeper/run', async (c) => {
-    const ctx = c.get('ctx');
-    const account = await requireAccount(ctx, c.req.header('authorization'));
-    if (addressKey(account) !== addressKey(ctx.chain.operator.address)) {
-      throw forbidden('NOT_OPERATOR', 'only the node operator can run the keeper by hand');
-    }
-    const done = await keeperPass(ctx);
-    return c.json({ finalized: done.finalized, swept: done.swept.toString() });
-  });
-  return app;
-}
+    responses: {
+      200: { description: 'the proposals', schema: z.object({ proposals: z.array(proposalSummaryView) }) },
+    },
+    errors: [503],
+    handler: async ({ c, ctx, query }) => c.json({ proposals: await listProposals(ctx, query) }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/governance/proposals/:id',
+    tag,
+    summary: 'One proposal: decoded actions, votes, the next step and its voter-reward status',
+    auth: 'none',
+    params: z.object({ id: decimalId }),
+    responses: { 200: { description: 'the proposal', schema: proposalView } },
+    errors: [404, 503],
+    handler: async ({ c, ctx, params }) => c.json(await getProposal(ctx, BigInt(params.id))),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/governance/accounts/:address',
+    tag,
+    summary: 'An account’s voting power, delegate, votes and voter rewards (claimable and claimed)',
+    auth: 'none',
+    params: z.object({ address }),
+    responses: { 200: { description: 'the account', schema: governanceAccountView } },
+    errors: [503],
+    handler: async ({ c, ctx, params }) => c.json(await governanceAccount(ctx, params.address)),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/governance/parameters',
+    tag,
+    summary: 'Governance settings now: delays, quorum, timelock, treasury and voter-reward budget',
+    auth: 'none',
+    responses: { 200: { description: 'the settings', schema: governanceParametersView } },
+    errors: [503],
+    handler: async ({ c, ctx }) => c.json(await readGovernanceParameters(ctx)),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/governance/templates',
+    tag,
+    summary: 'The proposal templates and the parameters a proposal can set',
+    auth: 'none',
+    responses: {
+      200: {
+        description: 'template kinds and parameter names',
+        schema: z.object({ kinds: z.array(z.string()), parameters: z.array(z.string()) }),
+      },
+    },
+    handler: ({ c }) =>
+      c.json({
+        kinds: [...PROPOSAL_TEMPLATE_KINDS],
+        parameters: [...Object.keys(SINGLE_PARAMETERS), ...settlementParameterFields()],
+      }),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/governance/keeper/run',
+    tag,
+    summary: 'Operator only: finalize epochs past their window and sweep protocol fees now',
+    auth: 'apiKey',
+    responses: {
+      200: {
+        description: 'what the pass did',
+        schema: z.object({ finalized: z.array(z.string()), swept: z.string().regex(/^\d+$/) }),
+      },
+    },
+    errors: [403, 503],
+    handler: async ({ c, ctx, account }) => {
+      if (addressKey(account) !== addressKey(ctx.chain.operator.address)) {
+        throw forbidden('NOT_OPERATOR', 'only the node operator can run the keeper by hand');
+      }
+      const done = await keeperPass(ctx);
+      return c.json({ finalized: done.finalized, swept: done.swept.toString() });
+    },
+  }),
+];
