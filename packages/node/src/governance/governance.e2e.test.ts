@@ -55,6 +55,8 @@ describe('governance through the node', () => {
       addresses: net.chain.addresses,
       keys: net.chain.keys,
     });
+    // Votes count from the second after delegation (the governor reads them at clock − 1).
+    await advance(1);
   });
   afterAll(() => net?.stop());
 
