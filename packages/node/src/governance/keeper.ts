@@ -7,6 +7,7 @@ import { EpochStatus, rewardDistributorAbi } from '@tributary/protocol';
 import type { Address } from 'viem';
 import { sendTransaction } from '../chain/transactions.js';
 import type { Context } from '../context.js';
+import { startPollLoop } from '../pollLoop.js';
 import { chainNow } from './chainReads.js';
 
 export type KeeperPassResult = { finalized: Address[]; swept: bigint };
@@ -67,26 +68,10 @@ export async function keeperPass(ctx: Context): Promise<KeeperPassResult> {
 
 /** Runs keeper passes every `keeper.pollMs` (0: never) until stopped. */
 export function startKeeper(ctx: Context): { stop(): Promise<void> } {
-  const { pollMs } = ctx.config.keeper;
-  let stopped = false;
-  let running: Promise<unknown> = Promise.resolve();
-  let timer: NodeJS.Timeout | null = null;
-  const schedule = () => {
-    if (stopped || pollMs === 0) return;
-    timer = setTimeout(() => {
-      running = keeperPass(ctx)
-        .catch((error) =>
-          ctx.logger.warn({ reason: (error as Error).message }, 'keeper pass failed; retrying'),
-        )
-        .finally(schedule);
-    }, pollMs);
-  };
-  schedule();
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
+  return startPollLoop({
+    logger: ctx.logger,
+    pollMs: ctx.config.keeper.pollMs,
+    pass: () => keeperPass(ctx),
+    name: 'keeper',
+  });
 }
