@@ -136,7 +136,6 @@ describe('tributary verify-receipt and verify-epoch against a running dev networ
     expect(view.receipt.output.tokens).toBeLessThan(maxTokens);
     const outputFile = join(home, 'short.txt');
     writeFileSync(outputFile, short.choices[0]!.text);
-    // The receipt's commitments are salted: the payer got the salt with the answer.
     const salt = short.attribution.prompt_salt;
     const args = ['--receipt', id, '--salt', salt, '--prompt', prompt, '--output-file', outputFile, '--json'];
     const honest = await runCli(['verify-receipt', '--node', api, ...args]);

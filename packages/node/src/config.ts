@@ -94,6 +94,16 @@ export const configSchema = z.object({
       maxFinalizeSteps: z.coerce.number().int().positive().max(256).default(32),
     })
     .prefault({}),
+  /** Serving models. */
+  models: z
+    .object({
+      /**
+       * How often every loaded model's artifact is re-hashed in full (0: never). Every call also
+       * compares the artifact files' size, mtime and inode with those seen at load.
+       */
+      rehashIntervalMs: z.coerce.number().int().min(0).default(600_000),
+    })
+    .prefault({}),
   /** OpenAI-compatible servers that `upstream` models (and RAG retrieval models) forward to, by name. */
   upstreams: z
     .record(

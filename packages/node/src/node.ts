@@ -15,6 +15,8 @@ import { resumePendingVersions } from './datanets/versions.js';
 import { startKeeper } from './governance/keeper.js';
 import { resumeBuilds } from './jobs/modelBuilds.js';
 import type { Logger } from './logger.js';
+import { startArtifactWatch } from './models/artifactWatch.js';
+import { evidenceSettled } from './models/evidence/captureEvidence.js';
 import { finishEpoch } from './settlement/finishEpoch.js';
 import { startSettlementLoop } from './settlement/settle.js';
 import { startBlobCollector } from './store/collectBlobs.js';
@@ -74,6 +76,7 @@ export async function startNode(config: Config, logger?: Logger): Promise<Runnin
   const blobs = startBlobCollector(ctx);
   const settlement = startSettlementLoop(ctx);
   const keeper = startKeeper(ctx);
+  const artifactWatch = startArtifactWatch(ctx);
 
   const app = createApp(ctx);
   const server = await new Promise<ServerType>((resolve) => {
@@ -102,6 +105,8 @@ export async function startNode(config: Config, logger?: Logger): Promise<Runnin
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await settlement.stop();
         await keeper.stop();
+        await artifactWatch.stop();
+        await evidenceSettled(ctx);
         await transactions.stop();
         await blobs.stop();
         await ctx.indexer.stop();

@@ -49,6 +49,12 @@ export type Receipt = {
     artifactHash: Hex;
     /** Root of the attribution index the attribution was computed on. */
     indexRoot: Hex;
+    /**
+     * The takedown state it was served under: how many contributions of its datanet versions were
+     * taken down since its build (and left out of what served the call), and the sha256 root of
+     * their ids (`tributary-takedowns/1`). Absent in receipts written before takedown states.
+     */
+    takedowns?: { count: number; root: Hex };
   };
   /** `sha256`: the salted commitment to the billed prompt text (see `commitText`). */
   input: { sha256: Hex; tokens: number };

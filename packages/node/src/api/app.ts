@@ -51,6 +51,7 @@ export function createApp(ctx: Context) {
     if (error instanceof ApiError) {
       if (error.status === 413) c.header('connection', 'close'); // do not read the rest of the body
       if (error.status === 503) c.header('retry-after', '5');
+      for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
       return c.json(errorJson(error.code, error.message, error.details), error.status as 400);
     }
     if (error instanceof AttributionError) {

@@ -10,6 +10,7 @@ import type { Receipt } from '@tributary/protocol';
 import type { Address, Hex } from 'viem';
 import type { Context } from '../context.js';
 import { badRequest } from '../errors.js';
+import { captureEvidence } from '../models/evidence/captureEvidence.js';
 import type { ChatMessage } from '../models/runner.js';
 import { loadModel, resolveModel, type ServedModel } from '../models/servedModels.js';
 import { type Reservation, release, reserve } from '../payments/reservations.js';
@@ -158,7 +159,7 @@ export async function prepareCall(ctx: Context, payer: Address, request: CallReq
         {
           requestId,
           payer,
-          model: { ...model, indexRoot: loaded.indexRoot },
+          model: { ...model, indexRoot: loaded.indexRoot, takedowns: loaded.takedowns },
           pricing: model.pricing,
           split: model.split,
           protocolFeeBps: bps,
@@ -171,6 +172,8 @@ export async function prepareCall(ctx: Context, payer: Address, request: CallReq
         reservation,
       );
       charged = true;
+      // Where the answer meets each paid contribution, kept so the receipt stays provable.
+      captureEvidence(ctx, stored.receipt, output);
       // The response shows the answer's spans; a run that traced them already passes them on.
       const spans =
         result.spans ?? (output.trim() ? traceSpans({ index: loaded.runner.index, text: output }).spans : []);

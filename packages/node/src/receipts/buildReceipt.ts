@@ -28,7 +28,16 @@ export type BuildReceiptParameters = {
   epoch: bigint;
   requestId: Hex;
   payer: Address;
-  model: { id: string; version: number; kind: string; artifactHash: Hex; indexRoot: Hex; developer: Address };
+  model: {
+    id: string;
+    version: number;
+    kind: string;
+    artifactHash: Hex;
+    indexRoot: Hex;
+    developer: Address;
+    /** The takedown state the model served under. */
+    takedowns?: { count: number; root: Hex } | undefined;
+  };
   pricing: { pricePerInputToken: bigint; pricePerOutputToken: bigint };
   split: Split;
   protocolFeeBps: number;
@@ -70,6 +79,7 @@ export function buildReceipt(p: BuildReceiptParameters): Receipt {
       kind: p.model.kind,
       artifactHash: p.model.artifactHash,
       indexRoot: p.model.indexRoot,
+      ...(p.model.takedowns ? { takedowns: p.model.takedowns } : {}),
     },
     input: { sha256: commitText(p.salt, p.input.text), tokens: p.input.tokens },
     output: { sha256: commitText(p.salt, p.output.text), tokens: p.output.tokens },
