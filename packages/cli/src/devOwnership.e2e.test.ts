@@ -13,24 +13,13 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chainTime } from './devClock.js';
 import { isAlive } from './devOwnership.js';
-import { runCli, stopDev, TRIBUTARY_BIN } from './testing/devProcess.js';
+import { devArgs, runCli, stopDev, TRIBUTARY_BIN } from './testing/devProcess.js';
 
 /** Starts `tributary dev` (without the demo unless asked) and resolves once stderr shows `until`. */
 function spawnDev(home: string, chainPort: number, port: number, extra: string[] = []) {
   const child = spawn(
     process.execPath,
-    [
-      TRIBUTARY_BIN,
-      'dev',
-      '--json',
-      '--home',
-      home,
-      '--chain-port',
-      String(chainPort),
-      '--port',
-      String(port),
-      ...extra,
-    ],
+    [TRIBUTARY_BIN, ...devArgs(home, chainPort, port), '--json', ...extra],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stdout = '';
@@ -166,15 +155,7 @@ describe('tributary dev owns its Anvil', () => {
     // A chain nobody recorded on the port: refused, with what to do.
     const foreign = await startAnvil({ port: chainPort });
     try {
-      const refused = await runCli([
-        'dev',
-        '--home',
-        home,
-        '--chain-port',
-        String(chainPort),
-        '--port',
-        String(port),
-      ]);
+      const refused = await runCli(devArgs(home, chainPort, port));
       expect(refused.code).toBe(1);
       expect(refused.stderr).toMatch(
         /a chain already answers on port \d+; refusing to use a chain this process did not start/,
