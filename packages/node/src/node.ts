@@ -111,8 +111,7 @@ export async function startNode(config: Config, logger?: Logger): Promise<Runnin
         await blobs.stop();
         await ctx.indexer.stop();
         await ctx.indexes.close();
-        for (const loading of ctx.loadedModels.values())
-          await (await loading.catch(() => null))?.runner.close();
+        await ctx.serving.close();
         await ctx.db.close();
         log.info('node stopped');
       })();
