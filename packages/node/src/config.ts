@@ -86,6 +86,15 @@ export const configSchema = z.object({
       pollMs: z.coerce.number().int().min(0).default(5_000),
     })
     .prefault({}),
+  /** The keeper: finalizes nodes' epochs once their challenge window passed and sweeps protocol fees. */
+  keeper: z
+    .object({
+      /** How often it looks for work (0: only when asked through the API). */
+      pollMs: z.coerce.number().int().min(0).default(60_000),
+      /** Epochs one finalize transaction may pass over. */
+      maxFinalizeSteps: z.coerce.number().int().positive().max(256).default(32),
+    })
+    .prefault({}),
   /** Serving models. */
   models: z
     .object({

@@ -36,7 +36,9 @@ import {
 } from '@tributary/protocol';
 import { type Address, bytesToHex, type Hex, type LocalAccount, sha256 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
+import { chainNow } from './chainTime.js';
 import { TributaryApiError } from './errors.js';
+import { createGovernanceActions } from './governance.js';
 import { challengeOnChain, claimOnChain, depositAndAuthorize, registerModelOnChain } from './models.js';
 
 export type CreateTributaryClientParameters = {
@@ -109,6 +111,12 @@ export function createTributaryClient(parameters: CreateTributaryClientParameter
   const getAccount = (address: Address) => request<AccountView>('GET', `/v1/accounts/${address}`);
 
   return {
+    /** Governance: delegate, propose, vote, queue, execute, claim voter rewards, and the views. */
+    ...createGovernanceActions({
+      nodeInfo,
+      needAccount,
+      request: (method, path, body) => request(method, path, body),
+    }),
     /** The account that signs, if any. */
     account,
     /** The API key in use. */
@@ -159,7 +167,7 @@ export function createTributaryClient(parameters: CreateTributaryClientParameter
         policy: policyToChain(policy),
         curator: args.curator ?? node,
         nonce: BigInt((await getAccount(signer.address)).createDatanetNonce),
-        deadline: deadlineIn(600),
+        deadline: (await chainNow((await nodeInfo()).rpcUrl)) + 600n, // checked on-chain
       };
       const signature = await signer.signTypedData({
         domain: datanetRegistryDomain({ chainId, verifyingContract: addresses.datanetRegistry }),

@@ -4,3 +4,9 @@ export {
   type TributaryClient,
 } from './client.js';
 export { TributaryApiError } from './errors.js';
+export {
+  createGovernanceActions,
+  GovernanceError,
+  type ProposeParameters,
+  type SignedVote,
+} from './governance.js';

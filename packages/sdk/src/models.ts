@@ -18,6 +18,7 @@ import {
   writeAndWait,
 } from '@tributary/protocol';
 import { type Address, type Hex, type LocalAccount, parseEventLogs, parseSignature } from 'viem';
+import { chainNow } from './chainTime.js';
 
 /** Public and wallet clients for the node's chain, on the RPC URL the node publishes. */
 const chainClients = (info: NodeInfo, account: LocalAccount) =>
@@ -96,7 +97,8 @@ export async function depositAndAuthorize(p: {
 }): Promise<void> {
   const clients = await chainClients(p.info, p.account);
   const { addresses, chainId } = p.info;
-  const deadline = BigInt(Math.floor(Date.now() / 1000) + 3600);
+  const now = await chainNow(p.info.rpcUrl);
+  const deadline = now + 3600n;
   if (p.amount > 0n) {
     const nonce = await clients.publicClient.readContract({
       address: addresses.token,
@@ -124,7 +126,7 @@ export async function depositAndAuthorize(p: {
       args: [p.amount, deadline, 27 + yParity, r, s],
     });
   }
-  const expiry = BigInt(Math.floor(Date.now() / 1000) + (p.duration ?? 30 * 86_400));
+  const expiry = now + BigInt(p.duration ?? 30 * 86_400);
   await writeAndWait(clients, {
     address: addresses.paymentEscrow,
     abi: paymentEscrowAbi,
