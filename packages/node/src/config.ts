@@ -26,6 +26,8 @@ export const configSchema = z.object({
   operatorKey: hexKey,
   /** The key that signs receipts (registered on-chain for the operator). Defaults to the operator key. */
   signingKey: hexKey.optional(),
+  /** The built web app (packages/web/dist) to serve at `/`; none without it. */
+  webDir: z.string().optional(),
   /** PostgreSQL URL; without it the node uses embedded PGlite under `home`. */
   databaseUrl: z.string().optional(),
   limits: z
@@ -100,7 +102,7 @@ export type LoadConfigParameters = {
  * Loads the configuration.
  *
  * Environment: TRIBUTARY_HOME, TRIBUTARY_CONFIG (a JSON file; default `$home/config.json`),
- * HOST, PORT, PUBLIC_URL, RPC_URL, ADDRESSES_FILE, OPERATOR_KEY, SIGNING_KEY, DATABASE_URL,
+ * HOST, PORT, PUBLIC_URL, RPC_URL, ADDRESSES_FILE, OPERATOR_KEY, SIGNING_KEY, DATABASE_URL, WEB_DIR,
  * UPSTREAM_URL, UPSTREAM_API_KEY, LOG_LEVEL, LOG_FORMAT.
  */
 export function loadConfig({ env = process.env, overrides = {} }: LoadConfigParameters = {}): Config {
@@ -123,6 +125,7 @@ export function loadConfig({ env = process.env, overrides = {} }: LoadConfigPara
     operatorKey: env.OPERATOR_KEY,
     signingKey: env.SIGNING_KEY,
     databaseUrl: env.DATABASE_URL,
+    webDir: env.WEB_DIR,
   });
   const log = definedOnly({ level: env.LOG_LEVEL, format: env.LOG_FORMAT });
   // UPSTREAM_URL (and UPSTREAM_API_KEY) define the upstream named "default".

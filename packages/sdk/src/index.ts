@@ -4,3 +4,4 @@ export {
   type TributaryClient,
 } from './client.js';
 export { TributaryApiError } from './errors.js';
+export { type WalletAccountParameters, walletAccount } from './wallet.js';

@@ -39,6 +39,7 @@ export async function devCommand(options: DevOptions): Promise<void> {
     process.stdout.write(
       `${JSON.stringify({
         node: network.node.url,
+        app: network.node.ctx.config.webDir ? `${network.node.url}/` : null,
         rpc: network.anvil.rpcUrl,
         chainId: network.anvil.chainId,
         home: network.home,
@@ -54,6 +55,7 @@ export async function devCommand(options: DevOptions): Promise<void> {
     );
   } else {
     ui.heading(`Tributary local network ${network.resumed ? '(resumed)' : '(new)'}`);
+    ui.info(`  App      ${network.node.ctx.config.webDir ? ui.cyan(`${network.node.url}/`) : 'not built (npm run build)'}`);
     ui.info(`  API      ${ui.cyan(network.node.url)}   (try ${network.node.url}/v1/datanets)`);
     ui.info(`  Chain    ${network.anvil.rpcUrl} (chain id ${network.anvil.chainId})`);
     ui.info(`  State    ${network.home}`);

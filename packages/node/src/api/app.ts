@@ -15,6 +15,7 @@ import { modelRoutes } from './routes/models.js';
 import { openAiRoutes } from './routes/openai.js';
 import { settlementRoutes } from './routes/settlement.js';
 import { systemRoutes } from './routes/system.js';
+import { webAppRoutes } from './webApp.js';
 
 export type AppEnv = { Variables: { ctx: Context } };
 
@@ -65,6 +66,7 @@ export function createApp(ctx: Context) {
   app.route('/v1', modelRoutes());
   app.route('/v1', openAiRoutes());
   app.route('/v1', settlementRoutes());
+  app.route('/', webAppRoutes(ctx)); // the web app, after every API route
   return app;
 }
 

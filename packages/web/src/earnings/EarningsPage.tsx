@@ -1,0 +1,3 @@
+export function EarningsPage() {
+  return <h1>EarningsPage</h1>;
+}

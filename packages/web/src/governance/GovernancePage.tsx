@@ -1,0 +1,3 @@
+export function GovernancePage() {
+  return <h1>GovernancePage</h1>;
+}

@@ -1,0 +1,3 @@
+export function NewProposalPage() {
+  return <h1>NewProposalPage</h1>;
+}

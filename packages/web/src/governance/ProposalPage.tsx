@@ -1,0 +1,3 @@
+export function ProposalPage() {
+  return <h1>ProposalPage</h1>;
+}

@@ -1,0 +1,3 @@
+export function BuildModelPage() {
+  return <h1>BuildModelPage</h1>;
+}

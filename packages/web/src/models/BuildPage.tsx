@@ -1,0 +1,3 @@
+export function BuildPage() {
+  return <h1>BuildPage</h1>;
+}

@@ -1,0 +1,3 @@
+export function PayersPage() {
+  return <h1>PayersPage</h1>;
+}

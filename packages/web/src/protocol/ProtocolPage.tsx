@@ -1,0 +1,3 @@
+export function ProtocolPage() {
+  return <h1>ProtocolPage</h1>;
+}
