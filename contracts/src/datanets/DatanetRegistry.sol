@@ -35,6 +35,8 @@ contract DatanetRegistry is IDatanetRegistry, Ownable2Step, EIP712, Nonces {
     IERC20 public immutable token;
     /// @notice Seconds after posting when a contributor may reclaim a bond no curator settled.
     uint64 public bondTimeout;
+    /// @notice Seconds a contributor has to appeal a forfeiture, and governance then has to decide.
+    uint64 public bondAppealPeriod;
 
     uint256 private _datanetCount;
     mapping(uint256 datanetId => Datanet) private _datanets;
@@ -47,20 +49,17 @@ contract DatanetRegistry is IDatanetRegistry, Ownable2Step, EIP712, Nonces {
     mapping(uint256 datanetId => mapping(address contributor => mapping(bytes32 contentHash => Bond))) private
         _bonds;
 
-    struct Bond {
-        uint128 amount;
-        uint64 postedAt;
-    }
-
     /// @param token_ The protocol token.
-    /// @param governance The owner (the timelock).
+    /// @param governance The owner (the timelock), which is also the treasury forfeited bonds go to.
     /// @param bondTimeout_ Initial bond timeout in seconds.
-    constructor(IERC20 token_, address governance, uint64 bondTimeout_)
+    /// @param bondAppealPeriod_ Initial appeal period in seconds.
+    constructor(IERC20 token_, address governance, uint64 bondTimeout_, uint64 bondAppealPeriod_)
         Ownable(governance)
         EIP712("TributaryDatanetRegistry", "1")
     {
         token = token_;
         bondTimeout = bondTimeout_;
+        bondAppealPeriod = bondAppealPeriod_;
     }
 
     // ---------------------------------------------------------------- datanets
@@ -222,37 +221,78 @@ contract DatanetRegistry is IDatanetRegistry, Ownable2Step, EIP712, Nonces {
         if (amount != required) revert DatanetBondChanged(amount, required);
         if (_banned[msg.sender]) revert DatanetContributorBanned(msg.sender);
         Bond storage bond = _bonds[datanetId][msg.sender][contentHash];
-        if (bond.amount != 0) revert DatanetBondExists(datanetId, msg.sender, contentHash);
-        bond.amount = amount;
-        bond.postedAt = uint64(block.timestamp);
+        if (bond.stage != BondStage.None) revert DatanetBondExists(datanetId, msg.sender, contentHash);
+        _bonds[datanetId][msg.sender][contentHash] =
+            Bond({amount: amount, postedAt: uint64(block.timestamp), deadline: 0, stage: BondStage.Held});
         token.safeTransferFrom(msg.sender, address(this), amount);
         emit ContributionBondPosted(datanetId, msg.sender, contentHash, amount);
     }
 
-    /// @notice A curator settles a bond within the bond timeout: returned to the contributor, or
-    ///         forfeited to the owner. After the timeout only the contributor can take it back.
-    function settleBond(uint256 datanetId, address contributor, bytes32 contentHash, bool forfeit) external {
-        Datanet storage datanet = _curatedBy(datanetId, msg.sender);
-        uint64 expiresAt = _bonds[datanetId][contributor][contentHash].postedAt + bondTimeout;
-        if (forfeit && block.timestamp >= expiresAt) revert DatanetBondExpired(expiresAt);
-        uint128 amount = _takeBond(datanetId, contributor, contentHash);
-        if (forfeit) {
-            token.safeTransfer(datanet.owner, amount);
-            emit ContributionBondForfeited(datanetId, contributor, contentHash, amount);
-        } else {
-            token.safeTransfer(contributor, amount);
-            emit ContributionBondReleased(datanetId, contributor, contentHash, amount);
-        }
+    /// @notice A curator returns a bond to its contributor (accepted work, or a forfeiture it
+    ///         no longer pursues).
+    function releaseBond(uint256 datanetId, address contributor, bytes32 contentHash) external {
+        _curatedBy(datanetId, msg.sender);
+        BondStage stage = _bonds[datanetId][contributor][contentHash].stage;
+        if (stage != BondStage.Held && stage != BondStage.Forfeiting) revert DatanetWrongBondStage(stage);
+        _payBond(datanetId, contributor, contentHash, contributor);
     }
 
-    /// @notice The contributor takes back a bond that no curator settled within the bond timeout.
+    /// @notice A curator moves to forfeit a bond within the bond timeout, naming the hash of
+    ///         published evidence. The contributor may appeal to governance for `bondAppealPeriod`;
+    ///         unappealed, the bond goes to the protocol treasury, never to the owner or a curator.
+    function forfeitBond(uint256 datanetId, address contributor, bytes32 contentHash, bytes32 evidenceHash) external {
+        _curatedBy(datanetId, msg.sender);
+        if (evidenceHash == bytes32(0)) revert DatanetNoEvidence();
+        Bond storage bond = _bonds[datanetId][contributor][contentHash];
+        if (bond.stage != BondStage.Held) revert DatanetWrongBondStage(bond.stage);
+        uint64 expiresAt = bond.postedAt + bondTimeout;
+        if (block.timestamp >= expiresAt) revert DatanetBondExpired(expiresAt);
+        uint64 appealableUntil = uint64(block.timestamp) + bondAppealPeriod;
+        bond.stage = BondStage.Forfeiting;
+        bond.deadline = appealableUntil;
+        emit ContributionBondForfeitProposed(datanetId, contributor, contentHash, evidenceHash, msg.sender, appealableUntil);
+    }
+
+    /// @notice The contributor appeals a forfeiture within its window; governance then has
+    ///         `bondAppealPeriod` to decide, or the bond returns to the contributor.
+    function appealForfeit(uint256 datanetId, bytes32 contentHash) external {
+        Bond storage bond = _bonds[datanetId][msg.sender][contentHash];
+        if (bond.stage != BondStage.Forfeiting) revert DatanetWrongBondStage(bond.stage);
+        if (block.timestamp > bond.deadline) revert DatanetBondDeadline(bond.deadline);
+        uint64 decideBy = uint64(block.timestamp) + bondAppealPeriod;
+        bond.stage = BondStage.Appealed;
+        bond.deadline = decideBy;
+        emit ContributionBondAppealed(datanetId, msg.sender, contentHash, decideBy);
+    }
+
+    /// @notice Governance decides an appeal by its deadline: forfeit (to the treasury) or return.
+    function decideAppeal(uint256 datanetId, address contributor, bytes32 contentHash, bool forfeit)
+        external
+        onlyOwner
+    {
+        Bond storage bond = _bonds[datanetId][contributor][contentHash];
+        if (bond.stage != BondStage.Appealed) revert DatanetWrongBondStage(bond.stage);
+        if (block.timestamp > bond.deadline) revert DatanetBondDeadline(bond.deadline);
+        _payBond(datanetId, contributor, contentHash, forfeit ? owner() : contributor);
+    }
+
+    /// @notice After a deadline the rule decides, and anyone may carry it out: an unappealed
+    ///         forfeiture goes to the treasury; an appeal governance left undecided returns the bond.
+    function completeBond(uint256 datanetId, address contributor, bytes32 contentHash) external {
+        Bond storage bond = _bonds[datanetId][contributor][contentHash];
+        BondStage stage = bond.stage;
+        if (stage != BondStage.Forfeiting && stage != BondStage.Appealed) revert DatanetWrongBondStage(stage);
+        if (block.timestamp <= bond.deadline) revert DatanetBondDeadline(bond.deadline);
+        _payBond(datanetId, contributor, contentHash, stage == BondStage.Forfeiting ? owner() : contributor);
+    }
+
+    /// @notice The contributor takes back a bond that no curator acted on within the bond timeout.
     function reclaimBond(uint256 datanetId, bytes32 contentHash) external {
         Bond storage bond = _bonds[datanetId][msg.sender][contentHash];
+        if (bond.stage != BondStage.Held) revert DatanetBondUnknown(datanetId, msg.sender, contentHash);
         uint64 reclaimableAt = bond.postedAt + bondTimeout;
-        if (bond.amount != 0 && block.timestamp < reclaimableAt) revert DatanetBondLocked(reclaimableAt);
-        uint128 amount = _takeBond(datanetId, msg.sender, contentHash);
-        token.safeTransfer(msg.sender, amount);
-        emit ContributionBondReleased(datanetId, msg.sender, contentHash, amount);
+        if (block.timestamp < reclaimableAt) revert DatanetBondLocked(reclaimableAt);
+        _payBond(datanetId, msg.sender, contentHash, msg.sender);
     }
 
     /// @notice The bond held for (datanetId, contributor, contentHash) and when it was posted.
@@ -263,6 +303,11 @@ contract DatanetRegistry is IDatanetRegistry, Ownable2Step, EIP712, Nonces {
     {
         Bond storage bond = _bonds[datanetId][contributor][contentHash];
         return (bond.amount, bond.postedAt);
+    }
+
+    /// @notice The whole bond record, with its stage and deadline.
+    function getBond(uint256 datanetId, address contributor, bytes32 contentHash) external view returns (Bond memory) {
+        return _bonds[datanetId][contributor][contentHash];
     }
 
     // ---------------------------------------------------------------- governance
@@ -278,6 +323,12 @@ contract DatanetRegistry is IDatanetRegistry, Ownable2Step, EIP712, Nonces {
     function setBondTimeout(uint64 bondTimeout_) external onlyOwner {
         bondTimeout = bondTimeout_;
         emit BondTimeoutSet(bondTimeout_);
+    }
+
+    /// @notice Sets the appeal period of bond forfeitures (governance); pending deadlines keep theirs.
+    function setBondAppealPeriod(uint64 bondAppealPeriod_) external onlyOwner {
+        bondAppealPeriod = bondAppealPeriod_;
+        emit BondAppealPeriodSet(bondAppealPeriod_);
     }
 
     // ---------------------------------------------------------------- views
@@ -326,11 +377,16 @@ contract DatanetRegistry is IDatanetRegistry, Ownable2Step, EIP712, Nonces {
         emit DatanetCreated(datanetId, owner, metadataHash, policy);
     }
 
-    function _takeBond(uint256 datanetId, address contributor, bytes32 contentHash) private returns (uint128 amount) {
-        Bond storage bond = _bonds[datanetId][contributor][contentHash];
-        amount = bond.amount;
-        if (amount == 0) revert DatanetBondUnknown(datanetId, contributor, contentHash);
+    /// @dev Pays a bond out to `to` (its contributor, or the treasury when forfeited) and forgets it.
+    function _payBond(uint256 datanetId, address contributor, bytes32 contentHash, address to) private {
+        uint128 amount = _bonds[datanetId][contributor][contentHash].amount;
         delete _bonds[datanetId][contributor][contentHash];
+        token.safeTransfer(to, amount);
+        if (to == contributor) {
+            emit ContributionBondReleased(datanetId, contributor, contentHash, amount);
+        } else {
+            emit ContributionBondForfeited(datanetId, contributor, contentHash, amount, to);
+        }
     }
 
     function _checkPolicy(Policy calldata policy) private pure {

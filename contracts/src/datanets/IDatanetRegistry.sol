@@ -75,6 +75,27 @@ interface IDatanetRegistry {
         uint256 deadline;
     }
 
+    /// @notice Where a contribution bond stands. Held: posted. Forfeiting: a curator moved to
+    ///         forfeit it with evidence; the contributor may appeal. Appealed: governance decides.
+    enum BondStage {
+        None,
+        Held,
+        Forfeiting,
+        Appealed
+    }
+
+    /// @notice A contribution bond.
+    /// @param amount Tokens held.
+    /// @param postedAt When it was posted (curators may move to forfeit within the bond timeout).
+    /// @param deadline Forfeiting: the end of the appeal window. Appealed: governance's deadline.
+    /// @param stage Where it stands.
+    struct Bond {
+        uint128 amount;
+        uint64 postedAt;
+        uint64 deadline;
+        BondStage stage;
+    }
+
     /// @notice Thrown when `datanetId` does not exist.
     /// @param datanetId The unknown id.
     error DatanetUnknown(uint256 datanetId);
@@ -136,12 +157,21 @@ interface IDatanetRegistry {
     /// @param expected The amount the contributor agreed to.
     /// @param required The policy's bond now.
     error DatanetBondChanged(uint128 expected, uint128 required);
-    /// @notice Thrown when a curator settles a bond after the bond timeout (it is the contributor's again).
+    /// @notice Thrown when a curator forfeits a bond after the bond timeout (it is the contributor's again).
     /// @param reclaimableAt When the curator's time ran out.
     error DatanetBondExpired(uint64 reclaimableAt);
     /// @notice Thrown when a contributor reclaims a bond before the curator's time is up.
     /// @param reclaimableAt When the bond becomes reclaimable.
     error DatanetBondLocked(uint64 reclaimableAt);
+    /// @notice Thrown when a forfeiture names no evidence.
+    error DatanetNoEvidence();
+    /// @notice Thrown when a bond is not at the stage the action needs (see `BondStage`).
+    /// @param stage The bond's stage.
+    error DatanetWrongBondStage(BondStage stage);
+    /// @notice Thrown when an appeal comes after its window, a decision after its deadline, or a
+    ///         completion before the deadline.
+    /// @param deadline The deadline.
+    error DatanetBondDeadline(uint64 deadline);
 
     /// @notice Emitted when a datanet is created.
     /// @param datanetId The new id.
@@ -208,9 +238,29 @@ interface IDatanetRegistry {
     event ContributionBondReleased(
         uint256 indexed datanetId, address indexed contributor, bytes32 indexed contentHash, uint128 amount
     );
-    /// @notice Emitted when a bond is forfeited to the datanet owner (rejected as spam or abuse).
+    /// @notice Emitted when a curator moves to forfeit a bond, naming its evidence; the contributor
+    ///         may appeal to governance until `appealableUntil`.
+    event ContributionBondForfeitProposed(
+        uint256 indexed datanetId,
+        address indexed contributor,
+        bytes32 indexed contentHash,
+        bytes32 evidenceHash,
+        address by,
+        uint64 appealableUntil
+    );
+    /// @notice Emitted when a contributor appeals a forfeiture; governance decides by `decideBy`
+    ///         or the bond returns to the contributor.
+    event ContributionBondAppealed(
+        uint256 indexed datanetId, address indexed contributor, bytes32 indexed contentHash, uint64 decideBy
+    );
+    /// @notice Emitted when a bond is forfeited, to the protocol treasury (never to the datanet's
+    ///         owner or curators, who would otherwise profit from rejecting honest work).
     event ContributionBondForfeited(
-        uint256 indexed datanetId, address indexed contributor, bytes32 indexed contentHash, uint128 amount
+        uint256 indexed datanetId,
+        address indexed contributor,
+        bytes32 indexed contentHash,
+        uint128 amount,
+        address treasury
     );
     /// @notice Emitted when an account burns its current create-by-signature nonce (cancelling a signed request).
     /// @param account The account.
@@ -219,6 +269,9 @@ interface IDatanetRegistry {
     /// @notice Emitted when governance changes how long curators have to settle a bond.
     /// @param bondTimeout Seconds after posting when the contributor may reclaim an unsettled bond.
     event BondTimeoutSet(uint64 bondTimeout);
+    /// @notice Emitted when governance changes how long a contributor may appeal a forfeiture (and
+    ///         how long governance then has to decide).
+    event BondAppealPeriodSet(uint64 appealPeriod);
 
     /// @notice The datanet `datanetId`.
     function getDatanet(uint256 datanetId) external view returns (Datanet memory);

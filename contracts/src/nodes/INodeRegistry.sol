@@ -46,6 +46,17 @@ interface INodeRegistry {
     /// @notice Thrown when the signing key did not sign the (operator, nonce, deadline) consent.
     /// @param signingKey The key.
     error NodeInvalidKeySignature(address signingKey);
+    /// @notice Thrown when withdrawing stake while the node's settlements still answer for it: a
+    ///         challenge is open or an epoch is in its challenge window (or being settled).
+    /// @param operator The operator.
+    error NodeStakeLocked(address operator);
+    /// @notice Thrown when someone other than governance or the settlement contract slashes.
+    /// @param caller The caller.
+    error NodeNotSlasher(address caller);
+    /// @notice Thrown when the settlement contract is wired twice or by someone else than the
+    ///         deployer or governance.
+    /// @param caller The caller.
+    error NodeSettlementNotSettable(address caller);
 
     /// @notice Emitted when a node registers.
     event NodeRegistered(address indexed operator, string endpoint, address signingKey);
@@ -65,6 +76,9 @@ interface INodeRegistry {
     event MinStakeSet(uint256 minStake);
     /// @notice Emitted when governance changes the unstake delay.
     event UnstakeDelaySet(uint64 unstakeDelay);
+    /// @notice Emitted once, when the settlement contract (which may slash, and locks stake while
+    ///         a node's epochs can still be challenged) is wired in.
+    event SettlementSet(address settlement);
 
     /// @notice The node of `operator`.
     function getNode(address operator) external view returns (Node memory);
@@ -74,4 +88,16 @@ interface INodeRegistry {
     function isRegistered(address operator) external view returns (bool);
     /// @notice The key that signs `operator`'s receipts.
     function signingKeyOf(address operator) external view returns (address);
+    /// @notice Slashes up to `amount` from `operator` (unstaking tokens first, then stake) and
+    ///         sends it to `recipient`. Governance, or the settlement contract for an upheld challenge.
+    /// @return slashed The amount actually taken.
+    function slash(address operator, uint256 amount, address recipient, bytes32 reason)
+        external
+        returns (uint256 slashed);
+}
+
+/// @notice What the registry asks the settlement contract before stake leaves.
+interface IStakeLock {
+    /// @notice Whether `node`'s stake must stay put (its settlements can still be challenged).
+    function stakeLocked(address node) external view returns (bool);
 }

@@ -8,11 +8,13 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {INodeRegistry} from "./INodeRegistry.sol";
+import {INodeRegistry, IStakeLock} from "./INodeRegistry.sol";
 
 /// @title NodeRegistry
 /// @notice Node operators stake tokens, publish an endpoint and a receipt-signing key, and can be
-///         slashed by governance. A node is active while its stake is at least `minStake`.
+///         slashed by governance (or by the settlement contract when a challenge of their epoch is
+///         upheld). A node is active while its stake is at least `minStake`. Stake cannot leave
+///         while the node's settled epochs can still be challenged.
 contract NodeRegistry is INodeRegistry, Ownable2Step, EIP712, Nonces {
     using SafeERC20 for IERC20;
 
@@ -28,6 +30,11 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, EIP712, Nonces {
     uint256 public minStake;
     /// @notice Seconds between requesting an unstake and withdrawing it.
     uint64 public unstakeDelay;
+    /// @notice The settlement contract (RewardDistributor): slashes for upheld challenges and
+    ///         locks stake while a node's epochs are challengeable. Wired once.
+    address public settlement;
+    /// @dev May wire in the settlement contract once, so deployment needs no governance vote.
+    address private immutable _deployer;
 
     mapping(address operator => Node) private _nodes;
 
@@ -38,6 +45,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, EIP712, Nonces {
         token = token_;
         minStake = minStake_;
         unstakeDelay = unstakeDelay_;
+        _deployer = msg.sender;
     }
 
     /// @notice Registers the caller as a node. `keySignature` is the signing key's EIP-712
@@ -94,25 +102,28 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, EIP712, Nonces {
         emit NodeUnstakeRequested(msg.sender, amount, node.unstakeAvailableAt);
     }
 
-    /// @notice Withdraws everything that finished unstaking.
+    /// @notice Withdraws everything that finished unstaking, once no settled epoch of the node can
+    ///         still be challenged (so a slash for fraud always finds the stake).
     function withdrawUnstaked() external {
         Node storage node = _registered(msg.sender);
         uint256 amount = node.unstaking;
         if (amount == 0 || block.timestamp < node.unstakeAvailableAt) revert NodeUnstakeLocked(node.unstakeAvailableAt);
+        address lock = settlement;
+        if (lock != address(0) && IStakeLock(lock).stakeLocked(msg.sender)) revert NodeStakeLocked(msg.sender);
         node.unstaking = 0;
         node.unstakeAvailableAt = 0;
         token.safeTransfer(msg.sender, amount);
         emit NodeUnstaked(msg.sender, amount);
     }
 
-    /// @notice Slashes up to `amount` from `operator` (unstaking tokens first, then stake) and
-    ///         sends it to `recipient` (governance).
-    /// @return slashed The amount actually taken.
+    /// @inheritdoc INodeRegistry
     function slash(address operator, uint256 amount, address recipient, bytes32 reason)
         external
-        onlyOwner
         returns (uint256 slashed)
     {
+        if (msg.sender != owner() && msg.sender != settlement) {
+            revert NodeNotSlasher(msg.sender);
+        }
         if (amount == 0) revert NodeZeroAmount();
         if (recipient == address(0)) revert NodeZeroAddress();
         Node storage node = _registered(operator);
@@ -128,6 +139,16 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, EIP712, Nonces {
         slashed = fromUnstaking + fromStake;
         if (slashed > 0) token.safeTransfer(recipient, slashed);
         emit NodeSlashed(operator, slashed, recipient, reason);
+    }
+
+    /// @notice Wires in the settlement contract, once, by the deployer or governance.
+    function setSettlement(address settlement_) external {
+        if ((msg.sender != _deployer && msg.sender != owner()) || settlement != address(0)) {
+            revert NodeSettlementNotSettable(msg.sender);
+        }
+        if (settlement_ == address(0)) revert NodeZeroAddress();
+        settlement = settlement_;
+        emit SettlementSet(settlement_);
     }
 
     /// @notice Sets the minimum stake (governance).

@@ -17,12 +17,15 @@ interface IPaymentEscrow {
     }
 
     /// @notice What a node may still debit from a payer.
-    /// @param remaining Tokens left under the cap.
-    /// @param expiry After `expiry` the node must not serve new calls; it may settle until
-    ///        `expiry + settlementGrace`.
+    /// @param remaining Tokens left under the cap (debits lower it, refunds of voided debits restore it).
+    /// @param expiry After `expiry` the node must not serve new calls.
+    /// @param settleUntil The node may settle calls until then: `expiry + settlementGrace` as the
+    ///        grace was when the payer authorized or revoked, so a later change of the grace can
+    ///        neither revive a lapsed authorization nor cut short calls already served.
     struct Authorization {
         uint128 remaining;
         uint64 expiry;
+        uint64 settleUntil;
     }
 
     /// @notice Thrown when an amount is zero where it must not be.
@@ -56,19 +59,20 @@ interface IPaymentEscrow {
     /// @notice Emitted on a deposit.
     event Deposited(address indexed payer, address indexed from, uint256 amount);
     /// @notice Emitted when a payer (re)authorizes a node.
-    event NodeAuthorized(address indexed payer, address indexed node, uint128 cap, uint64 expiry);
-    /// @notice Emitted when a payer revokes a node (new calls stop; settlement grace still applies).
-    event NodeRevoked(address indexed payer, address indexed node);
+    event NodeAuthorized(address indexed payer, address indexed node, uint128 cap, uint64 expiry, uint64 settleUntil);
+    /// @notice Emitted when a payer revokes a node (new calls stop; calls served can be settled until `settleUntil`).
+    event NodeRevoked(address indexed payer, address indexed node, uint64 settleUntil);
     /// @notice Emitted when a withdrawal is requested.
     event WithdrawalRequested(address indexed payer, uint256 amount, uint64 withdrawableAt);
     /// @notice Emitted when a pending withdrawal is cancelled.
     event WithdrawalCancelled(address indexed payer);
     /// @notice Emitted when tokens are withdrawn.
     event Withdrawn(address indexed payer, uint256 amount);
-    /// @notice Emitted for each payer debited at settlement.
-    event Debited(address indexed payer, address indexed node, uint256 amount);
-    /// @notice Emitted for each payer refunded from a voided epoch.
-    event Refunded(address indexed payer, address indexed node, uint256 amount);
+    /// @notice Emitted for each page of debits at settlement (one event per page, not per payer:
+    ///         settlement gas is what a page costs).
+    event Debited(address indexed node, address[] payers, uint128[] amounts);
+    /// @notice Emitted for each page of a voided epoch refunded to its payers (balances and allowances).
+    event Refunded(address indexed node, address[] payers, uint128[] amounts);
     /// @notice Emitted once, when the distributor is wired in.
     event DistributorSet(address distributor);
     /// @notice Emitted when governance changes the unlock delay.
@@ -82,8 +86,8 @@ interface IPaymentEscrow {
         external
         returns (uint256 total);
 
-    /// @notice Credits back `amounts` (already transferred here by the distributor) to `payers`
-    ///         balances; allowances are not restored (re-authorize to spend again).
+    /// @notice Credits back `amounts` (already transferred here by the distributor) to `payers`'
+    ///         balances and to what they allow `node`, as before the voided debits.
     function refund(address node, address[] calldata payers, uint128[] calldata amounts) external;
 
     /// @notice The account of `payer`.

@@ -20,7 +20,8 @@ contract PaymentEscrow is IPaymentEscrow, Ownable2Step {
     address public distributor;
     /// @notice Seconds between requesting and taking a withdrawal.
     uint64 public unlockDelay;
-    /// @notice Seconds after an authorization's expiry during which its node may still settle.
+    /// @notice Seconds after an authorization's expiry during which its node may still settle
+    ///         (taken into each authorization when it is made: changes apply to later ones).
     uint64 public settlementGrace;
     /// @dev May wire in the distributor once, so deployment needs no governance vote.
     address private immutable _deployer;
@@ -62,26 +63,33 @@ contract PaymentEscrow is IPaymentEscrow, Ownable2Step {
         _deposit(msg.sender, msg.sender, amount);
     }
 
-    /// @notice Lets `node` debit up to `cap` (replacing any earlier cap) until `expiry`. While an
-    ///         earlier authorization is live (up to its expiry plus the settlement grace) the cap can
-    ///         only be raised: calls the node already served must stay payable.
+    /// @notice Lets `node` debit up to `cap` (replacing any earlier cap) until `expiry`, and settle
+    ///         calls until `expiry` plus the settlement grace as it is now. While an earlier
+    ///         authorization is live (until its `settleUntil`) the cap can only be raised and the
+    ///         settling time only extended: calls the node already served must stay payable.
     function authorize(address node, uint128 cap, uint64 expiry) external {
         if (node == address(0)) revert EscrowZeroAddress();
         if (expiry <= block.timestamp) revert EscrowInvalidExpiry(expiry);
         Authorization storage current = _authorizations[msg.sender][node];
-        if (cap < current.remaining && block.timestamp <= uint256(current.expiry) + settlementGrace) {
-            revert EscrowCapDecrease(node, current.remaining, cap);
+        uint64 settleUntil = _plusGrace(expiry);
+        if (block.timestamp <= current.settleUntil) {
+            if (cap < current.remaining) revert EscrowCapDecrease(node, current.remaining, cap);
+            if (current.settleUntil > settleUntil) settleUntil = current.settleUntil;
         }
-        _authorizations[msg.sender][node] = Authorization({remaining: cap, expiry: expiry});
-        emit NodeAuthorized(msg.sender, node, cap, expiry);
+        _authorizations[msg.sender][node] = Authorization({remaining: cap, expiry: expiry, settleUntil: settleUntil});
+        emit NodeAuthorized(msg.sender, node, cap, expiry, settleUntil);
     }
 
     /// @notice Stops `node` from serving new calls now; calls it already served can still be
     ///         settled within the settlement grace.
     function revoke(address node) external {
         Authorization storage authorization = _authorizations[msg.sender][node];
-        if (authorization.expiry > block.timestamp) authorization.expiry = uint64(block.timestamp);
-        emit NodeRevoked(msg.sender, node);
+        if (authorization.expiry > block.timestamp) {
+            authorization.expiry = uint64(block.timestamp);
+            uint64 settleUntil = _plusGrace(uint64(block.timestamp));
+            if (settleUntil < authorization.settleUntil) authorization.settleUntil = settleUntil;
+        }
+        emit NodeRevoked(msg.sender, node, authorization.settleUntil);
     }
 
     /// @notice Asks to withdraw `amount` after the unlock delay (replaces an earlier request).
@@ -129,7 +137,6 @@ contract PaymentEscrow is IPaymentEscrow, Ownable2Step {
     {
         uint256 count = payers.length;
         if (count != amounts.length) revert EscrowLengthMismatch(count, amounts.length);
-        uint64 grace = settlementGrace;
         address previous;
         for (uint256 i; i < count; ++i) {
             address payer = payers[i];
@@ -137,35 +144,39 @@ contract PaymentEscrow is IPaymentEscrow, Ownable2Step {
             previous = payer;
             uint128 amount = amounts[i];
             Authorization storage authorization = _authorizations[payer][node];
-            if (block.timestamp > uint256(authorization.expiry) + grace) {
-                revert EscrowAuthorizationExpired(payer, node, authorization.expiry);
-            }
-            if (amount > authorization.remaining) {
-                revert EscrowCapExceeded(payer, node, amount, authorization.remaining);
-            }
+            (uint128 remaining, uint64 settleUntil) = (authorization.remaining, authorization.settleUntil);
+            if (block.timestamp > settleUntil) revert EscrowAuthorizationExpired(payer, node, authorization.expiry);
+            if (amount > remaining) revert EscrowCapExceeded(payer, node, amount, remaining);
             Account storage account = _accounts[payer];
-            if (amount > account.balance) revert EscrowInsufficientBalance(payer, amount, account.balance);
+            uint128 balance = account.balance;
+            if (amount > balance) revert EscrowInsufficientBalance(payer, amount, balance);
             // Unchecked is safe: both were just compared against `amount`.
             unchecked {
-                authorization.remaining -= amount;
-                account.balance -= amount;
+                authorization.remaining = remaining - amount;
+                account.balance = balance - amount;
             }
             total += amount;
-            emit Debited(payer, node, amount);
         }
+        emit Debited(node, payers, amounts);
         if (total > 0) token.safeTransfer(msg.sender, total);
     }
 
     /// @inheritdoc IPaymentEscrow
-    /// @dev Only the balance is restored, not the node's allowance: the payer may have set a new
-    ///      cap since, and a refund must never let a node debit beyond the latest cap.
+    /// @dev The allowance is restored with the balance: the node's net debits (debits less
+    ///      refunds) stay within the cap, and a payer cannot force a void (say, by withdrawing
+    ///      between pages) and then leave the node unable to settle the same calls again.
     function refund(address node, address[] calldata payers, uint128[] calldata amounts) external onlyDistributor {
         uint256 count = payers.length;
         if (count != amounts.length) revert EscrowLengthMismatch(count, amounts.length);
         for (uint256 i; i < count; ++i) {
             _accounts[payers[i]].balance += amounts[i];
-            emit Refunded(payers[i], node, amounts[i]);
+            Authorization storage authorization = _authorizations[payers[i]][node];
+            uint128 remaining = authorization.remaining;
+            // Saturates: an unlimited cap stays unlimited.
+            authorization.remaining =
+                remaining > type(uint128).max - amounts[i] ? type(uint128).max : remaining + amounts[i];
         }
+        emit Refunded(node, payers, amounts);
     }
 
     // ---------------------------------------------------------------- governance
@@ -201,6 +212,12 @@ contract PaymentEscrow is IPaymentEscrow, Ownable2Step {
     /// @inheritdoc IPaymentEscrow
     function authorizationOf(address payer, address node) external view returns (Authorization memory) {
         return _authorizations[payer][node];
+    }
+
+    /// @dev `time` plus the settlement grace, saturating (an authorization may never expire).
+    function _plusGrace(uint64 time) private view returns (uint64) {
+        uint64 grace = settlementGrace;
+        return time > type(uint64).max - grace ? type(uint64).max : time + grace;
     }
 
     function _deposit(address payer, address from, uint256 amount) private {

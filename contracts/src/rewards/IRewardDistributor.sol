@@ -8,7 +8,8 @@ pragma solidity ^0.8.24;
 ///         account the difference between its cumulative credit and what it already claimed.
 interface IRewardDistributor {
     /// @notice Open: pages of debits are still coming. Settled: in or past its challenge window.
-    ///         Challenged: frozen until governance decides. Voided: never pays; debits refundable.
+    ///         Challenged: frozen until governance decides or the challenge lapses. Voided: never
+    ///         pays; its debits are refundable.
     enum EpochStatus {
         None,
         Open,
@@ -39,39 +40,66 @@ interface IRewardDistributor {
         string dataUri;
     }
 
-    /// @notice A settled (or settling) epoch.
+    /// @notice A settled (or settling) epoch. Fields a claim reads share a storage slot.
+    /// @param creditsRoot The cumulative credits root.
+    /// @param cumulativeFunded What the node's valid epochs up to this one put in for recipients.
+    /// @param claimableAt When the challenge window ends (never earlier than any earlier epoch's).
+    /// @param status Where the epoch stands.
+    /// @param pagesDone Pages settled so far.
+    /// @param totalFee The header's total fee.
+    /// @param protocolFee The header's protocol fee.
+    /// @param debited Debited so far (while open; equals `totalFee` once settled).
+    /// @param openedAt When page 0 landed.
+    /// @param pageCount Pages the settlement takes.
+    /// @param lastPayer The last payer debited (payers ascend across pages).
+    /// @param receiptsRoot The receipts root.
+    /// @param headerHash Hash of the header (multi-page epochs: later pages must repeat it).
     struct Epoch {
-        bytes32 receiptsRoot;
         bytes32 creditsRoot;
-        bytes32 headerHash;
+        uint128 cumulativeFunded;
+        uint64 claimableAt;
+        EpochStatus status;
+        uint32 pagesDone;
         uint128 totalFee;
         uint128 protocolFee;
         uint128 debited;
-        uint128 cumulativeFunded;
-        uint64 settledAt;
-        uint64 claimableAt;
+        uint64 openedAt;
         uint32 pageCount;
-        uint32 pagesDone;
-        EpochStatus status;
         address lastPayer;
-        address challenger;
-        uint96 challengeBond;
+        bytes32 receiptsRoot;
+        bytes32 headerHash;
     }
 
-    /// @notice A node's settlement state.
+    /// @notice A node's settlement state. Amounts fit 96 bits: the token's fixed supply does.
+    /// @param totalClaimed What recipients of this node have claimed.
+    /// @param held What the distributor holds for this node: its debits, less claims, refunds and
+    ///        protocol fees taken. Claims and refunds of the node can only come out of this.
+    /// @param frozenFrom The lowest challenged epoch (0: none): it and later epochs cannot be claimed.
     /// @param lastEpoch The newest epoch opened.
     /// @param finalizedEpoch Every epoch up to this one is final (or voided); advanced lazily.
-    /// @param frozenFrom While challenges are open, epochs from this one on cannot be claimed.
+    /// @param lastClaimableAt The latest `claimableAt` of any epoch settled: the next one's floor,
+    ///        so finality stays in epoch order whatever the challenge window becomes.
     /// @param openChallenges Challenges not yet decided.
     /// @param cumulativeFunded What the node's valid epochs put in for recipients (fees minus protocol fees).
-    /// @param totalClaimed What recipients of this node have claimed.
     struct NodeState {
+        uint96 totalClaimed;
+        uint96 held;
+        uint64 frozenFrom;
         uint64 lastEpoch;
         uint64 finalizedEpoch;
-        uint64 frozenFrom;
+        uint64 lastClaimableAt;
         uint32 openChallenges;
         uint128 cumulativeFunded;
-        uint128 totalClaimed;
+    }
+
+    /// @notice A challenge of an epoch (kept after it is decided, so an epoch is challenged once).
+    /// @param challenger Who posted the bond.
+    /// @param bond The bond still held (0 once returned or forfeited).
+    /// @param resolveBy Governance must uphold by then; afterwards the challenge lapses by rule.
+    struct Challenge {
+        address challenger;
+        uint96 bond;
+        uint64 resolveBy;
     }
 
     /// @notice One claim in a batch.
@@ -110,10 +138,20 @@ interface IRewardDistributor {
     error RewardsNothingToClaim(address account, uint256 cumulativeAmount, uint256 claimed);
     /// @notice Thrown when a claim would pay out more than the node's epochs funded (a bad root).
     error RewardsExceedsFunding(address node, uint256 requested, uint256 available);
-    /// @notice Thrown when challenging an epoch that is not settled or whose window has passed.
+    /// @notice Thrown when a claim or refund of `node` would take more than the distributor holds
+    ///         for it: one node's payouts never touch what another node funded.
+    error RewardsNodeUnderfunded(address node, uint256 requested, uint256 held);
+    /// @notice Thrown when challenging an epoch that is not settled, whose window has passed, or
+    ///         that was challenged before.
     error RewardsNotChallengeable(address node, uint64 epoch);
     /// @notice Thrown when resolving an epoch that is not challenged.
     error RewardsNotChallenged(address node, uint64 epoch);
+    /// @notice Thrown when governance decides a challenge after its deadline (it has lapsed by rule).
+    error RewardsChallengeLapsed(address node, uint64 epoch, uint64 resolveBy);
+    /// @notice Thrown when a challenge is declared lapsed before its deadline.
+    error RewardsChallengePending(address node, uint64 epoch, uint64 resolveBy);
+    /// @notice Thrown when no bond of a voided epoch's challenge is left to return.
+    error RewardsNoBondToReturn(address node, uint64 epoch);
     /// @notice Thrown when refunding an epoch that is not voided, or a page already refunded or wrong.
     error RewardsInvalidRefund(address node, uint64 epoch, uint32 page);
     /// @notice Thrown when an open epoch is voided as stale before it has been open long enough.
@@ -126,6 +164,8 @@ interface IRewardDistributor {
     error RewardsInvalidParameter();
     /// @notice Thrown when payer and amount arrays differ in length.
     error RewardsLengthMismatch(uint256 payers, uint256 amounts);
+    /// @notice Thrown when a page lists more payers than `MAX_PAGE_PAYERS`: split it.
+    error RewardsPageTooLarge(uint256 payers, uint256 max);
 
     /// @notice Emitted when a node opens an epoch (its first page).
     event EpochOpened(
@@ -148,13 +188,32 @@ interface IRewardDistributor {
     /// @notice Emitted when an epoch passes its window unchallenged; its protocol fee is accrued.
     event EpochFinalized(address indexed node, uint64 indexed epoch);
     /// @notice Emitted when an epoch is challenged.
-    event EpochChallenged(address indexed node, uint64 indexed epoch, address indexed challenger, bytes32 evidenceHash);
-    /// @notice Emitted when governance upholds a challenge: the epoch and later ones are voided.
-    event ChallengeUpheld(address indexed node, uint64 indexed epoch, address indexed challenger, bytes32 reason);
+    /// @param bond The bond posted (scaled to the funds the challenge freezes).
+    /// @param resolveBy Governance decides by then, or the challenge lapses.
+    event EpochChallenged(
+        address indexed node,
+        uint64 indexed epoch,
+        address indexed challenger,
+        bytes32 evidenceHash,
+        uint256 bond,
+        uint64 resolveBy
+    );
+    /// @notice Emitted when governance upholds a challenge: the epoch and later ones are voided and
+    ///         the challenger gets its bond back plus `reward` slashed from the node's stake.
+    event ChallengeUpheld(
+        address indexed node, uint64 indexed epoch, address indexed challenger, bytes32 reason, uint256 reward
+    );
     /// @notice Emitted when governance rejects a challenge; the bond goes to the treasury.
     event ChallengeRejected(address indexed node, uint64 indexed epoch, bytes32 reason);
-    /// @notice Emitted when an epoch is voided (by an upheld challenge, cascading to later epochs, or abandoned).
-    event EpochVoided(address indexed node, uint64 indexed epoch, bytes32 reason);
+    /// @notice Emitted when a challenge passed its deadline undecided: the epoch resumes and the
+    ///         bond goes to the treasury.
+    event ChallengeLapsed(address indexed node, uint64 indexed epoch);
+    /// @notice Emitted when the bond of a challenge whose epoch was voided by an earlier upheld
+    ///         challenge goes back to its challenger.
+    event ChallengeBondReturned(address indexed node, uint64 indexed epoch, address indexed challenger, uint256 bond);
+    /// @notice Emitted when epochs `fromEpoch`..`toEpoch` of `node` are voided (an upheld challenge
+    ///         cascades to every later epoch; an abandoned or stale open epoch is voided alone).
+    event EpochsVoided(address indexed node, uint64 fromEpoch, uint64 toEpoch, bytes32 reason);
     /// @notice Emitted when a page of a voided epoch is refunded to its payers.
     event VoidedPageRefunded(address indexed node, uint64 indexed epoch, uint32 page, uint256 amount);
     /// @notice Emitted on every claim.
@@ -163,15 +222,26 @@ interface IRewardDistributor {
     );
     /// @notice Emitted when accrued protocol fees go to the treasury.
     event ProtocolFeesSwept(address indexed treasury, uint256 amount);
-    /// @notice Emitted when governance changes a parameter.
+    /// @notice Emitted when governance changes the parameters.
     event ParametersSet(
-        uint16 protocolFeeBps, uint64 challengeWindow, uint96 challengeBond, uint64 maxPendingEpochs, address treasury
+        uint16 protocolFeeBps,
+        uint64 challengeWindow,
+        uint96 challengeBondMin,
+        uint16 challengeBondBps,
+        uint64 resolutionPeriod,
+        uint64 maxPendingEpochs,
+        address treasury
     );
 
     /// @notice The epoch `epoch` of `node`.
     function getEpoch(address node, uint64 epoch) external view returns (Epoch memory);
     /// @notice The settlement state of `node`.
     function getNodeState(address node) external view returns (NodeState memory);
+    /// @notice The challenge of `node`'s epoch `epoch` (zero if never challenged).
+    function getChallenge(address node, uint64 epoch) external view returns (Challenge memory);
     /// @notice What `account` has claimed from `node`.
     function claimed(address node, address account) external view returns (uint256);
+    /// @notice Whether `node`'s stake must stay put: a challenge is open, an epoch is still in its
+    ///         challenge window, or an epoch is being settled.
+    function stakeLocked(address node) external view returns (bool);
 }

@@ -358,31 +358,122 @@ contract DatanetRegistryTest is ProtocolTest {
         datanets.postBond(id, keccak256("other"), BOND);
     }
 
-    function test_settleBond_releasesOrForfeits() public {
+    function test_releaseBond_returnsItToTheContributor() public {
         uint256 id = _bonded();
-        vm.startPrank(contributor);
+        vm.prank(contributor);
         datanets.postBond(id, keccak256("good"), BOND);
-        datanets.postBond(id, keccak256("spam"), BOND);
-        vm.stopPrank();
-        vm.startPrank(curator);
-        datanets.settleBond(id, contributor, keccak256("good"), false);
-        datanets.settleBond(id, contributor, keccak256("spam"), true);
-        vm.stopPrank();
-        assertEq(token.balanceOf(contributor), 15 ether);
-        assertEq(token.balanceOf(owner), 5 ether);
+        vm.expectEmit(address(datanets));
+        emit IDatanetRegistry.ContributionBondReleased(id, contributor, keccak256("good"), BOND);
+        vm.prank(curator);
+        datanets.releaseBond(id, contributor, keccak256("good"));
+        assertEq(token.balanceOf(contributor), 20 ether);
         assertEq(token.balanceOf(address(datanets)), 0);
     }
 
-    function test_settleBond_revertsForStrangerOrUnknownBond() public {
+    function test_bondForfeit_neverPaysTheOwnerOrCurator() public {
         uint256 id = _bonded();
+        vm.prank(contributor);
+        datanets.postBond(id, keccak256("spam"), BOND);
+        uint64 appealableUntil = uint64(block.timestamp) + BOND_APPEAL_PERIOD;
+        vm.expectEmit(address(datanets));
+        emit IDatanetRegistry.ContributionBondForfeitProposed(
+            id, contributor, keccak256("spam"), keccak256("evidence"), curator, appealableUntil
+        );
+        vm.prank(curator);
+        datanets.forfeitBond(id, contributor, keccak256("spam"), keccak256("evidence"));
+        vm.expectRevert(abi.encodeWithSelector(IDatanetRegistry.DatanetBondDeadline.selector, appealableUntil));
+        datanets.completeBond(id, contributor, keccak256("spam"));
+        vm.warp(appealableUntil + 1);
+        vm.expectEmit(address(datanets));
+        emit IDatanetRegistry.ContributionBondForfeited(id, contributor, keccak256("spam"), BOND, governance);
+        vm.prank(stranger);
+        datanets.completeBond(id, contributor, keccak256("spam"));
+        assertEq(token.balanceOf(governance), BOND, "the treasury gets it");
+        assertEq(token.balanceOf(owner) + token.balanceOf(curator), 0, "not the owner, not the curator");
+        assertEq(token.balanceOf(address(datanets)), 0);
+    }
+
+    function test_bondForfeit_needsEvidenceAndACurator() public {
+        uint256 id = _bonded();
+        vm.prank(contributor);
+        datanets.postBond(id, keccak256("doc"), BOND);
+        vm.prank(curator);
+        vm.expectRevert(IDatanetRegistry.DatanetNoEvidence.selector);
+        datanets.forfeitBond(id, contributor, keccak256("doc"), bytes32(0));
         vm.prank(stranger);
         vm.expectRevert(abi.encodeWithSelector(IDatanetRegistry.DatanetNotCurator.selector, id, stranger));
-        datanets.settleBond(id, contributor, keccak256("x"), false);
+        datanets.forfeitBond(id, contributor, keccak256("doc"), keccak256("e"));
         vm.prank(curator);
         vm.expectRevert(
-            abi.encodeWithSelector(IDatanetRegistry.DatanetBondUnknown.selector, id, contributor, keccak256("x"))
+            abi.encodeWithSelector(IDatanetRegistry.DatanetWrongBondStage.selector, IDatanetRegistry.BondStage.None)
         );
-        datanets.settleBond(id, contributor, keccak256("x"), false);
+        datanets.forfeitBond(id, contributor, keccak256("other"), keccak256("e"));
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(IDatanetRegistry.DatanetNotCurator.selector, id, stranger));
+        datanets.releaseBond(id, contributor, keccak256("doc"));
+    }
+
+    function test_bondForfeit_appealedAndUpheldByGovernanceReturnsBond() public {
+        uint256 id = _bonded();
+        vm.prank(contributor);
+        datanets.postBond(id, keccak256("honest"), BOND);
+        vm.prank(owner);
+        datanets.forfeitBond(id, contributor, keccak256("honest"), keccak256("no real evidence"));
+        vm.prank(contributor);
+        datanets.appealForfeit(id, keccak256("honest"));
+        // While appealed nobody but governance decides; the rule cannot run early.
+        vm.prank(curator);
+        vm.expectRevert(
+            abi.encodeWithSelector(IDatanetRegistry.DatanetWrongBondStage.selector, IDatanetRegistry.BondStage.Appealed)
+        );
+        datanets.releaseBond(id, contributor, keccak256("honest"));
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, stranger));
+        datanets.decideAppeal(id, contributor, keccak256("honest"), true);
+        vm.prank(governance);
+        datanets.decideAppeal(id, contributor, keccak256("honest"), false);
+        assertEq(token.balanceOf(contributor), 20 ether);
+    }
+
+    function test_bondForfeit_appealGovernanceLeftUndecidedReturnsBond() public {
+        uint256 id = _bonded();
+        vm.prank(contributor);
+        datanets.postBond(id, keccak256("doc"), BOND);
+        vm.prank(curator);
+        datanets.forfeitBond(id, contributor, keccak256("doc"), keccak256("evidence"));
+        vm.warp(block.timestamp + BOND_APPEAL_PERIOD);
+        vm.prank(contributor);
+        datanets.appealForfeit(id, keccak256("doc")); // on the last second of the window
+        uint64 decideBy = uint64(block.timestamp) + BOND_APPEAL_PERIOD;
+        vm.warp(decideBy + 1);
+        vm.prank(governance);
+        vm.expectRevert(abi.encodeWithSelector(IDatanetRegistry.DatanetBondDeadline.selector, decideBy));
+        datanets.decideAppeal(id, contributor, keccak256("doc"), true);
+        datanets.completeBond(id, contributor, keccak256("doc"));
+        assertEq(token.balanceOf(contributor), 20 ether, "an undecided appeal favours the contributor");
+    }
+
+    function test_bondForfeit_appealRefusedAfterWindowAndGovernanceForfeits() public {
+        uint256 id = _bonded();
+        vm.startPrank(contributor);
+        datanets.postBond(id, keccak256("late"), BOND);
+        datanets.postBond(id, keccak256("spam"), BOND);
+        vm.stopPrank();
+        vm.startPrank(curator);
+        datanets.forfeitBond(id, contributor, keccak256("late"), keccak256("e1"));
+        datanets.forfeitBond(id, contributor, keccak256("spam"), keccak256("e2"));
+        vm.stopPrank();
+        vm.prank(contributor);
+        datanets.appealForfeit(id, keccak256("spam"));
+        vm.prank(governance);
+        datanets.decideAppeal(id, contributor, keccak256("spam"), true);
+        vm.warp(block.timestamp + BOND_APPEAL_PERIOD + 1);
+        vm.prank(contributor);
+        vm.expectRevert(
+            abi.encodeWithSelector(IDatanetRegistry.DatanetBondDeadline.selector, block.timestamp - 1)
+        );
+        datanets.appealForfeit(id, keccak256("late"));
+        assertEq(token.balanceOf(governance), BOND);
     }
 
     function test_reclaimBond_onlyAfterTimeout() public {
@@ -414,7 +505,7 @@ contract DatanetRegistryTest is ProtocolTest {
         assertEq(token.balanceOf(contributor), 20 ether);
     }
 
-    function test_settleBond_cannotForfeitAfterTheTimeout() public {
+    function test_forfeitBond_cannotForfeitAfterTheTimeout() public {
         uint256 id = _bonded();
         vm.prank(contributor);
         datanets.postBond(id, keccak256("doc"), BOND);
@@ -422,7 +513,7 @@ contract DatanetRegistryTest is ProtocolTest {
         vm.warp(expiresAt);
         vm.prank(curator);
         vm.expectRevert(abi.encodeWithSelector(IDatanetRegistry.DatanetBondExpired.selector, expiresAt));
-        datanets.settleBond(id, contributor, keccak256("doc"), true);
+        datanets.forfeitBond(id, contributor, keccak256("doc"), keccak256("evidence"));
         vm.prank(contributor);
         datanets.reclaimBond(id, keccak256("doc"));
         assertEq(token.balanceOf(contributor), 20 ether);

@@ -146,11 +146,13 @@ contract NodeRegistryTest is ProtocolTest {
         assertFalse(nodes.isActive(operator));
     }
 
-    function test_slash_onlyGovernanceAndValidArgs() public {
+    function test_slash_onlyGovernanceOrSettlementAndValidArgs() public {
         _register();
         vm.prank(stranger);
-        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, stranger));
+        vm.expectRevert(abi.encodeWithSelector(INodeRegistry.NodeNotSlasher.selector, stranger));
         nodes.slash(operator, 1, treasury, "");
+        vm.prank(address(distributor));
+        assertEq(nodes.slash(operator, 1, treasury, ""), 1);
         vm.startPrank(governance);
         vm.expectRevert(INodeRegistry.NodeZeroAmount.selector);
         nodes.slash(operator, 0, treasury, "");

@@ -78,12 +78,13 @@ contract PaymentEscrowTest is ProtocolTest {
     function test_authorize_setsCapAndExpiry() public {
         uint64 expiry = uint64(block.timestamp + 1 days);
         vm.expectEmit(address(escrow));
-        emit IPaymentEscrow.NodeAuthorized(payer, node, 5 ether, expiry);
+        emit IPaymentEscrow.NodeAuthorized(payer, node, 5 ether, expiry, expiry + SETTLEMENT_GRACE);
         vm.prank(payer);
         escrow.authorize(node, 5 ether, expiry);
         IPaymentEscrow.Authorization memory a = escrow.authorizationOf(payer, node);
         assertEq(a.remaining, 5 ether);
         assertEq(a.expiry, expiry);
+        assertEq(a.settleUntil, expiry + SETTLEMENT_GRACE);
     }
 
     function test_authorize_revertsOnPastExpiryOrZeroNode() public {
@@ -216,16 +217,61 @@ contract PaymentEscrowTest is ProtocolTest {
         escrow.debit(node, payers, single(1));
     }
 
-    function test_refund_restoresBalanceButNotAllowance() public {
+    function test_refund_restoresBalanceAndAllowance() public {
         payerReady(payer, node, 10 ether, 4 ether);
         _debit(payer, 3 ether);
         vm.startPrank(address(distributor));
         token.transfer(address(escrow), 3 ether);
+        vm.expectEmit(address(escrow));
+        emit IPaymentEscrow.Refunded(node, single(payer), single(3 ether));
         escrow.refund(node, single(payer), single(3 ether));
         vm.stopPrank();
         assertEq(escrow.accountOf(payer).balance, 10 ether);
-        assertEq(escrow.authorizationOf(payer, node).remaining, 1 ether, "the cap is never raised by a refund");
+        assertEq(escrow.authorizationOf(payer, node).remaining, 4 ether, "net debits stay within the cap");
         assertEq(token.balanceOf(address(escrow)), 10 ether);
+    }
+
+    function test_refund_saturatesAnUnlimitedCap() public {
+        payerReady(payer, node, 10 ether, type(uint128).max);
+        _debit(payer, 3 ether);
+        vm.prank(payer);
+        escrow.authorize(node, type(uint128).max, uint64(block.timestamp + 1 days)); // raised again
+        vm.startPrank(address(distributor));
+        token.transfer(address(escrow), 3 ether);
+        escrow.refund(node, single(payer), single(3 ether)); // must not overflow, or the refund is stuck
+        vm.stopPrank();
+        assertEq(escrow.authorizationOf(payer, node).remaining, type(uint128).max);
+    }
+
+    function test_settlementGrace_raiseDoesNotReviveLapsedAuthorization() public {
+        payerReady(payer, node, 10 ether, 10 ether);
+        IPaymentEscrow.Authorization memory a = escrow.authorizationOf(payer, node);
+        vm.warp(a.settleUntil + 30 days); // lapsed long ago
+        vm.prank(governance);
+        escrow.setSettlementGrace(365 days);
+        vm.prank(address(distributor));
+        vm.expectRevert(
+            abi.encodeWithSelector(IPaymentEscrow.EscrowAuthorizationExpired.selector, payer, node, a.expiry)
+        );
+        escrow.debit(node, single(payer), single(1 ether));
+        assertEq(escrow.accountOf(payer).balance, 10 ether);
+        // Only a new authorization takes the new grace.
+        vm.prank(payer);
+        escrow.authorize(node, 1 ether, uint64(block.timestamp + 1));
+        assertEq(escrow.authorizationOf(payer, node).settleUntil, block.timestamp + 1 + 365 days);
+    }
+
+    function test_settlementGrace_lowerDoesNotCutShortCallsAlreadyServed() public {
+        payerReady(payer, node, 10 ether, 10 ether);
+        uint64 settleUntil = escrow.authorizationOf(payer, node).settleUntil;
+        vm.prank(governance);
+        escrow.setSettlementGrace(0);
+        // Re-authorizing while live, with a nearer expiry, keeps the longer settling time.
+        vm.prank(payer);
+        escrow.authorize(node, 10 ether, uint64(block.timestamp + 1 hours));
+        assertEq(escrow.authorizationOf(payer, node).settleUntil, settleUntil);
+        vm.warp(settleUntil);
+        assertEq(_debit(payer, 1 ether), 1 ether);
     }
 
     function test_setDistributor_onlyOnceByGovernance() public {

@@ -175,7 +175,8 @@ contract RewardDistributorTest is ProtocolTest {
 
     function test_settleEpoch_acceptsPreviousFeeRateWithinGrace() public {
         Credits memory c = _credits(1, 1);
-        RewardDistributor.Parameters memory p = RewardDistributor.Parameters(800, CHALLENGE_WINDOW, CHALLENGE_BOND, 64, treasury);
+        RewardDistributor.Parameters memory p = defaultParameters();
+        p.protocolFeeBps = 800;
         vm.prank(governance);
         distributor.setParameters(p);
         _settle(1, c, 100 ether); // priced at the old 5%
@@ -186,8 +187,10 @@ contract RewardDistributorTest is ProtocolTest {
     }
 
     function test_settleEpoch_capsPendingEpochs() public {
+        RewardDistributor.Parameters memory p = defaultParameters();
+        p.maxPendingEpochs = 2;
         vm.prank(governance);
-        distributor.setParameters(RewardDistributor.Parameters(PROTOCOL_FEE_BPS, CHALLENGE_WINDOW, CHALLENGE_BOND, 2, treasury));
+        distributor.setParameters(p);
         Credits memory c = _credits(1, 1);
         _settle(1, c, 10);
         _settle(2, c, 10);
@@ -306,9 +309,10 @@ contract RewardDistributorTest is ProtocolTest {
     // ------------------------------------------------------------ challenges, voids, refunds
 
     function _challenge(uint64 epoch) internal {
-        fund(challenger, CHALLENGE_BOND);
+        uint256 bond = distributor.challengeBondFor(node, epoch);
+        fund(challenger, bond);
         vm.startPrank(challenger);
-        token.approve(address(distributor), CHALLENGE_BOND);
+        token.approve(address(distributor), bond);
         distributor.challenge(node, epoch, keccak256("evidence"));
         vm.stopPrank();
     }
@@ -365,10 +369,11 @@ contract RewardDistributorTest is ProtocolTest {
         _settle(2, c2, 100 ether);
         _challenge(1);
         vm.expectEmit(address(distributor));
-        emit IRewardDistributor.ChallengeUpheld(node, 1, challenger, "tampered");
+        emit IRewardDistributor.ChallengeUpheld(node, 1, challenger, "tampered", CHALLENGE_BOND);
         vm.prank(governance);
         distributor.resolveChallenge(node, 1, true, "tampered");
-        assertEq(token.balanceOf(challenger), CHALLENGE_BOND);
+        assertEq(token.balanceOf(challenger), 2 * CHALLENGE_BOND, "bond back plus as much from the stake");
+        assertEq(nodes.getNode(node).stake, MIN_STAKE - CHALLENGE_BOND);
         assertEq(uint8(distributor.getEpoch(node, 2).status), uint8(IRewardDistributor.EpochStatus.Voided));
         assertEq(distributor.getNodeState(node).cumulativeFunded, 0);
 
@@ -383,7 +388,15 @@ contract RewardDistributorTest is ProtocolTest {
         vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsInvalidRefund.selector, node, 1, 0));
         distributor.refundVoidedPage(node, 1, 0, single(payer), single(100 ether));
 
-        Credits memory c3 = _credits(10 ether, 9 ether); // the node goes on from epoch 3
+        assertEq(escrow.authorizationOf(payer, node).remaining, 1_000 ether, "allowance restored too");
+
+        // The node tops its stake up and goes on from epoch 3.
+        fund(node, CHALLENGE_BOND);
+        vm.startPrank(node);
+        token.approve(address(nodes), CHALLENGE_BOND);
+        nodes.stake(CHALLENGE_BOND);
+        vm.stopPrank();
+        Credits memory c3 = _credits(10 ether, 9 ether);
         _settle(3, c3, 20 ether);
         vm.warp(block.timestamp + CHALLENGE_WINDOW);
         _claimAll(3, c3);
@@ -455,6 +468,43 @@ contract RewardDistributorTest is ProtocolTest {
         assertEq(token.balanceOf(bob), 45 ether);
     }
 
+    /// @dev Finding 5: a payer with two addresses withdraws the second between the node's pages,
+    ///      forcing the node to abandon; the refund restores the first address's allowance too, so
+    ///      the node settles the same calls again instead of serving them free.
+    function test_refund_forcedAbandonCanBeSettledAgain() public {
+        address first = address(0x1000);
+        address second = address(0x9000);
+        payerReady(first, node, 10 ether, 6 ether); // cap exactly what it used
+        payerReady(second, node, 10 ether, 10 ether);
+        vm.prank(second);
+        escrow.requestWithdrawal(10 ether);
+        vm.warp(block.timestamp + UNLOCK_DELAY);
+        Credits memory c = _credits(9 ether, 2.4 ether);
+        IRewardDistributor.EpochHeader memory h = header(1, c.root, 12 ether, 2, 2);
+        vm.prank(node);
+        distributor.settleEpoch(h, 0, single(first), single(6 ether));
+        vm.prank(second);
+        escrow.withdraw(); // between the pages
+        vm.startPrank(node);
+        vm.expectRevert(
+            abi.encodeWithSelector(IPaymentEscrow.EscrowInsufficientBalance.selector, second, 6 ether, 0)
+        );
+        distributor.settleEpoch(h, 1, single(second), single(6 ether));
+        distributor.abandonOpenEpoch();
+        vm.stopPrank();
+        distributor.refundVoidedPage(node, 1, 0, single(first), single(6 ether));
+        assertEq(escrow.authorizationOf(first, node).remaining, 6 ether, "allowance restored");
+        // The node settles what `first` owes again (and covers `second` itself).
+        Credits memory again = _credits(5.7 ether, 0);
+        _settleFrom(2, again, first, 6 ether);
+        assertEq(escrow.accountOf(first).balance, 4 ether, "first paid for its calls");
+    }
+
+    function _settleFrom(uint64 epoch, Credits memory c, address from, uint128 total) internal {
+        vm.prank(node);
+        distributor.settleEpoch(header(epoch, c.root, total, 1, 1), 0, single(from), single(total));
+    }
+
     // ------------------------------------------------------------ protocol
 
     function test_sweepProtocolFees_onlyAfterFinality() public {
@@ -470,31 +520,36 @@ contract RewardDistributorTest is ProtocolTest {
     }
 
     function test_setParameters_onlyGovernanceWithinRange() public {
-        RewardDistributor.Parameters memory p = RewardDistributor.Parameters(100, 2 days, 1 ether, 10, treasury);
+        RewardDistributor.Parameters memory p = RewardDistributor.Parameters(100, 2 days, 1 ether, 50, 3 days, 10, treasury);
         vm.prank(stranger);
         vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, stranger));
         distributor.setParameters(p);
         vm.startPrank(governance);
+        vm.expectEmit(address(distributor));
+        emit IRewardDistributor.ParametersSet(100, 2 days, 1 ether, 50, 3 days, 10, treasury);
         distributor.setParameters(p);
         assertEq(distributor.protocolFeeBps(), 100);
         assertEq(distributor.previousProtocolFeeBps(), PROTOCOL_FEE_BPS);
         assertEq(distributor.challengeWindow(), 2 days);
-        p.protocolFeeBps = 10_001;
-        vm.expectRevert(IRewardDistributor.RewardsInvalidParameter.selector);
-        distributor.setParameters(p);
-        p.protocolFeeBps = 100;
-        p.maxPendingEpochs = 0;
-        vm.expectRevert(IRewardDistributor.RewardsInvalidParameter.selector);
-        distributor.setParameters(p);
-        p.maxPendingEpochs = 10;
-        p.challengeWindow = 0;
-        vm.expectRevert(IRewardDistributor.RewardsInvalidParameter.selector);
-        distributor.setParameters(p);
-        p.challengeWindow = 1 days;
-        p.challengeBond = 0;
-        vm.expectRevert(IRewardDistributor.RewardsInvalidParameter.selector);
-        distributor.setParameters(p);
-        p.challengeBond = 1;
+        assertEq(distributor.resolutionPeriod(), 3 days);
+        assertEq(distributor.challengeBondBps(), 50);
+        RewardDistributor.Parameters[9] memory bad;
+        for (uint256 i; i < bad.length; ++i) {
+            bad[i] = RewardDistributor.Parameters(100, 2 days, 1 ether, 50, 3 days, 10, treasury);
+        }
+        bad[0].protocolFeeBps = 10_001;
+        bad[1].maxPendingEpochs = 0;
+        bad[2].maxPendingEpochs = distributor.MAX_PENDING_EPOCHS() + 1;
+        bad[3].challengeWindow = 0;
+        bad[4].challengeWindow = distributor.MAX_PERIOD() + 1;
+        bad[5].challengeBondMin = 0;
+        bad[6].challengeBondBps = 10_001;
+        bad[7].resolutionPeriod = 0;
+        bad[8].resolutionPeriod = distributor.MAX_PERIOD() + 1;
+        for (uint256 i; i < bad.length; ++i) {
+            vm.expectRevert(IRewardDistributor.RewardsInvalidParameter.selector);
+            distributor.setParameters(bad[i]);
+        }
         p.treasury = address(0);
         vm.expectRevert(IRewardDistributor.RewardsZeroAddress.selector);
         distributor.setParameters(p);

@@ -22,8 +22,12 @@ abstract contract ProtocolTest is Test {
     uint64 internal constant UNLOCK_DELAY = 2 days;
     uint64 internal constant SETTLEMENT_GRACE = 1 days;
     uint64 internal constant BOND_TIMEOUT = 30 days;
+    uint64 internal constant BOND_APPEAL_PERIOD = 7 days;
     uint64 internal constant CHALLENGE_WINDOW = 1 days;
     uint96 internal constant CHALLENGE_BOND = 100 ether;
+    /// @dev Bonds are 10% of the funds a challenge freezes, at least CHALLENGE_BOND.
+    uint16 internal constant CHALLENGE_BOND_BPS = 1_000;
+    uint64 internal constant RESOLUTION_PERIOD = 7 days;
     uint16 internal constant PROTOCOL_FEE_BPS = 500;
 
     address internal governance = makeAddr("governance");
@@ -40,7 +44,7 @@ abstract contract ProtocolTest is Test {
     function setUp() public virtual {
         vm.warp(1_700_000_000);
         token = new TributaryToken(holder, SUPPLY);
-        datanets = new DatanetRegistry(token, governance, BOND_TIMEOUT);
+        datanets = new DatanetRegistry(token, governance, BOND_TIMEOUT, BOND_APPEAL_PERIOD);
         nodes = new NodeRegistry(token, governance, MIN_STAKE, UNSTAKE_DELAY);
         models = new ModelRegistry(token, datanets, nodes, governance);
         escrow = new PaymentEscrow(token, governance, UNLOCK_DELAY, SETTLEMENT_GRACE);
@@ -49,15 +53,22 @@ abstract contract ProtocolTest is Test {
             escrow,
             nodes,
             governance,
-            RewardDistributor.Parameters({
-                protocolFeeBps: PROTOCOL_FEE_BPS,
-                challengeWindow: CHALLENGE_WINDOW,
-                challengeBond: CHALLENGE_BOND,
-                maxPendingEpochs: 64,
-                treasury: treasury
-            })
+            defaultParameters()
         );
         escrow.setDistributor(address(distributor)); // as the deployer, once
+        nodes.setSettlement(address(distributor)); // likewise
+    }
+
+    function defaultParameters() internal view returns (RewardDistributor.Parameters memory) {
+        return RewardDistributor.Parameters({
+            protocolFeeBps: PROTOCOL_FEE_BPS,
+            challengeWindow: CHALLENGE_WINDOW,
+            challengeBondMin: CHALLENGE_BOND,
+            challengeBondBps: CHALLENGE_BOND_BPS,
+            resolutionPeriod: RESOLUTION_PERIOD,
+            maxPendingEpochs: 64,
+            treasury: treasury
+        });
     }
 
     // ------------------------------------------------------------ accounts
@@ -93,11 +104,15 @@ abstract contract ProtocolTest is Test {
 
     /// @dev Deposits `amount` for `payer` and authorizes `node` for `cap` until a week from now.
     function payerReady(address payer, address node, uint256 amount, uint128 cap) internal {
+        payerReadyUntil(payer, node, amount, cap, uint64(block.timestamp + 7 days));
+    }
+
+    function payerReadyUntil(address payer, address node, uint256 amount, uint128 cap, uint64 expiry) internal {
         fund(payer, amount);
         vm.startPrank(payer);
         token.approve(address(escrow), amount);
         escrow.deposit(amount);
-        escrow.authorize(node, cap, uint64(block.timestamp + 7 days));
+        escrow.authorize(node, cap, expiry);
         vm.stopPrank();
     }
 

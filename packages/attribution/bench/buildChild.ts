@@ -8,9 +8,10 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { emptyManifest, writeManifest } from '../src/manifest.js';
-import { finishSegmentSteps, type SegmentLayout } from '../src/segment.js';
+import { allocateSegmentText, finishSegmentSteps, type SegmentLayout } from '../src/segment.js';
 import { writeSegmentFile } from '../src/segmentFile.js';
 import { runSteps } from '../src/steps.js';
+import type { BuildArena } from '../src/suffixArray.js';
 import { generateZipfCorpus } from './zipfCorpus.js';
 
 const { values } = parseArgs({
@@ -27,7 +28,18 @@ const perContribution = Number(values['documents-per-contribution']);
 
 const baselineRssBytes = process.memoryUsage().rss;
 let t = performance.now();
-const corpus = generateZipfCorpus({ tokens, seed: Number(values.seed), separators: true });
+// The text is generated straight into the segment's build arena, as a segment build lays it out.
+let arena: BuildArena | null = null;
+const corpus = generateZipfCorpus({
+  tokens,
+  seed: Number(values.seed),
+  separators: true,
+  allocate: (length, alphabetSize) => {
+    const text = allocateSegmentText({ length, alphabetSize });
+    arena = text.arena;
+    return text.tokens;
+  },
+});
 const generateSeconds = (performance.now() - t) / 1000;
 
 // Lay out the segment: the generator already wrote dense ids 1..V with separators; the vocabulary
@@ -44,6 +56,7 @@ const contributions = Array.from({ length: Math.ceil(documents / perContribution
 }));
 const layout: SegmentLayout = {
   tokens: text,
+  arena,
   vocabulary: Uint32Array.from({ length: corpus.vocabulary }, (_, d) => d + 1),
   counts,
   documentStarts: corpus.documentStarts,
@@ -86,6 +99,7 @@ process.stdout.write(
     writeSeconds,
     baselineRssBytes,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    webAssembly: arena !== null,
     fileBytes: bytes,
   })}\n`,
 );

@@ -62,6 +62,8 @@ export type ZipfCorpusParameters = {
   seed?: number;
   /** Seed of the symbol-to-frequency-rank assignment; keep it to share token frequencies (default 1). */
   rankSeed?: number;
+  /** Allocates the token array (default: a new typed array, 2 bytes per token below 65,536 types). */
+  allocate?: ((length: number, alphabetSize: number) => Uint16Array | Uint32Array) | undefined;
 };
 
 export type ZipfCorpus = {
@@ -110,7 +112,9 @@ export function generateZipfCorpus(parameters: ZipfCorpusParameters): ZipfCorpus
     sum += length;
   }
   const size = total + separator * lengths.length;
-  const tokens = vocabulary < 65_536 ? new Uint16Array(size) : new Uint32Array(size);
+  const tokens =
+    parameters.allocate?.(size, vocabulary + 1) ??
+    (vocabulary < 65_536 ? new Uint16Array(size) : new Uint32Array(size));
   const documentStarts = new Uint32Array(lengths.length + 1);
   let position = 0;
   lengths.forEach((length, d) => {

@@ -115,6 +115,68 @@ describe('attribute', () => {
     await rm(shared.directory, { recursive: true, force: true });
   });
 
+  it('pays the document whose passage an output copies, not the boilerplate at its seams', async () => {
+    const own = await openIndex({
+      directory: await mkdtemp(join(tmpdir(), 'attribute-seam-')),
+      create: true,
+    });
+    const boilerplate =
+      'This program is free software; you can redistribute it and/or modify it under the terms';
+    await own.addDocuments({
+      documents: [
+        ...Array.from({ length: 30 }, (_, k) => ({
+          contributionId: String(k + 1),
+          contributor: `0x${k + 1}`,
+          text: `${generator.text(40)}\n   ${boilerplate}\n   of the licence.\n ${generator.text(40)}`,
+        })),
+        {
+          contributionId: '99',
+          contributor: '0x99',
+          text: `Notes by Zebulon Quark:\n${boilerplate.replace('terms', 'conditions')}\n  written by Zebulon Quark in 1999 for the\n  heron project, of the licence.`,
+        },
+      ],
+    });
+    const output = `My own words come first. ${boilerplate.replace('terms', 'conditions')} written by Zebulon Quark in 1999 for the heron project, of the licence. Then novel words again.`;
+    expect(attribute({ index: own, text: output }).contributors).toEqual([
+      { contributor: '0x99', ppm: partsPerMillion },
+    ]);
+    // Without the chance filter (which finds the 30 copies predictable) the fragment the 30
+    // documents share is traced, and defers to the longer, more specific span.
+    const unfiltered = attribute({ index: own, text: output, maxChanceMatches: Number.POSITIVE_INFINITY });
+    expect(unfiltered.contributors).toEqual([{ contributor: '0x99', ppm: partsPerMillion }]);
+    const shared = unfiltered.spans.filter((s) => s.contributions.length > 1);
+    expect(shared.length).toBeGreaterThan(0);
+    for (const span of shared) expect(span.weight).toBe(0);
+    await own.close();
+    await rm(own.directory, { recursive: true, force: true });
+  });
+
+  it('takes a phrase many documents repeat for common text, and the same phrase in one document for a copy', async () => {
+    const url = 'https://www.example.org/doc/packaging-manuals/copyright-format/1.0/';
+    const output = `${generator.text(30)} ${url} ${generator.text(30)}`;
+    const build = async (holders: number) => {
+      const own = await openIndex({
+        directory: await mkdtemp(join(tmpdir(), 'attribute-phrase-')),
+        create: true,
+      });
+      await own.addDocuments({
+        documents: Array.from({ length: 40 }, (_, k) => ({
+          contributionId: String(k + 1),
+          contributor: `0x${k + 1}`,
+          text: `Format: ${k < holders ? url : 'unknown'}\n${generator.text(60)}`,
+        })),
+      });
+      const result = attribute({ index: own, text: output });
+      await own.close();
+      await rm(own.directory, { recursive: true, force: true });
+      return result;
+    };
+    // Held by 30 of 40 documents, the URL's tokens follow each other predictably: nobody is paid.
+    expect((await build(30)).contributions).toEqual([]);
+    // Held by one document, it is that document's text.
+    expect((await build(1)).contributors.map((c) => c.contributor)).toEqual(['0x1']);
+  });
+
   it('is empty when nothing informative matches, and rejects empty text', () => {
     const result = attribute({
       index,

@@ -1,21 +1,22 @@
 /**
- * Attribution weights: each traced span's information is shared equally among the contributions
- * that contain it, and the totals are normalized to parts per million. All arithmetic is on
- * integers (information in micro-bits, shares by integer division with the remainder going to the
- * lowest contribution ids, normalization by largest remainder with ties to the lowest id), so the
- * same index, text and options give byte-identical results on any machine.
+ * Attribution weights: the traced spans are weighed by how specific they are and credited to the
+ * contributions that best explain the output (`spanWeights.ts` states the rules), and the totals
+ * are normalized to parts per million. All arithmetic is on integers (micro-bits, integer division
+ * with the remainder to the lowest contribution ids, normalization by largest remainder with ties
+ * to the lowest id), so the same index, text and options give byte-identical results anywhere.
  */
 import { type ContributionId, compareContributionIds } from './contributionId.js';
 import type { Searchable } from './count.js';
 import type { Hex32 } from './indexRoot.js';
 import type { QueryInput } from './indexSearch.js';
+import { weighSpans } from './spanWeights.js';
 import { tokenizerName } from './tokenizerName.js';
 import {
   type ResolvedTraceOptions,
   resolveTraceOptions,
   type TracedSpan,
   type TraceSpansOptions,
-  traceSpans,
+  traceSpansInDetail,
 } from './traceSpans.js';
 
 /** Parts per million in a whole. */
@@ -29,7 +30,7 @@ export type ContributionWeight = {
   datanetId: string | null;
   /** Share of the attribution in parts per million (all shares sum to exactly 1,000,000). */
   ppm: number;
-  /** Information credited to the contribution, in micro-bits. */
+  /** Weight credited to the contribution, in micro-bits. */
   information: number;
   /** Indices into `spans` of the spans that earned it. */
   spans: number[];
@@ -37,19 +38,32 @@ export type ContributionWeight = {
 
 export type ContributorWeight = { contributor: string; ppm: number };
 
+/** A traced span with its weighing. */
+export type AttributedSpan = TracedSpan & {
+  /** The output tokens the span owns: those no more specific span covers. */
+  ownTokenStart: number;
+  ownTokenEnd: number;
+  /** −log2(count / N), micro-bits. */
+  specificity: number;
+  /** Weight in micro-bits: 0 when the span defers to more specific ones. */
+  weight: number;
+  /** Contributions its weight was credited to, with their shares (micro-bits). */
+  credited: { contributionId: ContributionId; weight: number }[];
+};
+
 export type AttributeReturnType = {
   indexRoot: Hex32;
   tokenizer: string;
   options: ResolvedTraceOptions;
   /** Tokens in the output. */
   tokens: number;
-  /** Information of all spans, in micro-bits (0: nothing informative matched, no weights). */
+  /** Weight of all spans, in micro-bits (0: nothing informative matched, no weights). */
   totalInformation: number;
   /** By ppm (descending), then contribution id; empty when nothing informative matched. */
   contributions: ContributionWeight[];
   /** Contributions' ppm summed per contributor, by ppm (descending), then contributor. */
   contributors: ContributorWeight[];
-  spans: TracedSpan[];
+  spans: AttributedSpan[];
 };
 
 /**
@@ -61,32 +75,40 @@ export type AttributeReturnType = {
  */
 export function attribute(parameters: AttributeParameters): AttributeReturnType {
   const options = resolveTraceOptions(parameters);
-  const trace = traceSpans({ ...parameters, ...options });
-  const credit = new Map<ContributionId, { information: number; spans: number[] }>();
+  const detail = traceSpansInDetail({ ...parameters, ...options });
+  const { trace } = detail;
+  const weighed = weighSpans({
+    spans: trace.spans,
+    tokenInformation: detail.tokenInformation,
+    indexTokens: detail.indexTokens,
+    minLength: options.minLength,
+    minInformation: detail.minInformation,
+  });
+  const spans: AttributedSpan[] = trace.spans.map((span, k) => {
+    const w = weighed.spans[k]!;
+    return {
+      ...span,
+      ownTokenStart: w.ownStart,
+      ownTokenEnd: w.ownEnd,
+      specificity: w.specificity,
+      weight: w.weight,
+      credited: w.credited,
+    };
+  });
   const owners = new Map<ContributionId, { contributor: string; datanetId: string | null }>();
-  trace.spans.forEach((span, k) => {
-    const ids = span.contributions;
-    if (ids.length === 0 || span.information === 0) return;
-    const share = Math.floor(span.information / ids.length);
-    const extra = span.information - share * ids.length;
-    ids.forEach((id, j) => {
-      const entry = credit.get(id) ?? { information: 0, spans: [] };
-      entry.information += share + (j < extra ? 1 : 0);
-      entry.spans.push(k);
-      credit.set(id, entry);
-    });
+  for (const span of trace.spans)
     for (const d of span.documents)
       owners.set(d.contributionId, { contributor: d.contributor, datanetId: d.datanetId });
-  });
+  const credit = weighed.credit;
   // Owners of contributions beyond the listed documents of a span.
   if ([...credit.keys()].some((id) => !owners.has(id))) {
     for (const [id, owner] of contributionOwners(parameters.index, new Set(credit.keys())))
       owners.set(id, owner);
   }
   const ids = [...credit.keys()].sort(compareContributionIds);
-  const total = ids.reduce((sum, id) => sum + credit.get(id)!.information, 0);
+  const total = ids.reduce((sum, id) => sum + credit.get(id)!.weight, 0);
   const ppm = largestRemainder(
-    ids.map((id) => credit.get(id)!.information),
+    ids.map((id) => credit.get(id)!.weight),
     partsPerMillion,
   );
   const contributions: ContributionWeight[] = ids.map((id, k) => ({
@@ -94,7 +116,7 @@ export function attribute(parameters: AttributeParameters): AttributeReturnType 
     contributor: owners.get(id)!.contributor,
     datanetId: owners.get(id)!.datanetId,
     ppm: ppm[k]!,
-    information: credit.get(id)!.information,
+    information: credit.get(id)!.weight,
     spans: credit.get(id)!.spans,
   }));
   contributions.sort((a, b) => b.ppm - a.ppm || compareContributionIds(a.contributionId, b.contributionId));
@@ -107,7 +129,7 @@ export function attribute(parameters: AttributeParameters): AttributeReturnType 
     totalInformation: total,
     contributions,
     contributors,
-    spans: trace.spans,
+    spans,
   };
 }
 

@@ -21,7 +21,7 @@ import { findOccurrences } from './findOccurrences.js';
 import { computeIndexRoot } from './indexRoot.js';
 import { longestMatches } from './longestMatches.js';
 import { type NaiveDocument, naiveLongestMatches, naiveOccurrences } from './testHelpers.js';
-import { tokenIds } from './tokenizer.js';
+import { indexTokenIds } from './tokenizer.js';
 
 const directories: string[] = [];
 async function freshDirectory(): Promise<string> {
@@ -42,7 +42,7 @@ function naiveOf(docs: Doc[], ids: number[], removed: Set<string>): NaiveDocumen
   return docs.map((d, k) => ({
     documentId: ids[k]!,
     contributionId: d.contributionId,
-    tokens: Array.from(tokenIds({ text: d.text })),
+    tokens: Array.from(indexTokenIds({ text: d.text })),
     live: !removed.has(d.contributionId),
   }));
 }
@@ -100,7 +100,7 @@ describe('AttributionIndex', () => {
           const queries = [
             ...naive.filter((d) => d.tokens.length > 0).map((d) => d.tokens),
             ...naive.flatMap((d) => d.tokens.map((_, i) => d.tokens.slice(i, i + 1 + (i % 4)))),
-            ...extraQueries.filter((t) => t.length > 0).map((t) => Array.from(tokenIds({ text: t }))),
+            ...extraQueries.filter((t) => t.length > 0).map((t) => Array.from(indexTokenIds({ text: t }))),
           ];
           expectLikeNaive(index, naive, queries);
           expect(index.stats().documentCount).toBe(naive.filter((d) => d.live).length);

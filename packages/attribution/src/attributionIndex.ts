@@ -42,7 +42,7 @@ import { buildRemovedIndexSteps, type RemovedIndex } from './removedIndex.js';
 import { buildSegmentSteps, type ContributionRecord, type Segment, type SegmentDocument } from './segment.js';
 import { readSegmentFile, writeSegmentFile } from './segmentFile.js';
 import { runSteps, runStepsAsync } from './steps.js';
-import { tokenIds } from './tokenizer.js';
+import { indexTokenIds } from './tokenizer.js';
 
 /** Size limits of an index's inputs. */
 export type IndexLimits = {
@@ -272,7 +272,7 @@ export class AttributionIndex {
     const tokenized: Uint32Array[] = [];
     let sinceYield = 0;
     for (const { text } of prepared) {
-      tokenized.push(tokenIds({ text }));
+      tokenized.push(indexTokenIds({ text }));
       sinceYield += text.length;
       if (sinceYield > 1 << 20) {
         sinceYield = 0;

@@ -4,6 +4,7 @@ import type { AttributionIndex } from './attributionIndex.js';
 import { InvalidInputError, TextTooLongError } from './errors.js';
 import { type GenerationStep, generate } from './generate.js';
 import { nextTokenDistribution } from './nextTokens.js';
+import { normalizedText } from './normalizeText.js';
 import { supportWeights } from './supportWeights.js';
 import {
   addInBatches,
@@ -14,7 +15,7 @@ import {
   words,
 } from './testCorpus.js';
 import { type NaiveDocument, naiveNextTokens } from './testHelpers.js';
-import { decodeTokens, tokenIds } from './tokenizer.js';
+import { decodeTokens, indexTokenIds } from './tokenizer.js';
 
 const indexes = temporaryIndexes('generate-');
 const freshIndex = indexes.fresh;
@@ -85,7 +86,7 @@ describe('generate', () => {
       .array(
         fc.oneof(
           fc.constantFrom(...naive.map((d) => d.tokens.slice(0, 5))),
-          fc.array(fc.constantFrom(...words)).map((w) => Array.from(tokenIds({ text: w.join('') }))),
+          fc.array(fc.constantFrom(...words)).map((w) => Array.from(indexTokenIds({ text: w.join('') }))),
         ),
         { maxLength: 3 },
       )
@@ -140,7 +141,7 @@ describe('generate', () => {
   });
 
   it('draws tokens in proportion to their counts at temperature 1', () => {
-    const prompt = tokenIds({ text: ' the' });
+    const prompt = indexTokenIds({ text: ' the' });
     const distribution = nextTokenDistribution({ index, tokens: prompt });
     expect(distribution.candidates.length).toBeGreaterThan(3);
     const draws = new Map<number, number>();
@@ -180,7 +181,7 @@ describe('generate', () => {
     const result = generation.result();
     expect(result.text).toBe(generation.text);
     expect(result.generatedTokens).toBe(7);
-    expect(result.promptTokens).toBe(tokenIds({ text: ' a fox' }).length);
+    expect(result.promptTokens).toBe(indexTokenIds({ text: ' a fox' }).length);
     expect(result.text).toBe(decodeTokens({ ids: result.tokens }).text);
     const none = generate({ index, prompt: ' a fox', maxTokens: 0 }).result();
     expect(none).toMatchObject({ text: '', steps: [], finishReason: 'length', generatedTokens: 0 });
@@ -227,7 +228,7 @@ describe('generate', () => {
 
   it('emits whole characters only, and pieces that concatenate to the decoded output', () => {
     for (const doc of unicodeDocs) {
-      const tokens = tokenIds({ text: doc.text });
+      const tokens = indexTokenIds({ text: doc.text });
       for (let k = 1; k < tokens.length - 1; k++) {
         // Greedy continuation of a unique document's prefix copies the rest of it.
         const generation = generate({
@@ -244,7 +245,8 @@ describe('generate', () => {
           );
         }
         const prefix = decodeTokens({ ids: tokens.slice(0, k) }).text;
-        expect(prefix + pieces.join('')).toBe(doc.text);
+        // The index holds documents normalized (NFKC, no zero-width joiner), and so does the output.
+        expect(prefix + pieces.join('')).toBe(normalizedText(doc.text));
       }
     }
     const split = generate({ index, prompt: 'Flamingos', maxTokens: 4, temperature: 0 }).result();
@@ -259,7 +261,7 @@ describe('generate', () => {
     const options = {
       index: own,
       prompt: 'Zebras graze quietly',
-      maxTokens: tokenIds({ text: rest }).length,
+      maxTokens: indexTokenIds({ text: rest }).length,
       temperature: 0,
     };
     const before = generate(options).result();

@@ -23,11 +23,11 @@ import {
   type TokenSupport,
 } from './nextTokens.js';
 import { createRandom, type Random } from './random.js';
-import { tokenBytesOf, tokenIds, unfinishedCharacterBytes } from './tokenizer.js';
+import { indexTokenIds, tokenBytesOf, unfinishedCharacterBytes } from './tokenizer.js';
 
 export type GenerateParameters = NextTokenOptions & {
   index: Searchable;
-  /** The prompt as text (tokenized with the index's encoding, o200k_base). */
+  /** The prompt as text (normalized and tokenized as the index's documents are). */
   prompt?: string | undefined;
   /** The prompt as token ids of the encoding (instead of `prompt`). Neither: start from nothing. */
   promptTokens?: ArrayLike<number> | undefined;
@@ -277,7 +277,7 @@ function promptOf(parameters: GenerateParameters, snapshot: IndexSnapshot): Uint
   const prompt = parameters.prompt ?? '';
   if (typeof prompt !== 'string') throw new InvalidInputError('prompt must be a string');
   checkQueryText(prompt, snapshot);
-  return tokenIds({ text: prompt });
+  return indexTokenIds({ text: prompt });
 }
 
 /** The bytes of a multi-byte character left unfinished at the end of the prompt's tokens (often none). */

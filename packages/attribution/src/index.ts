@@ -72,6 +72,13 @@ export {
   nextTokenDistribution,
   type TokenSupport,
 } from './nextTokens.js';
+export {
+  type NormalizeTextParameters,
+  type NormalizeTextReturnType,
+  normalizedText,
+  normalizeText,
+  textNormalizationName,
+} from './normalizeText.js';
 export { type CreateRandomParameters, createRandom, type Random } from './random.js';
 export type { ContributionRecord, Segment, SegmentData } from './segment.js';
 export { readSegmentFile, segmentFormatVersion, writeSegmentFile } from './segmentFile.js';
@@ -89,6 +96,8 @@ export {
 } from './supportWeights.js';
 export {
   decodeTokens,
+  indexTokenIds,
+  indexTokenize,
   type TokenizeParameters,
   type TokenizeReturnType,
   tokenIds,

@@ -7,7 +7,7 @@ import { checkQueryText, checkTokenIds } from './checkTokenIds.js';
 import type { ContributionId } from './contributionId.js';
 import { EmptyTextError, InvalidInputError } from './errors.js';
 import { documentAt, longestPrefixMatch, suffixRange, toDense } from './segment.js';
-import { type TokenizeReturnType, tokenize } from './tokenizer.js';
+import { indexTokenize, type TokenizeReturnType } from './tokenizer.js';
 
 /** A query translated into every segment's dense vocabulary. */
 export type PreparedQuery = {
@@ -22,7 +22,10 @@ export function prepareQuery(snapshot: IndexSnapshot, ids: Uint32Array): Prepare
   return { ids, dense: snapshot.segments.map((e) => toDense(e.segment, ids)) };
 }
 
-/** Input of a query: text (tokenized with the index's encoding) or token ids of that encoding. */
+/**
+ * Input of a query: text (normalized and tokenized as the index's documents are) or token ids of
+ * the encoding (of normalized text).
+ */
 export type QueryInput = { text?: string | undefined; tokens?: ArrayLike<number> | undefined };
 
 /**
@@ -36,8 +39,9 @@ export function queryTokens(
   if (typeof input.text === 'string') {
     const text = input.text;
     checkQueryText(text, snapshot);
-    if (text.trim().length === 0) throw new EmptyTextError();
-    return { ...tokenize({ text }), text };
+    const tokens = indexTokenize({ text });
+    if (tokens.ids.length === 0 || text.trim().length === 0) throw new EmptyTextError();
+    return { ...tokens, text };
   }
   if (input.tokens !== undefined) {
     const tokens = input.tokens;

@@ -4,6 +4,7 @@
  * of removed contributions are left out, which is how a takedown leaves the disk.
  */
 import {
+  allocateSegmentText,
   type ContributionRecord,
   finishSegmentSteps,
   type Segment,
@@ -94,7 +95,7 @@ export function* mergeSegmentsSteps(parameters: MergeSegmentsParameters): Steps<
   const contributions: ContributionRecord[] = [];
   const contributionIndex = new Map<string, number>();
   const alphabet = vocabulary.length + 1;
-  const tokens = alphabet <= 65_536 ? new Uint16Array(total) : new Uint32Array(total);
+  const { tokens, arena } = allocateSegmentText({ length: total, alphabetSize: alphabet });
   const counts = new Uint32Array(alphabet);
   const documentStarts = new Uint32Array(kept.length + 1);
   const documentIds = new Uint32Array(kept.length);
@@ -134,6 +135,7 @@ export function* mergeSegmentsSteps(parameters: MergeSegmentsParameters): Steps<
   documentStarts[kept.length] = at;
   const layout: SegmentLayout = {
     tokens,
+    arena,
     vocabulary,
     counts,
     documentStarts,

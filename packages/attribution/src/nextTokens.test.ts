@@ -11,7 +11,7 @@ import {
   temporaryIndexes,
 } from './testCorpus.js';
 import { type NaiveDocument, naiveNextTokens } from './testHelpers.js';
-import { tokenIds } from './tokenizer.js';
+import { indexTokenIds } from './tokenizer.js';
 
 const indexes = temporaryIndexes('next-tokens-');
 const freshIndex = indexes.fresh;
@@ -128,7 +128,7 @@ describe('nextTokenDistribution', () => {
   it('matches the text form and honours limit', () => {
     const text = ' the river runs over';
     const byText = nextTokenDistribution({ index, text });
-    expect(byText).toEqual(nextTokenDistribution({ index, tokens: tokenIds({ text }) }));
+    expect(byText).toEqual(nextTokenDistribution({ index, tokens: indexTokenIds({ text }) }));
     const limited = nextTokenDistribution({ index, text, limit: 1 });
     expect(limited.candidates).toEqual(byText.candidates.slice(0, 1));
     expect(limited.total).toBe(byText.total);

@@ -19,7 +19,7 @@ import type { Searchable } from './count.js';
 import { InvalidInputError } from './errors.js';
 import type { Hex32 } from './indexRoot.js';
 import { documentAt, type SegmentData, suffixRange, toDense } from './segment.js';
-import { tokenIds } from './tokenizer.js';
+import { indexTokenIds } from './tokenizer.js';
 
 /** Default cap on the supporting occurrences read per distribution. */
 export const defaultMaxOccurrences = 10_000;
@@ -70,7 +70,7 @@ export type NextTokenDistributionParameters = NextTokenOptions & {
   index: Searchable;
   /** The context as token ids of the encoding (empty: the unigram distribution). */
   tokens?: ArrayLike<number> | undefined;
-  /** The context as text (tokenized with the index's encoding); used when `tokens` is absent. */
+  /** The context as text (normalized and tokenized as documents are); used when `tokens` is absent. */
   text?: string | undefined;
   /** Return only the first this many candidates (default: all); `total` still counts all. */
   limit?: number | undefined;
@@ -108,7 +108,7 @@ export function nextTokenDistribution(
   if (parameters.tokens !== undefined) ids = checkTokenIds(parameters.tokens, snapshot);
   else if (typeof parameters.text === 'string') {
     checkQueryText(parameters.text, snapshot);
-    ids = tokenIds({ text: parameters.text });
+    ids = indexTokenIds({ text: parameters.text });
   } else ids = [];
   const search = new NextTokenSearch(snapshot, ids, options);
   const distribution = search.distribution(search.longestSuffix(search.length));

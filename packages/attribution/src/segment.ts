@@ -10,7 +10,7 @@ import type { ContributionId } from './contributionId.js';
 import { InvalidInputError } from './errors.js';
 import { bitsFor, type PackedIntArray, packInPlaceSteps } from './packedIntArray.js';
 import { runSteps, type Steps } from './steps.js';
-import { suffixArraySteps } from './suffixArray.js';
+import { type BuildArena, createBuildArena, suffixArraySteps, wasmBuildThreshold } from './suffixArray.js';
 
 /** Who a document belongs to. */
 export type ContributionRecord = {
@@ -86,7 +86,27 @@ export function* buildSegmentSteps(parameters: BuildSegmentParameters): Steps<Se
 export type SegmentLayout = Omit<SegmentData, 'suffixArray' | 'bucketStarts'> & {
   /** Occurrences of each dense id (index 0: separators). */
   counts: Uint32Array;
+  /** The WebAssembly arena `tokens` lives in, when it was allocated by {@link allocateSegmentText}. */
+  arena?: BuildArena | null | undefined;
 };
+
+/**
+ * The array for a segment's text: for a large segment, inside a WebAssembly build arena (the
+ * suffix array is then built there, with no copy), else a plain array. 2 bytes per token when the
+ * alphabet (vocabulary + separator) fits, else 4.
+ * @example
+ * const { tokens, arena } = allocateSegmentText({ length: total, alphabetSize: vocabulary.length + 1 });
+ */
+export function allocateSegmentText(parameters: { length: number; alphabetSize: number }): {
+  tokens: Uint16Array | Uint32Array;
+  arena: BuildArena | null;
+} {
+  const { length, alphabetSize } = parameters;
+  const tokenWidth = alphabetSize <= 65_536 ? 2 : 4;
+  const arena = length >= wasmBuildThreshold ? createBuildArena({ length, tokenWidth, alphabetSize }) : null;
+  if (arena) return { tokens: arena.tokens, arena };
+  return { tokens: tokenWidth === 2 ? new Uint16Array(length) : new Uint32Array(length), arena: null };
+}
 
 function* layOutSteps(parameters: BuildSegmentParameters): Steps<SegmentLayout> {
   const { documents, contributions } = parameters;
@@ -106,7 +126,7 @@ function* layOutSteps(parameters: BuildSegmentParameters): Steps<SegmentLayout> 
   yield;
   const denseOf = denseTable(vocabulary);
   const alphabet = vocabulary.length + 1;
-  const tokens = alphabet <= 65_536 ? new Uint16Array(total) : new Uint32Array(total);
+  const { tokens, arena } = allocateSegmentText({ length: total, alphabetSize: alphabet });
   const counts = new Uint32Array(alphabet);
   const documentStarts = new Uint32Array(documents.length + 1);
   const documentIds = new Uint32Array(documents.length);
@@ -135,7 +155,16 @@ function* layOutSteps(parameters: BuildSegmentParameters): Steps<SegmentLayout> 
     }
   }
   documentStarts[documents.length] = at;
-  return { tokens, vocabulary, counts, documentStarts, documentIds, documentContributions, contributions };
+  return {
+    tokens,
+    arena,
+    vocabulary,
+    counts,
+    documentStarts,
+    documentIds,
+    documentContributions,
+    contributions,
+  };
 }
 
 function collectVocabulary(documents: readonly SegmentDocument[]): Uint32Array {
@@ -161,7 +190,7 @@ function denseTable(vocabulary: Uint32Array): Int32Array {
 
 /** Builds the suffix array of a laid-out segment and packs it. */
 export function* finishSegmentSteps(layout: SegmentLayout): Steps<Segment> {
-  const { counts, ...rest } = layout;
+  const { counts, arena, ...rest } = layout;
   const bucketStarts = new Uint32Array(counts.length + 1);
   let sum = 0;
   for (let d = 0; d < counts.length; d++) {
@@ -169,7 +198,7 @@ export function* finishSegmentSteps(layout: SegmentLayout): Steps<Segment> {
     sum += counts[d]!;
   }
   bucketStarts[counts.length] = sum;
-  const { sa, steps } = suffixArraySteps({ tokens: layout.tokens, alphabetSize: counts.length });
+  const { sa, steps } = suffixArraySteps({ tokens: layout.tokens, alphabetSize: counts.length, arena });
   yield* steps;
   // Packed in place: the words view the suffix array's own buffer (no second copy at build time;
   // the spare 4 − bits/8 bytes per token are released when the segment is next read from disk).

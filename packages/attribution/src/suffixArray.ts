@@ -3,35 +3,45 @@
  * token arrays: 2-byte (`Uint16Array`) and 4-byte (`Uint32Array`) alphabets, with a virtual
  * sentinel after the last token that is smaller than every symbol.
  *
- * Memory: besides the input and the `Int32Array` output (4 bytes per token), the top level uses two
- * `Int32Array`s of the alphabet size and a bitmap of the LMS positions with its rank directory (2
- * bits per token); the reduced problem lives inside the output array and its bucket arrays are the
- * size of its alphabet (at most a third of the text on typical input). No type bit-array is kept:
- * whether the predecessor of a suffix must be induced is decided when the suffix is written (from
- * the two symbols before it) and stored in its sign. The text's types are scanned once (placing
- * the LMS seeds and setting their bits); later stages read the LMS positions from the bitmap.
+ * This file runs the algorithm as steps (so that a large build can yield to the event loop); the
+ * long loops are the kernels of `suffixArrayKernels.ts`, run as WebAssembly (compiled from
+ * `native/suffixArray.c`) when the arrays live in a {@link BuildArena}, else as TypeScript.
  *
- * The work is split into steps of at most {@link suffixArrayChunk} iterations so that
- * {@link buildSuffixArrayAsync} can yield to the event loop between them.
+ * Memory: besides the text and the 4-byte-per-token output, only bucket arrays of the alphabet's
+ * size. Suffix types are recomputed from the text when needed (no type array, no LMS bitmap): the
+ * lengths and then the names of the LMS substrings are kept at `SA[n1 + ⌊p/2⌋]` (LMS positions are
+ * at least two apart), the reduced text is gathered into `SA[n − n1, n)`, the reduced problem is
+ * solved in `SA[0, n1)` with its buckets in the space between when they fit, and the LMS positions
+ * are listed in text order by one more scan of the types. The sign of an entry during induction
+ * says whether its predecessor is S-type, so no pass reads a type array.
  */
 import { AttributionError } from './errors.js';
 import { type RunStepsAsyncOptions, runSteps, runStepsAsync, type Steps } from './steps.js';
+import {
+  type BuildArena,
+  createBuildArena,
+  type Kernels,
+  type SymbolArray,
+  scriptKernels,
+} from './suffixArrayKernels.js';
 
-/** Token arrays the suffix-array builder accepts. */
-export type SymbolArray = Uint16Array | Uint32Array;
+export { type BuildArena, createBuildArena, type SymbolArray } from './suffixArrayKernels.js';
 
 /** Iterations a step of the builder runs before it yields (between slices of the event loop). */
 export const suffixArrayChunk = 1 << 17;
-/** Distance, in entries, at which the induction passes touch upcoming text positions. */
-const PREFETCH = 32;
+/**
+ * Texts at least this long are built in WebAssembly (segments lay such texts out in an arena;
+ * others are copied into one); shorter ones with the TypeScript kernels.
+ */
+export const wasmBuildThreshold = 1 << 20;
 
 export type BuildSuffixArrayParameters = {
-  /** The text: symbols in `[0, alphabetSize)`. */
+  /** The text: symbols in `[0, alphabetSize)`; `arena.tokens` to build in WebAssembly. */
   tokens: SymbolArray;
   /** One more than the largest symbol. */
   alphabetSize: number;
-  /** Where to write the result (length ≥ `tokens.length`); allocated when absent. */
-  output?: Int32Array | undefined;
+  /** The arena `tokens` lives in (from {@link createBuildArena}); the result goes to `arena.sa`. */
+  arena?: BuildArena | null | undefined;
 };
 
 /** The suffix array: suffix start positions in lexicographic order. */
@@ -66,7 +76,8 @@ export async function buildSuffixArrayAsync(
 
 /**
  * The builder as a generator of steps (each at most a few milliseconds): drive it to completion to
- * get the suffix array in `sa`.
+ * get the suffix array in `sa`. Without an arena, a text of a million tokens or more is copied
+ * into one (WebAssembly kernels), a shorter one is built with the TypeScript kernels.
  */
 export function suffixArraySteps(parameters: BuildSuffixArrayParameters): {
   sa: Int32Array;
@@ -86,518 +97,201 @@ export function suffixArraySteps(parameters: BuildSuffixArrayParameters): {
       details: [`${alphabetSize}`],
     });
   }
-  const sa = parameters.output ?? new Int32Array(n);
-  if (sa.length < n) {
-    throw new AttributionError('Output array too short', { code: 'INVALID_INPUT' });
+  let arena = parameters.arena ?? null;
+  if (arena && arena.tokens !== tokens) {
+    throw new AttributionError("tokens must be the arena's own tokens", { code: 'INVALID_INPUT' });
   }
-  return { sa, steps: sais(tokens, sa.subarray(0, n), n, alphabetSize) };
+  let text = tokens;
+  if (!arena && n >= wasmBuildThreshold) {
+    arena = createBuildArena({ length: n, tokenWidth: tokens.BYTES_PER_ELEMENT as 2 | 4, alphabetSize });
+    if (arena) {
+      arena.tokens.set(tokens);
+      text = arena.tokens;
+    }
+  }
+  const sa = arena ? arena.sa : new Int32Array(n);
+  const space: Space = {
+    kernels: arena ? arena.kernels : scriptKernels,
+    take: (length) => arena?.take(length) ?? new Int32Array(length),
+  };
+  return { sa, steps: sais(text, sa, n, alphabetSize, space, null) };
 }
 
-function* sais(T: SymbolArray, SA: Int32Array, n: number, K: number): Steps<void> {
+/** Where kernels and scratch arrays come from. */
+type Space = { kernels: Kernels; take(length: number): Int32Array };
+
+/** A type scan's state between kernel calls: next is S-type, next symbol, a counter. */
+function scanState(space: Space, next: number, counter: number): Int32Array {
+  const st = space.take(4);
+  st[0] = 0;
+  st[1] = next;
+  st[2] = counter;
+  return st;
+}
+
+/** Runs a right-to-left kernel over [0, n − 2] in chunks. */
+function* downFrom(last: number, run: (from: number, to: number) => void): Steps<void> {
+  for (let from = last; from >= 0; from -= suffixArrayChunk) {
+    run(from, Math.max(-1, from - suffixArrayChunk));
+    yield;
+  }
+}
+
+/** Runs a left-to-right kernel over [start, end) in chunks. */
+function* upTo(start: number, end: number, run: (from: number, to: number) => void): Steps<void> {
+  for (let from = start; from < end; from += suffixArrayChunk) {
+    run(from, Math.min(end, from + suffixArrayChunk));
+    yield;
+  }
+}
+
+/**
+ * SA-IS of `T[0, n)` over symbols `[0, K)` into `SA[0, n)`. `spare`: free memory for this level's
+ * buckets (part of the caller's suffix array), when large enough.
+ */
+function* sais(
+  T: SymbolArray,
+  SA: Int32Array,
+  n: number,
+  K: number,
+  space: Space,
+  spare: Int32Array | null,
+): Steps<void> {
   if (n === 0) return;
   if (n === 1) {
     SA[0] = 0;
     return;
   }
-  const C = new Int32Array(K);
-  for (let from = 0; from < n; from += suffixArrayChunk) {
-    countSymbols(T, C, from, Math.min(n, from + suffixArrayChunk));
-    yield;
-  }
-  const B = new Int32Array(K);
+  const k = space.kernels;
+  const buckets = bucketArrays(T, n, K, space, spare);
+  yield* buckets.count();
+  yield* fill(SA, 0, n);
 
-  // Stage 1: sort the LMS substrings by induction from LMS seeds in text order.
-  for (let from = 0; from < n; from += suffixArrayChunk) {
-    SA.fill(0, from, Math.min(n, from + suffixArrayChunk));
-    yield;
-  }
-  bucketEnds(C, B);
-  // The one type scan of the text: it seeds the buckets and records the LMS positions for later.
-  const lms = new LmsBitmap(n);
-  const scan = { isS: false, next: T[n - 1]! };
-  for (let from = n - 2; from >= 0; from -= suffixArrayChunk) {
-    placeLmsSeeds(T, SA, B, lms.bits, from, Math.max(-1, from - suffixArrayChunk), scan);
-    yield;
-  }
-  yield* induce(T, SA, C, B, n, true);
-  // Compact the sorted LMS positions (the only positive entries left) into SA[0, n1).
+  // Stage 1: sort the LMS substrings by induction from the LMS positions at their bucket ends.
+  let B = yield* buckets.ends();
+  const seeds = scanState(space, T[n - 1]!, 0);
   let n1 = 0;
-  for (let from = 0; from < n; from += suffixArrayChunk) {
-    n1 = compactPositive(SA, from, Math.min(n, from + suffixArrayChunk), n1);
-    yield;
-  }
+  yield* downFrom(n - 2, (from, to) => {
+    n1 += k.seed(T, SA, B, seeds, from, to);
+  });
+  yield* induce(T, SA, buckets, n, k, true);
+  let m = 0;
+  yield* upTo(0, n, (from, to) => {
+    m = k.compact(SA, from, to, m);
+  });
 
   if (n1 > 0) {
-    // Name the LMS substrings by the sorted index of the first member of their group of equal
-    // substrings; the reduced text (names in text order) goes to SA[n - n1, n) and SA[0, n1) gets
-    // the reduced suffixes (ranks of LMS positions) sorted by name.
-    const base = n - n1;
-    lms.finish();
-    yield;
-    const naming = { groupStart: -1, prev: -1, prevLength: 0, groups: 0 };
-    for (let from = 0; from < n1; from += suffixArrayChunk) {
-      nameLmsSubstrings(T, SA, n, base, lms, from, Math.min(n1, from + suffixArrayChunk), naming);
+    // Name the LMS substrings (equal ones alike), then gather the names in text order: the
+    // reduced text, in SA[n − n1, n).
+    const half = SA.subarray(n1);
+    yield* fill(SA, n1, n);
+    const lengths = scanState(space, T[n - 1]!, n);
+    yield* downFrom(n - 2, (from, to) => k.lengths(T, half, lengths, from, to));
+    const naming = space.take(4);
+    naming.set([-1, 0, 0]);
+    yield* upTo(0, n1, (from, to) => k.name(T, SA, half, n, naming, from, to));
+    const names = naming[2]!;
+    let slot = n - 1;
+    for (let from = n - 1; from >= n1; from -= suffixArrayChunk) {
+      slot = k.gather(SA, from, Math.max(n1 - 1, from - suffixArrayChunk), slot);
       yield;
     }
 
-    // Stage 2: sort the reduced suffixes.
-    const reduced = new Uint32Array(SA.buffer, SA.byteOffset + base * 4, n1);
+    // Stage 2: sort the reduced suffixes (recursively unless every name is distinct).
+    const reduced = SA.subarray(n - n1, n);
     const reducedSA = SA.subarray(0, n1);
-    if (naming.groups < n1) {
-      let sorted = false;
-      if (naming.groups * 2 >= n1) {
-        sorted = yield* sortByDoubling(reduced, reducedSA, n1, 4 * n1 + 16);
-      }
-      if (!sorted) {
-        const distinct = yield* densifyNames(reduced, reducedSA, n1);
-        yield* sais(reduced, reducedSA, n1, distinct);
-      }
+    if (names < n1) {
+      const reducedText = new Uint32Array(reduced.buffer, reduced.byteOffset, n1);
+      yield* sais(reducedText, reducedSA, n1, names, space, SA.subarray(n1, n - n1));
+    } else {
+      yield* upTo(0, n1, (from, to) => k.invert(reduced, reducedSA, from, to));
     }
-    // Overwrite the reduced text with the LMS positions in text order, then map ranks to positions.
-    const wordsPerStep = suffixArrayChunk >>> 5;
-    for (let from = 0, at = base; from < lms.bits.length; from += wordsPerStep) {
-      at = listLmsPositions(lms.bits, SA, from, Math.min(lms.bits.length, from + wordsPerStep), at);
-      yield;
-    }
-    for (let from = 0; from < n1; from += suffixArrayChunk) {
-      mapRanksToPositions(SA, base, from, Math.min(n1, from + suffixArrayChunk));
-      yield;
-    }
+    // The LMS positions in text order replace the reduced text; ranks become positions.
+    const positions = scanState(space, T[n - 1]!, n1 - 1);
+    yield* downFrom(n - 2, (from, to) => k.positions(T, reduced, positions, from, to));
+    yield* upTo(0, n1, (from, to) => k.mapRanks(reducedSA, reduced, from, to));
   }
 
-  // Stage 3: place the sorted LMS suffixes at their bucket ends and induce the rest.
-  for (let from = n1; from < n; from += suffixArrayChunk) {
-    SA.fill(0, from, Math.min(n, from + suffixArrayChunk));
-    yield;
-  }
-  bucketEnds(C, B);
-  for (let from = n1 - 1; from >= 0; from -= suffixArrayChunk) {
-    placeSortedLms(T, SA, B, from, Math.max(-1, from - suffixArrayChunk));
-    yield;
-  }
-  yield* induce(T, SA, C, B, n, false);
+  // Stage 3: the sorted LMS suffixes at their bucket ends, then induce every suffix.
+  yield* fill(SA, n1, n);
+  B = yield* buckets.ends();
+  yield* downFrom(n1 - 1, (from, to) => k.place(T, SA, B, from, to));
+  yield* induce(T, SA, buckets, n, k, false);
 }
 
+/** A level's bucket arrays: bucket pointers (starts or ends) computed from the symbol counts. */
+type Buckets = {
+  /** Counts the symbols (once). */
+  count(): Steps<void>;
+  /** Bucket starts / ends, in an array the next call may overwrite. */
+  starts(): Steps<Int32Array>;
+  ends(): Steps<Int32Array>;
+};
+
 /**
- * LMS positions as a bitmap, with a rank directory (count of LMS positions before each word) that
- * {@link LmsBitmap.finish} adds once every bit is set.
+ * Counts and pointers in two arrays of the alphabet's size, in the spare part of the caller's
+ * suffix array when they fit there; else in one array there, the counts recounted from the text
+ * before each use (a reduced problem with many distinct names); else taken from the space.
  */
-class LmsBitmap {
-  readonly bits: Uint32Array;
-  rank: Uint32Array = new Uint32Array(0);
-  constructor(n: number) {
-    this.bits = new Uint32Array((n >>> 5) + 1);
+function bucketArrays(T: SymbolArray, n: number, K: number, space: Space, spare: Int32Array | null): Buckets {
+  const k = space.kernels;
+  const one = spare && spare.length < 2 * K && spare.length >= K;
+  const C = one
+    ? spare.subarray(0, K)
+    : spare && spare.length >= 2 * K
+      ? spare.subarray(0, K)
+      : space.take(K);
+  const B = one ? C : spare && spare.length >= 2 * K ? spare.subarray(K, 2 * K) : space.take(K);
+  function* count(): Steps<void> {
+    C.fill(0);
+    yield* upTo(0, n, (from, to) => k.count(T, C, from, to));
   }
-  finish(): void {
-    this.rank = new Uint32Array(this.bits.length);
+  function* pointers(atEnd: boolean): Steps<Int32Array> {
+    if (one) yield* count();
     let sum = 0;
-    for (let w = 0; w < this.bits.length; w++) {
-      this.rank[w] = sum;
-      sum += popcount(this.bits[w]!);
-    }
-  }
-}
-
-function popcount(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  x = (x + (x >>> 4)) & 0x0f0f0f0f;
-  return Math.imul(x, 0x01010101) >>> 24;
-}
-
-function nameLmsSubstrings(
-  T: SymbolArray,
-  SA: Int32Array,
-  n: number,
-  base: number,
-  lms: LmsBitmap,
-  from: number,
-  to: number,
-  state: { groupStart: number; prev: number; prevLength: number; groups: number },
-): void {
-  const bits = lms.bits;
-  const rank = lms.rank;
-  const words = bits.length;
-  let { groupStart, prev, prevLength, groups } = state;
-  for (let k = from; k < to; k++) {
-    const p = SA[k]!;
-    // Next LMS position after p (n, the sentinel, when none).
-    let w = p >>> 5;
-    let x = bits[w]! & ~((2 << (p & 31)) - 1);
-    while (x === 0 && ++w < words) x = bits[w]!;
-    const nextLms = x === 0 ? n : w * 32 + (31 - Math.clz32(x & -x));
-    const length = nextLms - p + 1;
-    let differs = true;
-    // A substring reaching the virtual sentinel (p + length > n) is unique.
-    if (prev >= 0 && length === prevLength && p + length <= n && prev + length <= n) {
-      differs = false;
-      for (let d = 0; d < length; d++) {
-        if (T[p + d] !== T[prev + d]) {
-          differs = true;
-          break;
-        }
+    for (let from = 0; from < K; from += 1 << 20) {
+      const to = Math.min(K, from + (1 << 20));
+      for (let c = from; c < to; c++) {
+        const size = C[c]!;
+        if (atEnd) sum += size;
+        B[c] = sum;
+        if (!atEnd) sum += size;
       }
+      yield;
     }
-    if (differs) {
-      groupStart = k;
-      groups++;
-    }
-    const pw = p >>> 5;
-    const r = rank[pw]! + popcount(bits[pw]! & ((1 << (p & 31)) - 1));
-    SA[k] = r;
-    SA[base + r] = groupStart;
-    prev = p;
-    prevLength = length;
+    return B;
   }
-  state.groupStart = groupStart;
-  state.prev = prev;
-  state.prevLength = prevLength;
-  state.groups = groups;
+  return { count, starts: () => pointers(false), ends: () => pointers(true) };
 }
 
-/**
- * Sorts the reduced suffixes by prefix doubling (Larsson–Sadakane style) when most names are
- * already distinct: `ISA[r]` holds the sorted index of the first member of r's group and `SA1`
- * the suffixes sorted by group. Gives up (returns false, leaving a valid naming in `ISA` and SA1
- * sorted by it) once `workLimit` entries have been processed, so that the worst case stays linear.
- */
-function* sortByDoubling(
-  ISA: Uint32Array,
-  SA1: Int32Array,
-  n1: number,
-  workLimit: number,
-): Generator<void, boolean, void> {
-  let groups = yield* collectGroups(ISA, SA1, n1);
-  let h = 1;
-  let work = 0;
-  const scratch = new Scratch();
-  while (groups.length > 0) {
-    const next = new GroupList();
-    let sinceYield = 0;
-    for (let g = 0; g < groups.length; g++) {
-      const s = groups.starts[g]!;
-      const e = groups.ends[g]!;
-      refineGroup(ISA, SA1, n1, s, e, h, scratch, next);
-      work += e - s;
-      sinceYield += e - s;
-      if (work > workLimit) return false;
-      if (sinceYield >= suffixArrayChunk) {
-        sinceYield = 0;
-        yield;
-      }
-    }
-    groups = next;
-    h *= 2;
+function* fill(SA: Int32Array, from: number, to: number): Steps<void> {
+  for (let at = from; at < to; at += 1 << 22) {
+    SA.fill(0, at, Math.min(to, at + (1 << 22)));
     yield;
   }
-  return true;
-}
-
-class GroupList {
-  starts = new Int32Array(64);
-  ends = new Int32Array(64);
-  length = 0;
-  push(s: number, e: number): void {
-    if (this.length === this.starts.length) {
-      const starts = new Int32Array(this.length * 2);
-      starts.set(this.starts);
-      this.starts = starts;
-      const ends = new Int32Array(this.length * 2);
-      ends.set(this.ends);
-      this.ends = ends;
-    }
-    this.starts[this.length] = s;
-    this.ends[this.length++] = e;
-  }
-}
-
-class Scratch {
-  keys = new Int32Array(64);
-  packed = new BigUint64Array(64);
-  ensure(size: number): void {
-    if (this.keys.length < size) {
-      this.keys = new Int32Array(size * 2);
-      this.packed = new BigUint64Array(size * 2);
-    }
-  }
-}
-
-function* collectGroups(ISA: Uint32Array, SA1: Int32Array, n1: number): Steps<GroupList> {
-  const groups = new GroupList();
-  let s = 0;
-  let current = ISA[SA1[0]!]!;
-  for (let k = 1; k <= n1; k++) {
-    const v = k < n1 ? ISA[SA1[k]!]! : -1;
-    if (v !== current) {
-      if (k - s >= 2) groups.push(s, k);
-      s = k;
-      current = v;
-    }
-    if ((k & (suffixArrayChunk - 1)) === 0) yield;
-  }
-  return groups;
-}
-
-/** Sorts SA1[s, e) by the rank of the suffix h further on, splits it, and renames the parts. */
-function refineGroup(
-  ISA: Uint32Array,
-  SA1: Int32Array,
-  n1: number,
-  s: number,
-  e: number,
-  h: number,
-  scratch: Scratch,
-  next: GroupList,
-): void {
-  const size = e - s;
-  scratch.ensure(size);
-  const keys = scratch.keys;
-  if (size <= 32) {
-    // Insertion sort on (key, suffix).
-    for (let k = 0; k < size; k++) {
-      const r = SA1[s + k]!;
-      const key = r + h < n1 ? ISA[r + h]! : -1;
-      let j = k - 1;
-      while (j >= 0 && keys[j]! > key) {
-        keys[j + 1] = keys[j]!;
-        SA1[s + j + 1] = SA1[s + j]!;
-        j--;
-      }
-      keys[j + 1] = key;
-      SA1[s + j + 1] = r;
-    }
-  } else {
-    // Pack (key + 1, suffix) into 64-bit words and sort them natively.
-    const packed = scratch.packed;
-    const halves = new Uint32Array(packed.buffer, 0, size * 2);
-    for (let k = 0; k < size; k++) {
-      const r = SA1[s + k]!;
-      halves[2 * k] = r;
-      halves[2 * k + 1] = r + h < n1 ? ISA[r + h]! + 1 : 0;
-    }
-    packed.subarray(0, size).sort();
-    for (let k = 0; k < size; k++) {
-      SA1[s + k] = halves[2 * k]!;
-      keys[k] = halves[2 * k + 1]! - 1;
-    }
-  }
-  // Split into runs of equal keys; each run is named by its first index.
-  let a = 0;
-  for (let k = 1; k <= size; k++) {
-    if (k === size || keys[k] !== keys[a]) {
-      const name = s + a;
-      for (let m = a; m < k; m++) ISA[SA1[s + m]!] = name;
-      if (k - a >= 2) next.push(s + a, s + k);
-      a = k;
-    }
-  }
-}
-
-/** Replaces the names (sorted indices of group starts) with dense ranks 0..distinct-1. */
-function* densifyNames(ISA: Uint32Array, SA1: Int32Array, n1: number): Steps<number> {
-  let dense = -1;
-  let previous = -1;
-  for (let k = 0; k < n1; k++) {
-    const r = SA1[k]!;
-    const v = ISA[r]!;
-    if (v !== previous) {
-      dense++;
-      previous = v;
-    }
-    ISA[r] = dense;
-    if ((k & (suffixArrayChunk - 1)) === 0) yield;
-  }
-  return dense + 1;
-}
-
-/** Puts the sorted LMS suffixes SA[to+1..from] (walking down) at the ends of their buckets. */
-function placeSortedLms(T: SymbolArray, SA: Int32Array, B: Int32Array, from: number, to: number): void {
-  for (let i = from; i > to; i--) {
-    const p = SA[i]!;
-    SA[i] = 0;
-    SA[--B[T[p]!]!] = p;
-  }
-}
-
-function mapRanksToPositions(SA: Int32Array, base: number, from: number, to: number): void {
-  for (let i = from; i < to; i++) SA[i] = SA[base + SA[i]!]!;
 }
 
 /**
- * Induces L-type suffixes left to right, then S-type suffixes right to left.
- *
- * Sign convention: an entry `p ≥ 0` means "suffix p, whose predecessor is L-type (or p = 0)"; an
- * entry `~p < 0` means "suffix p, whose predecessor is S-type". The L pass induces from positive
- * entries, the S pass from negative ones. In stage 1 (`sortingLms`), induced-from entries are
- * zeroed so that afterwards the only positive entries are the LMS suffixes, in sorted order; in the
- * final pass the S scan turns every entry back into a plain position.
+ * Induces L-type suffixes left to right, then S-type suffixes right to left. In stage 1
+ * (`sortingLms`) induced-from entries are zeroed, so that afterwards the only positive entries are
+ * the LMS suffixes in sorted order; in the final pass the S scan turns entries into positions.
  */
 function* induce(
   T: SymbolArray,
   SA: Int32Array,
-  C: Int32Array,
-  B: Int32Array,
+  buckets: Buckets,
   n: number,
+  k: Kernels,
   sortingLms: boolean,
-): Generator<void, void, void> {
-  bucketStarts(C, B);
-  // The virtual sentinel (at n) is the smallest suffix: induce its predecessor n - 1 first.
-  {
-    const j = n - 1;
-    const c = T[j]!;
-    SA[B[c]!++] = j > 0 && T[j - 1]! < c ? ~j : j;
-  }
-  // The passes also read the text at positions a few entries ahead (a software prefetch that
-  // overlaps the cache misses); `sink` keeps those reads from being optimized away.
-  let sink = 0;
-  for (let from = 0; from < n; from += suffixArrayChunk) {
-    sink ^= inducePassL(T, SA, B, from, Math.min(n, from + suffixArrayChunk), sortingLms);
-    yield;
-  }
-  bucketEnds(C, B);
-  for (let from = n - 1; from >= 0; from -= suffixArrayChunk) {
-    sink ^= inducePassS(T, SA, B, from, Math.max(-1, from - suffixArrayChunk), sortingLms);
-    yield;
-  }
-  if (sink === -1) C[0] = C[0]!;
-}
-
-function inducePassL(
-  T: SymbolArray,
-  SA: Int32Array,
-  B: Int32Array,
-  from: number,
-  to: number,
-  zero: boolean,
-): number {
-  let bucket = 0;
-  let b = B[0]!;
-  let sink = 0;
-  const last = SA.length - 1;
-  for (let i = from; i < to; i++) {
-    const far = SA[Math.min(i + PREFETCH, last)]!;
-    sink ^= T[far ^ (far >> 31)]!;
-    const v = SA[i]!;
-    if (v > 0) {
-      if (zero) SA[i] = 0;
-      const j = v - 1;
-      const c = T[j]!;
-      if (c !== bucket) {
-        B[bucket] = b;
-        bucket = c;
-        b = B[c]!;
-      }
-      SA[b++] = j > 0 && T[j - 1]! < c ? ~j : j;
-    }
-  }
-  B[bucket] = b;
-  return sink;
-}
-
-function inducePassS(
-  T: SymbolArray,
-  SA: Int32Array,
-  B: Int32Array,
-  from: number,
-  to: number,
-  zero: boolean,
-): number {
-  let bucket = 0;
-  let b = B[0]!;
-  let sink = 0;
-  for (let i = from; i > to; i--) {
-    const far = SA[Math.max(i - PREFETCH, 0)]!;
-    sink ^= T[far ^ (far >> 31)]!;
-    const v = SA[i]!;
-    if (v < 0) {
-      const p = ~v;
-      SA[i] = zero ? 0 : p;
-      const j = p - 1;
-      const c = T[j]!;
-      if (c !== bucket) {
-        B[bucket] = b;
-        bucket = c;
-        b = B[c]!;
-      }
-      SA[--b] = j > 0 && T[j - 1]! <= c ? ~j : j;
-    }
-  }
-  B[bucket] = b;
-  return sink;
-}
-
-function countSymbols(T: SymbolArray, C: Int32Array, from: number, to: number): void {
-  for (let i = from; i < to; i++) C[T[i]!]!++;
-}
-
-function bucketStarts(C: Int32Array, B: Int32Array): void {
-  let sum = 0;
-  for (let c = 0; c < C.length; c++) {
-    B[c] = sum;
-    sum += C[c]!;
-  }
-}
-
-function bucketEnds(C: Int32Array, B: Int32Array): void {
-  let sum = 0;
-  for (let c = 0; c < C.length; c++) {
-    sum += C[c]!;
-    B[c] = sum;
-  }
-}
-
-type LmsScan = { isS: boolean; next: number };
-
-/**
- * Right-to-left type scan over [to+1, from]: puts each LMS position at the end of its bucket and
- * sets its bit in `lms`.
- */
-function placeLmsSeeds(
-  T: SymbolArray,
-  SA: Int32Array,
-  B: Int32Array,
-  lms: Uint32Array,
-  from: number,
-  to: number,
-  state: LmsScan,
-): void {
-  let nextIsS = state.isS;
-  let next = state.next;
-  for (let i = from; i > to; i--) {
-    const c = T[i]!;
-    const isS = c < next || (c === next && nextIsS);
-    if (!isS && nextIsS) {
-      // i + 1 is LMS
-      const p = i + 1;
-      SA[--B[next]!] = p;
-      lms[p >>> 5]! |= 1 << (p & 31);
-    }
-    nextIsS = isS;
-    next = c;
-  }
-  state.isS = nextIsS;
-  state.next = next;
-}
-
-/** Writes the LMS positions of bitmap words [from, to), in text order, to SA from index `at`. */
-function listLmsPositions(lms: Uint32Array, SA: Int32Array, from: number, to: number, at: number): number {
-  for (let w = from; w < to; w++) {
-    let x = lms[w]!;
-    while (x !== 0) {
-      const low = x & -x;
-      SA[at++] = w * 32 + 31 - Math.clz32(low);
-      x ^= low;
-    }
-  }
-  return at;
-}
-
-function compactPositive(SA: Int32Array, from: number, to: number, k: number): number {
-  for (let i = from; i < to; i++) {
-    const v = SA[i]!;
-    if (v > 0) SA[k++] = v;
-  }
-  return k;
+): Steps<void> {
+  const starts = yield* buckets.starts();
+  // The virtual sentinel (at n) is the smallest suffix: induce its predecessor n − 1 first.
+  const j = n - 1;
+  const c = T[j]!;
+  SA[starts[c]!++] = j > 0 && T[j - 1]! < c ? ~j : j;
+  yield* upTo(0, n, (from, to) => k.induceL(T, SA, starts, from, to, sortingLms));
+  const ends = yield* buckets.ends();
+  yield* downFrom(n - 1, (from, to) => k.induceS(T, SA, ends, from, to, sortingLms));
 }
 
 /**

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AttributionIndex, openIndex } from './attributionIndex.js';
 import { type NaiveDocument, seededRandom } from './testHelpers.js';
-import { tokenIds } from './tokenizer.js';
+import { indexTokenIds } from './tokenizer.js';
 
 /** Few words, multi-byte ones included, so that distributions have several candidates. */
 export const words = [
@@ -54,7 +54,7 @@ export async function addInBatches(
       naive.push({
         documentId: documentIds[k]!,
         contributionId: d.contributionId,
-        tokens: Array.from(tokenIds({ text: d.text })),
+        tokens: Array.from(indexTokenIds({ text: d.text })),
         live: true,
       });
     });

@@ -4,9 +4,13 @@
  *
  * Special-token strings such as `<|endoftext|>` are tokenized as ordinary text, so any string can
  * be indexed and `decode(tokenize(text)) === text`.
+ *
+ * `tokenize` / `tokenIds` encode text as it is (for counting tokens); the index and its queries use
+ * `indexTokenize` / `indexTokenIds`, which normalize the text first (`normalizeText.ts`).
  */
 import bpeRanks from 'gpt-tokenizer/bpeRanks/o200k_base';
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
+import { normalizedText, normalizeText } from './normalizeText.js';
 
 export { tokenizerName } from './tokenizerName.js';
 
@@ -48,6 +52,31 @@ export function tokenize(parameters: TokenizeParameters): TokenizeReturnType {
  */
 export function tokenIds(parameters: TokenizeParameters): Uint32Array {
   return Uint32Array.from(encode(parameters.text, { disallowedSpecial: noSpecialTokens }));
+}
+
+/**
+ * Tokenizes text as the index sees it: normalized (whitespace runs, compatibility forms, quotes and
+ * dashes folded), then encoded; the character ranges are in the text as given.
+ * @example
+ * const { ids, charStarts, charEnds } = indexTokenize({ text: 'free\n   software' }); // ids of 'free software'
+ */
+export function indexTokenize(parameters: TokenizeParameters): TokenizeReturnType {
+  const normalized = normalizeText(parameters);
+  const { ids, charStarts, charEnds } = tokenize({ text: normalized.text });
+  for (let i = 0; i < ids.length; i++) {
+    charStarts[i] = normalized.sourceStarts[charStarts[i]!]!;
+    charEnds[i] = normalized.sourceEnds[charEnds[i]! - 1]!;
+  }
+  return { ids, charStarts, charEnds };
+}
+
+/**
+ * Token ids of text as the index sees it (normalized, then encoded): for indexing documents.
+ * @example
+ * const ids = indexTokenIds({ text: 'Hello\n  world' }); // the ids of 'Hello world'
+ */
+export function indexTokenIds(parameters: TokenizeParameters): Uint32Array {
+  return tokenIds({ text: normalizedText(parameters.text) });
 }
 
 type TokenBytes = { bytes: Uint8Array; offsets: Uint32Array };

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AttributionIndex, openIndex } from './attributionIndex.js';
 import { EmptyTextError, InvalidInputError, TextTooLongError } from './errors.js';
 import { type NaiveDocument, naiveLongestMatches, naiveOccurrences } from './testHelpers.js';
-import { tokenIds } from './tokenizer.js';
+import { indexTokenIds } from './tokenizer.js';
 import { traceSpans } from './traceSpans.js';
 
 let directory: string;
@@ -40,7 +40,7 @@ beforeAll(async () => {
   naive = texts.map((text, k) => ({
     documentId: ids[k]!,
     contributionId: String(k + 1),
-    tokens: Array.from(tokenIds({ text })),
+    tokens: Array.from(indexTokenIds({ text })),
     live: true,
   }));
 });

@@ -21,6 +21,7 @@ import {
   type QueryInput,
   queryTokens,
 } from './indexSearch.js';
+import { microBits } from './spanWeights.js';
 import { decodeTokens } from './tokenizer.js';
 
 export type TraceSpansOptions = {
@@ -130,11 +131,27 @@ export function resolveTraceOptions(options: TraceSpansOptions): ResolvedTraceOp
  * const { spans } = traceSpans({ index, text: modelOutput, minLength: 6, maxCount: 1000 });
  */
 export function traceSpans(parameters: TraceSpansParameters): TraceSpansReturnType {
+  return traceSpansInDetail(parameters).trace;
+}
+
+/** A trace with what weighing its spans needs. */
+export type DetailedTrace = {
+  trace: TraceSpansReturnType;
+  /** Per output token: round(1e6 · log2(N / unigram count)) inside some match, else 0. */
+  tokenInformation: Float64Array;
+  /** The chance threshold spans passed, micro-bits (−Infinity when off). */
+  minInformation: number;
+  /** Live tokens in the index snapshot traced against (N). */
+  indexTokens: number;
+};
+
+/** {@link traceSpans} with the per-token information and the thresholds it used. */
+export function traceSpansInDetail(parameters: TraceSpansParameters): DetailedTrace {
   const snapshot = parameters.index.snapshot;
   const options = resolveTraceOptions(parameters);
   const query = queryTokens(snapshot, parameters);
   const prepared = prepareQuery(snapshot, query.ids);
-  const spans = findSpans(snapshot, prepared, options);
+  const { spans, tokenInformation, minInformation } = findSpans(snapshot, prepared, options);
   const text = query.text;
   const traced: TracedSpan[] = spans.map((span) => {
     const charStart = query.charStarts[span.start]!;
@@ -153,26 +170,32 @@ export function traceSpans(parameters: TraceSpansParameters): TraceSpansReturnTy
       ...spanSources(snapshot, prepared, span, options.maxDocumentsPerSpan),
     };
   });
-  return {
+  const trace = {
     indexRoot: snapshot.root,
     tokens: query.ids.length,
     spans: traced,
     displaySpans: mergeForDisplay(traced),
   };
+  return { trace, tokenInformation, minInformation, indexTokens: snapshot.tokenCount };
 }
 
 type RawSpan = { start: number; end: number; count: number; information: number };
 
-/** Maximal, informative spans ranked by rarity. */
-function findSpans(snapshot: IndexSnapshot, query: PreparedQuery, options: ResolvedTraceOptions): RawSpan[] {
+/** Maximal, informative spans ranked by rarity, with the per-token information and threshold. */
+function findSpans(
+  snapshot: IndexSnapshot,
+  query: PreparedQuery,
+  options: ResolvedTraceOptions,
+): { spans: RawSpan[]; tokenInformation: Float64Array; minInformation: number } {
   const m = query.ids.length;
-  if (snapshot.tokenCount === 0 || m === 0) return [];
-  const lengths = liveLongestMatches(snapshot, query);
-  const information = tokenInformation(snapshot, query, lengths);
   // Least information (micro-bits) a span needs to be unlikely to match by chance.
   const minInformation = Number.isFinite(options.maxChanceMatches)
     ? Math.ceil(1e6 * Math.log2((m * snapshot.tokenCount) / options.maxChanceMatches))
     : Number.NEGATIVE_INFINITY;
+  if (snapshot.tokenCount === 0 || m === 0)
+    return { spans: [], tokenInformation: new Float64Array(m), minInformation };
+  const lengths = liveLongestMatches(snapshot, query);
+  const information = new TokenInformation(snapshot, query, lengths);
   const spans: RawSpan[] = [];
   for (let i = 0; i < m; i++) {
     const length = lengths[i]!;
@@ -181,24 +204,54 @@ function findSpans(snapshot: IndexSnapshot, query: PreparedQuery, options: Resol
     const count = liveCount(snapshot, query, i, length);
     if (count > options.maxCount || count === 0) continue;
     let info = 0;
-    for (let k = i; k < i + length; k++) info += information[k]!;
+    for (let k = i; k < i + length; k++) info += information.at(k);
     if (info < minInformation) continue;
     spans.push({ start: i, end: i + length, count, information: info });
   }
   spans.sort((a, b) => b.information - a.information || a.start - b.start);
-  return spans.slice(0, options.maxSpans);
+  return { spans: spans.slice(0, options.maxSpans), tokenInformation: information.values, minInformation };
 }
 
-/** Per output token: round(1e6 · log2(total / count)) for tokens inside some match, else 0. */
-function tokenInformation(snapshot: IndexSnapshot, query: PreparedQuery, lengths: Int32Array): Float64Array {
-  const total = snapshot.tokenCount;
-  const information = new Float64Array(lengths.length);
-  for (let i = 0; i < lengths.length; i++) {
-    if (lengths[i]! === 0) continue;
-    const count = liveUnigramCount(snapshot, query, i);
-    information[i] = count > 0 ? Math.round(1e6 * Math.log2(total / count)) : 0;
+/**
+ * Each output token's information in micro-bits, from the index's bigram statistics with the
+ * occurrence being matched left out: where the pair (previous token, this token) occurs at least
+ * twice more in the index (count(pair) ≥ 3), round(1e6 · log2((count(previous) − 1) /
+ * (count(pair) − 1))); else round(1e6 · log2(N / count(this))). So the pieces of a phrase that many
+ * documents repeat (a licence URL, "LGPL-2.1+") carry little, while text found in one or two places
+ * weighs its tokens' rarity. Computed on first use (only tokens of candidate spans need it); `values`
+ * holds 0 for the others.
+ */
+class TokenInformation {
+  readonly values: Float64Array;
+  readonly #known: Uint8Array;
+  readonly #snapshot: IndexSnapshot;
+  readonly #query: PreparedQuery;
+  readonly #lengths: Int32Array;
+
+  constructor(snapshot: IndexSnapshot, query: PreparedQuery, lengths: Int32Array) {
+    this.values = new Float64Array(lengths.length);
+    this.#known = new Uint8Array(lengths.length);
+    this.#snapshot = snapshot;
+    this.#query = query;
+    this.#lengths = lengths;
   }
-  return information;
+
+  /** The information of the token at output position i (inside a match). */
+  at(i: number): number {
+    if (this.#known[i]) return this.values[i]!;
+    const snapshot = this.#snapshot;
+    const query = this.#query;
+    const pairs = i > 0 && this.#lengths[i - 1]! >= 2 ? liveCount(snapshot, query, i - 1, 2) : 0;
+    let value: number;
+    if (pairs >= 3) value = microBits(liveUnigramCount(snapshot, query, i - 1) - 1, pairs - 1);
+    else {
+      const count = liveUnigramCount(snapshot, query, i);
+      value = count > 0 ? microBits(snapshot.tokenCount, count) : 0;
+    }
+    this.#known[i] = 1;
+    this.values[i] = value;
+    return value;
+  }
 }
 
 function spanSources(

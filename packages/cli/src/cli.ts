@@ -26,6 +26,7 @@ Commands:
               --node URL --epoch N
   verify-receipt   Re-check a receipt: rebuild the model from public snapshots, re-run the call
               --node URL --receipt 0x… --prompt TEXT (or --prompt-file F) --output-file F
+              --salt 0x… (the answer's attribution.prompt_salt: receipts commit to salted texts)
 
 Every command accepts --json for machine-readable output and --help.`;
 
@@ -47,6 +48,7 @@ async function main(argv: string[]): Promise<void> {
       receipt: { type: 'string' },
       prompt: { type: 'string' },
       'prompt-file': { type: 'string' },
+      salt: { type: 'string' },
       'output-file': { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -106,6 +108,7 @@ async function main(argv: string[]): Promise<void> {
         receipt: values.receipt,
         prompt,
         output: readFileSync(values['output-file'], 'utf8'),
+        salt: values.salt as `0x${string}` | undefined,
         json: values.json!,
       });
       if (!ok) process.exitCode = 1;

@@ -56,7 +56,10 @@ async function inflatedBill(
   return { ...view, receipt: r, signature };
 }
 
-type Completion = { choices: { text: string }[]; attribution: { receipt_id: Hex; contributions: unknown[] } };
+type Completion = {
+  choices: { text: string }[];
+  attribution: { receipt_id: Hex; prompt_salt: Hex; contributions: unknown[] };
+};
 
 describe('tributary verify-receipt and verify-epoch against a running dev network', () => {
   const home = mkdtempSync(join(tmpdir(), 'tributary-verify-'));
@@ -88,7 +91,15 @@ describe('tributary verify-receipt and verify-epoch against a running dev networ
     expect(completion.attribution.contributions.length).toBeGreaterThan(0);
     const outputFile = join(home, 'answer.txt');
     writeFileSync(outputFile, completion.choices[0]!.text);
-    const args = ['verify-receipt', '--node', api, '--receipt', completion.attribution.receipt_id];
+    const args = [
+      'verify-receipt',
+      '--node',
+      api,
+      '--receipt',
+      completion.attribution.receipt_id,
+      '--salt',
+      completion.attribution.prompt_salt,
+    ];
     const good = await runCli([...args, '--prompt', prompt, '--output-file', outputFile, '--json']);
     expect(good.code, good.stderr).toBe(0);
     expect(JSON.parse(good.stdout)).toMatchObject({

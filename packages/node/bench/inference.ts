@@ -417,6 +417,7 @@ async function measureOverhead(
           chainId: ctx.chain.chainId,
           node: ctx.chain.operator.address,
           signer: ctx.chain.signer.address,
+          salt: stored.salt,
         });
       }),
     );

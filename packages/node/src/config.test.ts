@@ -23,7 +23,15 @@ describe('loadConfig', () => {
       maxUploadBytes: 1_048_576,
       maxContributionsPerDay: 200,
       maxBytesPerDay: 20 * 1_048_576,
+      maxMetadataPerDay: 100,
     });
+    expect(config.cors).toEqual({ origins: [] });
+    expect(config.transactions).toEqual({});
+    expect(config.blobs).toEqual({ gcIntervalMs: 3_600_000, gcGraceMs: 3_600_000 });
+    expect(
+      loadConfig({ env: { TRIBUTARY_HOME: home(), OPERATOR_KEY: KEY, CORS_ORIGINS: 'https://a.example, *' } })
+        .cors,
+    ).toEqual({ origins: ['https://a.example', '*'] });
     expect(config.indexer).toEqual({
       pollIntervalMs: 500,
       confirmations: 0,

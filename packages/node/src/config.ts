@@ -39,6 +39,29 @@ export const configSchema = z.object({
         .int()
         .positive()
         .default(20 * 1_048_576),
+      /** Metadata documents one account may store a day (POST /v1/datanets/metadata). */
+      maxMetadataPerDay: z.coerce.number().int().positive().default(100),
+    })
+    .prefault({}),
+  /** Origins (besides the node's own) whose browser pages may call the API; "*" for any. */
+  cors: z.object({ origins: z.array(z.string().min(1)).default([]) }).prefault({}),
+  /** The node's own transactions (relays, versions, settlement). */
+  transactions: z
+    .object({
+      /**
+       * Blocks after the one holding a transaction before the API reports success. Default: 0 on a
+       * local chain (id 31337 or 1337), 2 elsewhere.
+       */
+      confirmations: z.coerce.number().int().min(0).max(1_000).optional(),
+    })
+    .prefault({}),
+  /** Content-addressed blobs on disk. */
+  blobs: z
+    .object({
+      /** How often unreferenced blobs are collected (0: only at start). */
+      gcIntervalMs: z.coerce.number().int().min(0).default(3_600_000),
+      /** A blob younger than this is never collected (an upload may be about to reference it). */
+      gcGraceMs: z.coerce.number().int().min(0).default(3_600_000),
     })
     .prefault({}),
   indexer: z
@@ -58,8 +81,8 @@ export const configSchema = z.object({
       epochSeconds: z.coerce.number().int().positive().default(3_600),
       /** …or once it holds this many receipts. */
       maxReceipts: z.coerce.number().int().positive().default(10_000),
-      /** Payers per settlement transaction. */
-      pageSize: z.coerce.number().int().positive().max(1_000).default(200),
+      /** Payers per settlement transaction (at most RewardDistributor.MAX_PAGE_PAYERS, 400). */
+      pageSize: z.coerce.number().int().positive().max(400).default(200),
       /** How often the settlement loop looks for work (0: only when asked through the API). */
       pollMs: z.coerce.number().int().min(0).default(5_000),
     })
@@ -70,7 +93,8 @@ export const configSchema = z.object({
       z.string(),
       z.object({
         baseURL: z.string().url(),
-        apiKey: z.string().default('none'),
+        /** Sent as `Authorization: Bearer …`; without it the upstream gets no credential at all. */
+        apiKey: z.string().min(1).optional(),
         timeoutMs: z.coerce.number().int().positive().default(60_000),
       }),
     )
@@ -103,7 +127,7 @@ export type LoadConfigParameters = {
  *
  * Environment: TRIBUTARY_HOME, TRIBUTARY_CONFIG (a JSON file; default `$home/config.json`),
  * HOST, PORT, PUBLIC_URL, RPC_URL, ADDRESSES_FILE, OPERATOR_KEY, SIGNING_KEY, DATABASE_URL, WEB_DIR,
- * UPSTREAM_URL, UPSTREAM_API_KEY, LOG_LEVEL, LOG_FORMAT.
+ * UPSTREAM_URL, UPSTREAM_API_KEY, CORS_ORIGINS (comma-separated), LOG_LEVEL, LOG_FORMAT.
  */
 export function loadConfig({ env = process.env, overrides = {} }: LoadConfigParameters = {}): Config {
   const home = resolve(overrides.home ?? env.TRIBUTARY_HOME ?? '.tributary');
@@ -127,12 +151,24 @@ export function loadConfig({ env = process.env, overrides = {} }: LoadConfigPara
     databaseUrl: env.DATABASE_URL,
     webDir: env.WEB_DIR,
   });
+  const cors = env.CORS_ORIGINS
+    ? {
+        origins: env.CORS_ORIGINS.split(',')
+          .map((o) => o.trim())
+          .filter(Boolean),
+      }
+    : undefined;
   const log = definedOnly({ level: env.LOG_LEVEL, format: env.LOG_FORMAT });
   // UPSTREAM_URL (and UPSTREAM_API_KEY) define the upstream named "default".
   const upstreams = {
     ...(fromFile.upstreams as object | undefined),
     ...(env.UPSTREAM_URL
-      ? { default: { baseURL: env.UPSTREAM_URL, apiKey: env.UPSTREAM_API_KEY ?? 'none' } }
+      ? {
+          default: {
+            baseURL: env.UPSTREAM_URL,
+            ...(env.UPSTREAM_API_KEY ? { apiKey: env.UPSTREAM_API_KEY } : {}),
+          },
+        }
       : {}),
     ...overrides.upstreams,
   };
@@ -142,6 +178,7 @@ export function loadConfig({ env = process.env, overrides = {} }: LoadConfigPara
     ...overrides,
     home,
     upstreams,
+    ...(cors && !overrides.cors ? { cors } : {}),
     log: { ...(fromFile.log as object | undefined), ...log, ...overrides.log },
   };
   const parsed = configSchema.safeParse(merged);

@@ -6,7 +6,7 @@ import { type ServerType, serve } from '@hono/node-server';
 import { createApp } from './api/app.js';
 import { addressKey } from './chain/chainContext.js';
 import { createIndexer } from './chain/indexer.js';
-import { resumeTransactions } from './chain/transactions.js';
+import { resumeTransactions, watchTransactions } from './chain/transactions.js';
 import type { Config } from './config.js';
 import { type Context, createContext } from './context.js';
 import { indexAllContributions } from './datanets/indexContributions.js';
@@ -16,6 +16,7 @@ import { resumeBuilds } from './jobs/modelBuilds.js';
 import type { Logger } from './logger.js';
 import { finishEpoch } from './settlement/finishEpoch.js';
 import { startSettlementLoop } from './settlement/settle.js';
+import { startBlobCollector } from './store/collectBlobs.js';
 
 export type RunningNode = {
   ctx: Context;
@@ -56,9 +57,11 @@ export async function startNode(config: Config, logger?: Logger): Promise<Runnin
     // Epochs of this node voided on-chain (an upheld challenge or a stale void): their receipts go unpaid.
     const me = addressKey(ctx.chain.operator.address);
     for (const e of events.filter(
-      (x) => x.eventName === 'EpochVoided' && addressKey(String(x.args.node)) === me,
+      (x) => x.eventName === 'EpochsVoided' && addressKey(String(x.args.node)) === me,
     )) {
-      await finishEpoch(ctx, String(e.args.epoch), 'voided');
+      for (let epoch = BigInt(String(e.args.fromEpoch)); epoch <= BigInt(String(e.args.toEpoch)); epoch++) {
+        await finishEpoch(ctx, epoch, 'voided');
+      }
     }
     const removed = new Set(
       events.filter((e) => e.eventName === 'ContributionRemoved').map((e) => String(e.args.datanetId)),
@@ -66,6 +69,8 @@ export async function startNode(config: Config, logger?: Logger): Promise<Runnin
     for (const datanetId of removed) await completeTakedowns(ctx, datanetId);
   });
   ctx.indexer.start();
+  const transactions = watchTransactions(ctx);
+  const blobs = startBlobCollector(ctx);
   const settlement = startSettlementLoop(ctx);
 
   const app = createApp(ctx);
@@ -94,6 +99,8 @@ export async function startNode(config: Config, logger?: Logger): Promise<Runnin
       stopping ??= (async () => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await settlement.stop();
+        await transactions.stop();
+        await blobs.stop();
         await ctx.indexer.stop();
         await ctx.indexes.close();
         for (const loading of ctx.loadedModels.values())

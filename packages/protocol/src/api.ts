@@ -2,7 +2,8 @@
  * The node's HTTP API in types: what requests carry and responses hold. The node produces these
  * shapes and the SDK consumes them, so both compile against one definition.
  */
-import type { Address, Hex, TypedDataDomain } from 'viem';
+import { type Address, type Hex, sha256, type TypedDataDomain, toBytes } from 'viem';
+import { canonicalJson } from './canonicalJson.js';
 import type { ProtocolAddresses } from './deploy.js';
 import { ContributionMode, Licence } from './eip712.js';
 import type { Receipt } from './receipt.js';
@@ -33,6 +34,10 @@ export function policyToChain(policy: PolicyInput) {
     licenceFee: BigInt(policy.licenceFee ?? 0),
   };
 }
+
+/** A datanet metadata document's `metadataHash`: sha256 of its canonical JSON. */
+export const metadataHashOf = (document: Record<string, unknown>): Hex =>
+  sha256(toBytes(canonicalJson(document)));
 
 export type DatanetView = {
   id: string;
@@ -114,9 +119,24 @@ export type NodeInfo = {
   signer: Address;
   addresses: ProtocolAddresses;
   indexedBlock: string | null;
-  limits: { maxUploadBytes: number; maxContributionsPerDay: number; maxBytesPerDay: number };
-  /** The EIP-712 domains a wallet signs contributions and API-key requests under. */
-  eip712: { contributions: TypedDataDomain; apiKeys: TypedDataDomain };
+  limits: {
+    maxUploadBytes: number;
+    maxContributionsPerDay: number;
+    maxBytesPerDay: number;
+    maxMetadataPerDay: number;
+  };
+  /** The EIP-712 domains and types of every request a wallet signs for this node. */
+  eip712: {
+    /** DatanetRegistry's domain (create-datanet, contributions); the same as `domains.datanetRegistry`. */
+    contributions: TypedDataDomain;
+    /** The node's API domain (API keys); the same as `domains.nodeApi`. */
+    apiKeys: TypedDataDomain;
+    domains: { datanetRegistry: TypedDataDomain; nodeApi: TypedDataDomain };
+    /** Every struct type, by name (CreateDatanet, Policy, Contribution, ApiKeyRequest). */
+    types: Record<string, readonly { name: string; type: string }[]>;
+    /** Which route takes which message. */
+    requests: { method: string; path: string; domain: 'datanetRegistry' | 'nodeApi'; primaryType: string }[];
+  };
 };
 
 /** An attribution result: contributions' shares in parts per million (summing to 1,000,000). */
@@ -194,21 +214,36 @@ export type QuoteView = {
   covered?: boolean;
 };
 
-/** A stored receipt with the node's signature; its id is the request id. */
-export type ReceiptView = { id: Hex; receiptHash: Hex; signature: Hex; receipt: Receipt };
+/**
+ * A stored receipt with the node's signature; its id is the request id. `promptSalt` (the salt of
+ * the input and output commitments) is given only to the payer.
+ */
+export type ReceiptView = { id: Hex; receiptHash: Hex; signature: Hex; receipt: Receipt; promptSalt?: Hex };
 
+/** One call in the caller's own activity. */
 export type ActivityEntry = {
   receiptId: Hex;
   time: string;
   epoch: string;
-  payer: string;
+  /** Only in the payer's own view. */
+  payer?: string;
   modelId: string;
   modelVersion: number;
   inputTokens: number;
   outputTokens: number;
   fee: string;
-  /** What this contributor earned from the call (only on a contributor query). */
+  /** The caller's share of the call (contributor and developer views). */
   earned?: string;
+};
+
+/** A model's usage on one UTC day: what the public sees. */
+export type ModelUsageDay = {
+  day: string;
+  modelId: string;
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+  fees: string;
 };
 
 /** What an account can claim from one node. */

@@ -7,7 +7,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ANVIL_PRIVATE_KEYS, type AnvilInstance, startAnvil } from './anvil.js';
 import { type DeploymentRecord, type DeployParameters, deploy, devDeployConfig } from './deploy.js';
 import { DeploymentError } from './errors.js';
-import { paymentEscrowAbi, tributaryTimelockAbi, tributaryTokenAbi } from './generated/contracts.js';
+import {
+  nodeRegistryAbi,
+  paymentEscrowAbi,
+  tributaryTimelockAbi,
+  tributaryTokenAbi,
+} from './generated/contracts.js';
 
 describe('deploy', () => {
   const anvils: AnvilInstance[] = [];
@@ -40,6 +45,9 @@ describe('deploy', () => {
     const read = client.readContract;
     expect(
       await read({ address: addresses.paymentEscrow, abi: paymentEscrowAbi, functionName: 'distributor' }),
+    ).toBe(addresses.rewardDistributor);
+    expect(
+      await read({ address: addresses.nodeRegistry, abi: nodeRegistryAbi, functionName: 'settlement' }),
     ).toBe(addresses.rewardDistributor);
     const admin = await read({
       address: addresses.timelock,

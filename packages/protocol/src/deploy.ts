@@ -61,13 +61,19 @@ export type DeployConfig = {
   proposalThreshold: bigint;
   quorumPercent: bigint;
   bondTimeout: bigint;
+  /** Seconds a contributor has to appeal a bond forfeiture, and governance then has to decide. */
+  bondAppealPeriod: bigint;
   minStake: bigint;
   unstakeDelay: bigint;
   unlockDelay: bigint;
   settlementGrace: bigint;
   protocolFeeBps: number;
   challengeWindow: bigint;
-  challengeBond: bigint;
+  /** The smallest challenge bond; above it, `challengeBondBps` of the funds a challenge freezes. */
+  challengeBondMin: bigint;
+  challengeBondBps: number;
+  /** Seconds governance has to uphold a challenge before it lapses (longer than a proposal takes). */
+  resolutionPeriod: bigint;
   maxPendingEpochs: bigint;
   rewardPerProposal: bigint;
 };
@@ -84,13 +90,17 @@ export const productionDeployConfig: DeployConfig = {
   proposalThreshold: 100_000n * TOKEN,
   quorumPercent: 4n,
   bondTimeout: 30n * DAY,
+  bondAppealPeriod: 14n * DAY,
   minStake: 10_000n * TOKEN,
   unstakeDelay: 14n * DAY,
   unlockDelay: 2n * DAY,
   settlementGrace: DAY,
   protocolFeeBps: 500,
   challengeWindow: DAY,
-  challengeBond: 1_000n * TOKEN,
+  challengeBondMin: 1_000n * TOKEN,
+  challengeBondBps: 1_000,
+  // A proposal takes votingDelay + votingPeriod + timelockDelay = 8 days.
+  resolutionPeriod: 14n * DAY,
   maxPendingEpochs: 256n,
   rewardPerProposal: 1_000n * TOKEN,
 };
@@ -107,7 +117,9 @@ export const devDeployConfig: DeployConfig = {
   unlockDelay: 600n,
   settlementGrace: 3_600n,
   challengeWindow: 600n,
-  challengeBond: 100n * TOKEN,
+  challengeBondMin: 100n * TOKEN,
+  bondAppealPeriod: 3_600n,
+  resolutionPeriod: 3_600n,
 };
 
 /** What the addresses file holds. */
@@ -189,7 +201,7 @@ export async function deploy(parameters: DeployParameters): Promise<DeployReturn
       name: 'datanetRegistry',
       abi: datanetRegistryAbi,
       bytecode: datanetRegistryBytecode,
-      args: (a) => [must(a, 'token'), must(a, 'timelock'), config.bondTimeout],
+      args: (a) => [must(a, 'token'), must(a, 'timelock'), config.bondTimeout, config.bondAppealPeriod],
     },
     {
       name: 'nodeRegistry',
@@ -226,7 +238,9 @@ export async function deploy(parameters: DeployParameters): Promise<DeployReturn
         {
           protocolFeeBps: config.protocolFeeBps,
           challengeWindow: config.challengeWindow,
-          challengeBond: config.challengeBond,
+          challengeBondMin: config.challengeBondMin,
+          challengeBondBps: config.challengeBondBps,
+          resolutionPeriod: config.resolutionPeriod,
           maxPendingEpochs: config.maxPendingEpochs,
           treasury: must(a, 'timelock'),
         },
@@ -403,6 +417,27 @@ function wiringSteps(clients: ProtocolClients, a: ProtocolAddresses): Wiring[] {
           address: a.paymentEscrow,
           abi: paymentEscrowAbi,
           functionName: 'setDistributor',
+          args: [a.rewardDistributor],
+        });
+      },
+    },
+    {
+      name: 'node registry settlement',
+      // Lets the distributor slash for upheld challenges and lock stake while epochs are challengeable.
+      isDone: async () =>
+        isAddressEqual(
+          await publicClient.readContract({
+            address: a.nodeRegistry,
+            abi: nodeRegistryAbi,
+            functionName: 'settlement',
+          }),
+          a.rewardDistributor,
+        ),
+      run: async () => {
+        await writeAndWait(clients, {
+          address: a.nodeRegistry,
+          abi: nodeRegistryAbi,
+          functionName: 'setSettlement',
           args: [a.rewardDistributor],
         });
       },

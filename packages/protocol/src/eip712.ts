@@ -49,13 +49,15 @@ export const signingKeyConsentTypes = {
 } as const;
 
 /**
- * A contributor's signature over an upload: the datanet, the sha256 of the content, a nonce the
- * node has not seen from this contributor, and a deadline. Verified by the node.
+ * A contributor's signature over an upload: the datanet, the sha256 of the content, the file's
+ * name (as `filenameProblem` accepts it), a nonce the node has not seen from this contributor, and
+ * a deadline. Verified by the node.
  */
 export const contributionTypes = {
   Contribution: [
     { name: 'datanetId', type: 'uint256' },
     { name: 'contentHash', type: 'bytes32' },
+    { name: 'filename', type: 'string' },
     { name: 'nonce', type: 'uint256' },
     { name: 'deadline', type: 'uint256' },
   ],

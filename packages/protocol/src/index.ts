@@ -7,6 +7,7 @@ export * from './eip712.js';
 export * from './epoch.js';
 export * from './errors.js';
 export * from './feeSplit.js';
+export * from './filename.js';
 export * from './generated/contracts.js';
 export * from './merkle.js';
 export * from './receipt.js';

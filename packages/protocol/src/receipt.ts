@@ -7,6 +7,7 @@
  */
 import {
   type Address,
+  concat,
   getAddress,
   type Hex,
   keccak256,
@@ -49,7 +50,9 @@ export type Receipt = {
     /** Root of the attribution index the attribution was computed on. */
     indexRoot: Hex;
   };
+  /** `sha256`: the salted commitment to the billed prompt text (see `commitText`). */
   input: { sha256: Hex; tokens: number };
+  /** `sha256`: the salted commitment to the answer (same salt). */
   output: { sha256: Hex; tokens: number };
   /** The sampling settings of the call: with the prompt they let anyone re-run a deterministic model. */
   generation: {
@@ -84,6 +87,17 @@ export type Receipt = {
   /** Unix seconds. */
   time: number;
 };
+
+/**
+ * A receipt's commitment to a prompt or an answer: sha256(salt ‖ UTF-8 text). The salt (32 random
+ * bytes per call) goes to the payer only, so nobody can confirm a guessed prompt from a receipt
+ * (by hashing it, or by re-running a deterministic model on it); the payer can prove the text.
+ */
+export const commitText = (salt: Hex, text: string): Hex => sha256(concat([toBytes(salt), toBytes(text)]));
+
+/** The commitment a receipt holds for `text`: salted, or plain sha256 for receipts written before salting. */
+export const commitmentOf = (text: string, salt?: Hex): Hex =>
+  salt ? commitText(salt, text) : sha256(toBytes(text));
 
 /** The receipt's canonical bytes, as UTF-8. */
 export const encodeReceipt = (receipt: Receipt): Uint8Array => toBytes(canonicalJson(receipt));
@@ -145,6 +159,8 @@ export type ReceiptTexts = {
   output: string;
   /** Tokens in a text by the billing tokenizer (attribution's `tokenIds`); protocol bundles none. */
   countTokens: (text: string) => number;
+  /** The salt of the receipt's commitments (the payer's `prompt_salt`); absent for receipts before salting. */
+  salt?: Hex;
 };
 
 export type VerifyReceiptReturnType = { valid: boolean; receiptHash: Hex; problems: string[] };
@@ -264,14 +280,14 @@ export async function verifyReceipt(parameters: VerifyReceiptParameters): Promis
 /** The texts against the receipt: their hashes, then the tokens billed for them. */
 function textProblems(receipt: Receipt, texts: ReceiptTexts): string[] {
   const problems: string[] = [];
-  if (sha256(toBytes(texts.input)) !== receipt.input.sha256) {
+  if (commitmentOf(texts.input, texts.salt) !== receipt.input.sha256) {
     problems.push("the input given does not hash to the receipt's input hash");
   } else {
     const tokens = texts.countTokens(texts.input);
     if (tokens !== receipt.input.tokens)
       problems.push(`the input is ${tokens} tokens; the receipt bills ${receipt.input.tokens}`);
   }
-  if (sha256(toBytes(texts.output)) !== receipt.output.sha256) {
+  if (commitmentOf(texts.output, texts.salt) !== receipt.output.sha256) {
     problems.push("the output given does not hash to the receipt's output hash");
   } else {
     // A call is never billed beyond the output tokens it asked for.

@@ -13,6 +13,7 @@ import type {
   DatanetView,
   EpochData,
   HistoryEntry,
+  ModelUsageDay,
   NodeInfo,
   PolicyInput,
   ProofView,
@@ -27,7 +28,10 @@ import {
   contributionTypes,
   createDatanetTypes,
   datanetRegistryDomain,
+  filenameProblem,
+  metadataHashOf,
   nodeApiDomain,
+  normalizeFilename,
   policyToChain,
 } from '@tributary/protocol';
 import { type Address, bytesToHex, type Hex, type LocalAccount, sha256 } from 'viem';
@@ -151,11 +155,8 @@ export function createTributaryClient(parameters: CreateTributaryClientParameter
     }): Promise<DatanetView> {
       const signer = needAccount();
       const { chainId, addresses, node } = await nodeInfo();
-      const { metadataHash } = await request<{ metadataHash: Hex }>(
-        'POST',
-        '/v1/datanets/metadata',
-        args.metadata,
-      );
+      // The node stores the document only once this signature verifies.
+      const metadataHash = metadataHashOf(args.metadata);
       const policy = { minDataBps: 0, contributionBond: '0', licenceFee: '0', ...args.policy };
       // The nonce comes from the registry through the node, so the signature matches on-chain.
       const message = {
@@ -194,9 +195,13 @@ export function createTributaryClient(parameters: CreateTributaryClientParameter
       const signer = needAccount();
       const { chainId, addresses } = await nodeInfo();
       const bytes = typeof args.content === 'string' ? new TextEncoder().encode(args.content) : args.content;
+      const filename = normalizeFilename(args.filename);
+      const problem = filenameProblem(filename);
+      if (problem) throw new Error(`the filename ${JSON.stringify(filename)} ${problem}`);
       const message = {
         datanetId: BigInt(args.datanetId),
         contentHash: sha256(bytes),
+        filename,
         nonce: args.nonce ?? randomNonce(),
         deadline: args.deadline ?? deadlineIn(600),
       };
@@ -207,7 +212,7 @@ export function createTributaryClient(parameters: CreateTributaryClientParameter
         message,
       });
       const form = new FormData();
-      form.set('file', new Blob([new Uint8Array(bytes)]), args.filename);
+      form.set('file', new Blob([new Uint8Array(bytes)]), filename);
       form.set('contributor', signer.address);
       form.set('nonce', message.nonce.toString());
       form.set('deadline', message.deadline.toString());
@@ -318,14 +323,31 @@ export function createTributaryClient(parameters: CreateTributaryClientParameter
       messages?: { role: 'system' | 'user' | 'assistant'; content: string }[];
       max_tokens?: number;
     }) => request<QuoteView>('POST', '/v1/quote', args),
+    /** A receipt; with the payer's API key it carries `promptSalt` (to check the input and output hashes). */
     getReceipt: (id: string) => request<ReceiptView>('GET', `/v1/receipts/${id}`),
-    activity: async (filter: { model?: string; payer?: string; contributor?: string }) =>
+    /**
+     * The logged-in account's activity: its calls (as payer, the default), or its shares of calls as
+     * contributor or developer. Only your own; public usage is `modelUsage`.
+     */
+    activity: async (
+      filter: {
+        as?: 'payer' | 'contributor' | 'developer';
+        model?: string;
+        /** Your own address, as a filter (the node refuses another's). */
+        payer?: string;
+        contributor?: string;
+        developer?: string;
+      } = {},
+    ) =>
       (
         await request<{ activity: ActivityEntry[] }>(
           'GET',
-          `/v1/activity?${new URLSearchParams(filter as Record<string, string>)}`,
+          `/v1/activity?${new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== undefined) as [string, string][])}`,
         )
       ).activity,
+    /** A model's calls, tokens and fees by day (public). */
+    modelUsage: async (modelId: string) =>
+      (await request<{ usage: ModelUsageDay[] }>('GET', `/v1/models/${modelId}/usage`)).usage,
     getAccount,
     getDatanet: (id: string | bigint) => request<DatanetView>('GET', `/v1/datanets/${id}`),
     listDatanets: async () => (await request<{ datanets: DatanetView[] }>('GET', '/v1/datanets')).datanets,

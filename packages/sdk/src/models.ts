@@ -151,7 +151,7 @@ export async function claimOnChain(p: {
   return receipt.transactionHash;
 }
 
-/** Challenges a node's epoch within its window, posting the bond (one call for the user). */
+/** Challenges a node's epoch within its window, posting the bond it takes (scaled to what it freezes). */
 export async function challengeOnChain(p: {
   info: NodeInfo;
   account: LocalAccount;
@@ -164,7 +164,8 @@ export async function challengeOnChain(p: {
   const bond = await clients.publicClient.readContract({
     address: addresses.rewardDistributor,
     abi: rewardDistributorAbi,
-    functionName: 'challengeBond',
+    functionName: 'challengeBondFor',
+    args: [p.node, p.epoch],
   });
   await writeAndWait(clients, {
     address: addresses.token,

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { tokenIds } from '@tributary/attribution';
 import { recomputeReceipt } from '@tributary/node';
 import {
+  commitmentOf,
   EpochStatus,
   type NodeInfo,
   nodeRegistryAbi,
@@ -18,7 +19,7 @@ import {
   verifyReceipt,
 } from '@tributary/protocol';
 import { createTributaryClient, type TributaryClient } from '@tributary/sdk';
-import { type Address, createPublicClient, http, sha256, toBytes } from 'viem';
+import { type Address, createPublicClient, type Hex, http } from 'viem';
 import { createUi } from '../ui.js';
 
 const chainOf = (info: NodeInfo) => createPublicClient({ transport: http(info.rpcUrl) });
@@ -95,6 +96,8 @@ export async function verifyReceiptCommand(options: {
   receipt: string;
   prompt: string;
   output: string;
+  /** The receipt's commitment salt (the answer's `attribution.prompt_salt`). */
+  salt?: Hex | undefined;
   json: boolean;
 }): Promise<boolean> {
   const ui = createUi({ json: options.json });
@@ -107,6 +110,7 @@ export async function verifyReceiptCommand(options: {
       receipt,
       prompt: options.prompt,
       output: options.output,
+      promptSalt: options.salt,
       workDir: join(tmpdir(), `tributary-verify-${process.pid}`),
     }),
   );
@@ -119,9 +123,10 @@ export async function verifyReceiptCommand(options: {
     recomputeAttribution: async () => recomputed.contributions,
     // The texts' hashes are checked and their tokens recounted: an inflated bill does not verify.
     texts: {
-      input: billedInput(receipt, options.prompt),
+      input: billedInput(receipt, options.prompt, options.salt),
       output: options.output,
       countTokens: (text) => tokenIds({ text }).length,
+      salt: options.salt,
     },
   });
   const problems = [
@@ -141,7 +146,7 @@ export async function verifyReceiptCommand(options: {
 }
 
 /** The text a call was billed for: a completion's prompt, or a one-message chat's `user: …` line. */
-function billedInput(receipt: Receipt, prompt: string): string {
+function billedInput(receipt: Receipt, prompt: string, salt: Hex | undefined): string {
   const chat = `user: ${prompt}`;
-  return sha256(toBytes(chat)) === receipt.input.sha256 ? chat : prompt;
+  return commitmentOf(chat, salt) === receipt.input.sha256 ? chat : prompt;
 }

@@ -16,7 +16,7 @@ const CURSOR = 'protocol';
 export type Indexer = {
   /** The last block committed (in memory: changes exactly when indexed state changes). */
   indexedBlock(): bigint;
-  /** Indexes up to the current head once; returns the block it reached. */
+  /** Indexes up to the head as of this call (at least); returns the block it reached. */
   syncOnce(): Promise<bigint>;
   /** Resolves once the indexer has processed `blockNumber` (polling as needed). */
   waitForBlock(blockNumber: bigint, timeoutMs?: number): Promise<void>;
@@ -209,11 +209,23 @@ export function createIndexer(ctx: Context): Indexer {
     }
   }
 
+  // A caller that asks for a pass must see every block mined before it asked: joining a pass that
+  // already read the head could miss them, so it waits for that pass and then for one more.
+  let queued: Promise<bigint> | null = null;
   const syncOnce = (): Promise<bigint> => {
-    running ??= syncOnceUnlocked().finally(() => {
-      running = null;
-    });
-    return running;
+    if (!running) {
+      running = syncOnceUnlocked().finally(() => {
+        running = null;
+      });
+      return running;
+    }
+    queued ??= running
+      .catch(() => {})
+      .then(() => {
+        queued = null;
+        return syncOnce();
+      });
+    return queued;
   };
 
   const schedule = () => {

@@ -187,21 +187,11 @@ const escrowProjections: Record<string, Projection> = {
       str(args.amount),
     ]);
   },
-  async Debited(tx, { args }) {
-    await tx.query('update escrow_balances set balance = balance - $2 where payer = $1', [
-      lower(args.payer),
-      str(args.amount),
-    ]);
-    await tx.query(
-      'update escrow_authorizations set remaining = remaining - $3 where payer = $1 and node = $2',
-      [lower(args.payer), lower(args.node), str(args.amount)],
-    );
+  async Debited(tx, event) {
+    await applyPage(tx, event, -1n);
   },
-  async Refunded(tx, { args }) {
-    await tx.query('update escrow_balances set balance = balance + $2 where payer = $1', [
-      lower(args.payer),
-      str(args.amount),
-    ]);
+  async Refunded(tx, event) {
+    await applyPage(tx, event, 1n); // a refund restores the balance and the allowance
   },
   async NodeAuthorized(tx, { args }) {
     await tx.query(
@@ -217,6 +207,28 @@ const escrowProjections: Record<string, Projection> = {
     );
   },
 };
+
+/**
+ * A page of debits (sign -1) or refunds (+1) of one node: each payer's balance and its allowance
+ * for the node move by its amount. `onlyPayer` limits it to one payer (rebuilding after a reorg).
+ */
+async function applyPage(tx: Queryable, { args }: StoredEvent, sign: 1n | -1n, onlyPayer?: string) {
+  const payers = (args.payers as unknown[]).map(lower);
+  const amounts = (args.amounts as unknown[]).map(str);
+  for (const [i, payer] of payers.entries()) {
+    if (onlyPayer !== undefined && payer !== onlyPayer) continue;
+    const delta = (sign * BigInt(amounts[i]!)).toString();
+    await tx.query('update escrow_balances set balance = balance + $2 where payer = $1', [payer, delta]);
+    await tx.query(
+      'update escrow_authorizations set remaining = remaining + $3 where payer = $1 and node = $2',
+      [payer, lower(args.node), delta],
+    );
+  }
+}
+
+/** The payers an escrow event concerns (one, or a page of them). */
+const escrowPayers = (args: Record<string, unknown>): string[] =>
+  Array.isArray(args.payers) ? args.payers.map(lower) : [lower(args.payer)];
 
 const distributorProjections: Record<string, Projection> = {
   async EpochOpened(tx, { args }) {
@@ -250,10 +262,17 @@ const distributorProjections: Record<string, Projection> = {
       str(args.epoch),
     ]);
   },
-  async EpochVoided(tx, { args }) {
-    await tx.query("update chain_epochs set status = 'voided' where node = $1 and epoch = $2", [
+  async ChallengeLapsed(tx, { args }) {
+    await tx.query("update chain_epochs set status = 'settled' where node = $1 and epoch = $2", [
       lower(args.node),
       str(args.epoch),
+    ]);
+  },
+  async EpochsVoided(tx, { args }) {
+    await tx.query("update chain_epochs set status = 'voided' where node = $1 and epoch between $2 and $3", [
+      lower(args.node),
+      str(args.fromEpoch),
+      str(args.toEpoch),
     ]);
   },
   async Claimed(tx, { args }) {
@@ -290,7 +309,7 @@ export async function unproject(tx: Queryable, removed: readonly StoredEvent[]):
   const nodes = new Set<string>();
   for (const event of removed) {
     if (event.eventName in distributorProjections) nodes.add(lower(event.args.node));
-    if (event.eventName in escrowProjections) payers.add(lower(event.args.payer));
+    if (event.eventName in escrowProjections) for (const p of escrowPayers(event.args)) payers.add(p);
     if (event.eventName in datanetProjections) datanets.add(str(event.args.datanetId));
     if (event.eventName in modelProjections) models.add(str(event.args.modelId));
     if (event.eventName in accountProjections) accounts.add(lower(event.args.account));
@@ -313,6 +332,24 @@ export async function unproject(tx: Queryable, removed: readonly StoredEvent[]):
       [names, value],
     );
     for (const row of rows) await project(tx, fromRow(row));
+  };
+  /** A payer's escrow rows from its own events and the pages of debits and refunds naming it. */
+  const replayPayer = async (payer: string) => {
+    const rows = await tx.query<StoredEventRow>(
+      `select block_number, log_index, block_time, tx_hash, event_name, args from chain_events
+       where event_name = any($1) and (lower(args->>'payer') = $2 or exists (
+         select 1 from jsonb_array_elements_text(args->'payers') p where lower(p) = $2))
+       order by block_number, log_index`,
+      [Object.keys(escrowProjections), payer],
+    );
+    for (const row of rows) {
+      const event = fromRow(row);
+      if (Array.isArray(event.args.payers)) {
+        await applyPage(tx, event, event.eventName === 'Debited' ? -1n : 1n, payer);
+      } else {
+        await project(tx, event);
+      }
+    }
   };
   for (const id of datanets) {
     await tx.query('delete from datanets where id = $1', [id]);
@@ -341,7 +378,7 @@ export async function unproject(tx: Queryable, removed: readonly StoredEvent[]):
   for (const payer of payers) {
     await tx.query('delete from escrow_balances where payer = $1', [payer]);
     await tx.query('delete from escrow_authorizations where payer = $1', [payer]);
-    await replay(Object.keys(escrowProjections), 'payer', payer);
+    await replayPayer(payer);
   }
 }
 

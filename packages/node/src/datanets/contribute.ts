@@ -1,18 +1,25 @@
 /**
  * A contributor uploads a text file to a datanet, signed (EIP-712) over the datanet, the
- * content's sha256, a fresh nonce and a deadline. The contribution is acknowledged only once its
- * bytes are on disk (fsync) and its row is committed; an open datanet accepts it at once and it
- * is attributable when the response arrives.
+ * content's sha256, the filename, a fresh nonce and a deadline. The contribution is acknowledged
+ * only once its bytes are on disk (fsync) and its row is committed; an open datanet accepts it at
+ * once and it is attributable when the response arrives.
  */
 import { tokenIds } from '@tributary/attribution';
-import { contributionTypes, datanetRegistryAbi, datanetRegistryDomain } from '@tributary/protocol';
+import {
+  contributionTypes,
+  datanetRegistryAbi,
+  datanetRegistryDomain,
+  filenameProblem,
+} from '@tributary/protocol';
 import type { Address, Hex } from 'viem';
+import { chargeQuota, checkQuota } from '../auth/quotas.js';
 import { verifySignature } from '../auth/verifySignature.js';
 import { addressKey } from '../chain/chainContext.js';
 import type { Context } from '../context.js';
-import { conflict, forbidden, paymentRequired, rateLimited, tooLarge } from '../errors.js';
+import { badRequest, conflict, forbidden, paymentRequired, tooLarge } from '../errors.js';
 import { crashPoint } from '../faults.js';
 import { sha256Hex } from '../store/blobs.js';
+import type { Queryable } from '../store/db.js';
 import {
   type ContributionRow,
   type ContributionView,
@@ -34,7 +41,10 @@ export type ContributeParameters = {
 };
 
 /**
- * Validates, stores and records a contribution.
+ * Validates, stores and records a contribution. Everything that can refuse it is checked before
+ * its bytes are written (type, content, filename, signature, ban, bond, nonce, duplicate, quota);
+ * the nonce, duplicate and quota are checked again, atomically, in the transaction that records
+ * it. A blob whose transaction then fails is left to the collector (collectBlobs).
  *
  * @example
  * const contribution = await contribute(ctx, { datanetId: '1', contributor, filename: 'notes.md', bytes, nonce, deadline, signature });
@@ -44,8 +54,14 @@ export async function contribute(ctx: Context, parameters: ContributeParameters)
   const datanet = await getDatanet(ctx, datanetId);
   const { maxUploadBytes, maxContributionsPerDay, maxBytesPerDay } = ctx.config.limits;
   if (bytes.length > maxUploadBytes) {
-    throw tooLarge(`${filename} is ${bytes.length} bytes; the limit is ${maxUploadBytes}`, [
+    throw tooLarge(`the file is ${bytes.length} bytes; the limit is ${maxUploadBytes}`, [
       'split it into smaller files',
+    ]);
+  }
+  const problem = filenameProblem(filename);
+  if (problem) {
+    throw badRequest(`the filename ${problem}`, [
+      'sign and send the NFC form of a plain file name (no control characters, at most 255 UTF-8 bytes)',
     ]);
   }
   const { text, mediaType } = checkUpload(filename, bytes);
@@ -58,7 +74,7 @@ export async function contribute(ctx: Context, parameters: ContributeParameters)
     }),
     types: contributionTypes,
     primaryType: 'Contribution',
-    message: { datanetId: BigInt(datanetId), contentHash: `0x${contentHash}`, nonce, deadline },
+    message: { datanetId: BigInt(datanetId), contentHash: `0x${contentHash}`, filename, nonce, deadline },
     signature,
     deadline,
     what: 'contribution',
@@ -66,20 +82,15 @@ export async function contribute(ctx: Context, parameters: ContributeParameters)
   if (await isBanned(ctx, contributor)) {
     throw forbidden('CONTRIBUTOR_BANNED', `${contributor} is banned by governance from contributing`);
   }
-  const [usage] = await ctx.db.query<{ count: number; bytes: string | null }>(
-    `select count(*)::int as count, sum(bytes)::text as bytes from contributions
-     where contributor = $1 and created_at >= date_trunc('day', now() at time zone 'utc') at time zone 'utc'`,
-    [addressKey(contributor)],
-  );
-  if (
-    (usage?.count ?? 0) + 1 > maxContributionsPerDay ||
-    Number(usage?.bytes ?? 0) + bytes.length > maxBytesPerDay
-  ) {
-    throw rateLimited(`${contributor} is over today's contribution limit`, [
-      `${usage?.count ?? 0} contributions and ${usage?.bytes ?? 0} bytes today (UTC)`,
-      `limits: ${maxContributionsPerDay} contributions and ${maxBytesPerDay} bytes a day`,
-    ]);
-  }
+  const quota = {
+    account: contributor,
+    kind: 'contribution',
+    bytes: bytes.length,
+    maxCount: maxContributionsPerDay,
+    maxBytes: maxBytesPerDay,
+  } as const;
+  await checkQuota(ctx.db, quota);
+  await checkFresh(ctx.db, { datanetId, contributor, contentHash, nonce });
   const bond = BigInt(datanet.policy.contributionBond);
   if (bond > 0n) {
     const [posted] = await ctx.chain.publicClient.readContract({
@@ -99,49 +110,73 @@ export async function contribute(ctx: Context, parameters: ContributeParameters)
   crashPoint('contribution:blob-written');
   const status = datanet.policy.contributionMode === 'open' ? 'accepted' : 'pending';
   const tokens = tokenIds({ text }).length;
-  const row = await ctx.db.transaction(async (tx) => {
-    const fresh = await tx.query(
-      'insert into contribution_nonces (contributor, nonce) values ($1, $2) on conflict do nothing returning 1',
-      [addressKey(contributor), nonce.toString()],
-    );
-    if (fresh.length === 0) {
-      throw conflict('NONCE_REPLAYED', `nonce ${nonce} was already used by ${contributor}`, [
-        'sign the upload with a fresh nonce',
-      ]);
-    }
-    const duplicate = await tx.query<{ id: bigint }>(
-      'select id from contributions where datanet_id = $1 and content_hash = $2',
-      [datanetId, contentHash],
-    );
-    if (duplicate[0]) {
-      throw conflict('DUPLICATE_CONTENT', `datanet ${datanetId} already holds this content`, [
-        `contribution ${duplicate[0].id} has sha256 ${contentHash}`,
-      ]);
-    }
-    const [inserted] = await tx.query<ContributionRow>(
-      `insert into contributions (datanet_id, contributor, content_hash, filename, media_type, bytes, characters, tokens,
+  const row = await ctx.db
+    .transaction(async (tx) => {
+      const fresh = await tx.query(
+        'insert into contribution_nonces (contributor, nonce) values ($1, $2) on conflict do nothing returning 1',
+        [addressKey(contributor), nonce.toString()],
+      );
+      if (fresh.length === 0) throw nonceReplayed(contributor, nonce);
+      await checkFresh(tx, { datanetId, contributor, contentHash });
+      await chargeQuota(tx, quota);
+      const [inserted] = await tx.query<ContributionRow>(
+        `insert into contributions (datanet_id, contributor, content_hash, filename, media_type, bytes, characters, tokens,
          nonce, signature, status, decided_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, case when $11 = 'accepted' then now() end)
        returning ${contributionColumns}`,
-      [
-        datanetId,
-        addressKey(contributor),
-        contentHash,
-        filename,
-        mediaType,
-        bytes.length,
-        text.length,
-        tokens,
-        nonce.toString(),
-        signature,
-        status,
-      ],
-    );
-    return inserted!;
-  });
+        [
+          datanetId,
+          addressKey(contributor),
+          contentHash,
+          filename,
+          mediaType,
+          bytes.length,
+          text.length,
+          tokens,
+          nonce.toString(),
+          signature,
+          status,
+        ],
+      );
+      return inserted!;
+    })
+    .catch((error: { code?: string }) => {
+      // A parallel upload of the same content committed first (the unique key decides).
+      if (error?.code === '23505')
+        throw conflict('DUPLICATE_CONTENT', `datanet ${datanetId} already holds this content`);
+      throw error;
+    });
   crashPoint('contribution:row-committed');
   ctx.metrics.contributions.inc({ outcome: status });
   ctx.logger.info({ datanetId, contribution: row.id.toString(), contributor, status }, 'contribution stored');
   if (status === 'accepted') await indexContributions(ctx, datanetId);
   return contributionView(row); // indexing changes nothing the view shows
+}
+
+const nonceReplayed = (contributor: Address, nonce: bigint) =>
+  conflict('NONCE_REPLAYED', `nonce ${nonce} was already used by ${contributor}`, [
+    'sign the upload with a fresh nonce',
+  ]);
+
+/** 409 when the nonce (if given) was used or the datanet already holds this content. */
+async function checkFresh(
+  db: Queryable,
+  p: { datanetId: string; contributor: Address; contentHash: string; nonce?: bigint },
+): Promise<void> {
+  if (p.nonce !== undefined) {
+    const used = await db.query('select 1 from contribution_nonces where contributor = $1 and nonce = $2', [
+      addressKey(p.contributor),
+      p.nonce.toString(),
+    ]);
+    if (used.length > 0) throw nonceReplayed(p.contributor, p.nonce);
+  }
+  const [duplicate] = await db.query<{ id: bigint }>(
+    'select id from contributions where datanet_id = $1 and content_hash = $2',
+    [p.datanetId, p.contentHash],
+  );
+  if (duplicate) {
+    throw conflict('DUPLICATE_CONTENT', `datanet ${p.datanetId} already holds this content`, [
+      `contribution ${duplicate.id} has sha256 ${p.contentHash}`,
+    ]);
+  }
 }

@@ -7,9 +7,10 @@ import {
   createDatanetTypes,
   datanetRegistryAbi,
   datanetRegistryDomain,
+  metadataHashOf,
   policyToChain,
 } from '@tributary/protocol';
-import { type Address, type Hex, parseEventLogs } from 'viem';
+import { type Address, type Hex, hashTypedData, parseEventLogs } from 'viem';
 import { verifySignature } from '../auth/verifySignature.js';
 import { addressKey } from '../chain/chainContext.js';
 import { findOutgoing, sendTransaction } from '../chain/transactions.js';
@@ -29,24 +30,22 @@ export type CreateDatanetParameters = {
 };
 
 /**
- * Relays `createDatanetBySig` and returns the new datanet once indexed.
+ * Checks the owner's signature, stores the metadata document and relays `createDatanetBySig`;
+ * returns the new datanet once indexed.
  *
  * @example
  * const datanet = await createDatanet(ctx, { owner, metadata, policy, curator: node, nonce, deadline, signature });
  */
 export async function createDatanet(ctx: Context, parameters: CreateDatanetParameters): Promise<DatanetView> {
-  const metadataHash = await storeMetadata(ctx, parameters.metadata);
   const request = {
     owner: parameters.owner,
-    metadataHash,
+    metadataHash: metadataHashOf(parameters.metadata),
     policy: policyToChain(parameters.policy),
     curator: parameters.curator,
     nonce: parameters.nonce,
     deadline: parameters.deadline,
   };
-  // Checked here first so a bad signature is a clear 401, not a reverted relay.
-  await verifySignature(ctx, {
-    signer: parameters.owner,
+  const typedData = {
     domain: datanetRegistryDomain({
       chainId: ctx.chain.chainId,
       verifyingContract: ctx.chain.addresses.datanetRegistry,
@@ -54,6 +53,11 @@ export async function createDatanet(ctx: Context, parameters: CreateDatanetParam
     types: createDatanetTypes,
     primaryType: 'CreateDatanet',
     message: request,
+  } as const;
+  // Checked first, so a bad signature is a clear 401 (not a reverted relay) and stores nothing.
+  await verifySignature(ctx, {
+    signer: parameters.owner,
+    ...typedData,
     signature: parameters.signature,
     deadline: parameters.deadline,
     what: 'create-datanet',
@@ -64,8 +68,10 @@ export async function createDatanet(ctx: Context, parameters: CreateDatanetParam
     functionName: 'nonces',
     args: [parameters.owner],
   });
-  const purpose = `createDatanet:${addressKey(parameters.owner)}:${parameters.nonce}`;
-  // A nonce the registry already consumed is fine when this node relayed it (a retry).
+  // The relay's key binds the signed message itself: a different request with the same nonce (after
+  // the chain lost the first one's block, say) is a different relay, never the old one's receipt.
+  const purpose = `createDatanet:${addressKey(parameters.owner)}:${parameters.nonce}:${hashTypedData(typedData)}`;
+  // A nonce the registry already consumed is fine when this node relayed this very message (a retry).
   if (expected !== parameters.nonce && !(await findOutgoing(ctx, purpose))) {
     throw conflict(
       'NONCE_REPLAYED',
@@ -73,6 +79,7 @@ export async function createDatanet(ctx: Context, parameters: CreateDatanetParam
       [`the registry expects nonce ${expected}`],
     );
   }
+  await storeMetadata(ctx, { document: parameters.metadata, storedBy: parameters.owner, charge: false });
   const receipt = await sendTransaction(ctx, {
     purpose,
     address: ctx.chain.addresses.datanetRegistry,

@@ -255,6 +255,6 @@ describe.each(backends)('datanets end to end on a real Anvil and node ($name)', 
     expect(pending.status).toBe('accepted');
 
     expect((await owner.listContributions(datanet.id)).length).toBe(before + 2);
-    expect(await status(owner.getDatanet('abc'))).toBe('404 NOT_FOUND');
+    expect(await status(owner.getDatanet('abc'))).toBe('400 BAD_REQUEST');
   });
 });

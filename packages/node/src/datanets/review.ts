@@ -1,7 +1,9 @@
 /**
  * Curation: the owner or a curator accepts or rejects a pending contribution. An accepted one is
  * indexed at once; a rejected one's content is deleted. A posted bond is returned on acceptance
- * and, on rejection, returned or forfeited to the owner as the curator decides.
+ * and, on rejection, returned or moved to forfeit as the curator decides: the rejected content is
+ * the evidence (kept while the contributor may appeal), and a forfeit goes to the protocol
+ * treasury, never to the owner.
  */
 import { datanetRegistryAbi } from '@tributary/protocol';
 import type { Address } from 'viem';
@@ -23,7 +25,7 @@ export type ReviewParameters = {
   contributionId: string;
   reviewer: Address;
   decision: 'accept' | 'reject';
-  /** On rejection, keep the contributor's bond for the owner (spam, abuse). */
+  /** On rejection, move to forfeit the contributor's bond to the treasury (spam, abuse). */
   forfeitBond?: boolean;
 };
 
@@ -46,10 +48,12 @@ export async function reviewContribution(
     if (current.status === status) return contributionView(current); // the same decision again
     throw conflict('NOT_PENDING', `contribution ${contributionId} is ${current.status}, not pending`);
   }
+  const bonded = BigInt(datanet.policy.contributionBond) > 0n;
+  const forfeit = status === 'rejected' && parameters.forfeitBond === true;
   if (status === 'accepted') await indexContributions(ctx, datanet.id);
-  else await deleteContentIfUnused(ctx, row.content_hash);
+  else if (!(bonded && forfeit)) await deleteContentIfUnused(ctx, row.content_hash); // else: evidence
 
-  if (BigInt(datanet.policy.contributionBond) > 0n) {
+  if (bonded) {
     const contentHash = `0x${row.content_hash}` as const;
     const [held] = await ctx.chain.publicClient.readContract({
       address: ctx.chain.addresses.datanetRegistry,
@@ -58,18 +62,24 @@ export async function reviewContribution(
       args: [BigInt(datanet.id), row.contributor as Address, contentHash],
     });
     if (held > 0n) {
-      await sendTransaction(ctx, {
-        purpose: `settleBond:${datanet.id}:${row.id}`,
-        address: ctx.chain.addresses.datanetRegistry,
-        abi: datanetRegistryAbi,
-        functionName: 'settleBond',
-        args: [
-          BigInt(datanet.id),
-          row.contributor,
-          contentHash,
-          status === 'rejected' && parameters.forfeitBond === true,
-        ],
-      });
+      const common = { address: ctx.chain.addresses.datanetRegistry, abi: datanetRegistryAbi } as const;
+      const bond = [BigInt(datanet.id), row.contributor as Address, contentHash] as const;
+      await sendTransaction(
+        ctx,
+        forfeit
+          ? {
+              ...common,
+              purpose: `forfeitBond:${datanet.id}:${row.id}`,
+              functionName: 'forfeitBond',
+              args: [...bond, contentHash], // the evidence: the rejected content itself
+            }
+          : {
+              ...common,
+              purpose: `releaseBond:${datanet.id}:${row.id}`,
+              functionName: 'releaseBond',
+              args: bond,
+            },
+      );
     }
   }
   return contributionView(row); // indexing and the bond change nothing the view shows

@@ -18,7 +18,7 @@ export type CheckedUpload = { text: string; mediaType: string; extension: string
 /** Decodes and checks an upload; throws 415 for a wrong type and 400 for bad content. */
 export function checkUpload(filename: string, bytes: Uint8Array): CheckedUpload {
   const extension = filename.toLowerCase().match(/\.[a-z0-9]+$/)?.[0] ?? '';
-  const mediaType = ACCEPTED_TYPES[extension];
+  const mediaType = Object.hasOwn(ACCEPTED_TYPES, extension) ? ACCEPTED_TYPES[extension] : undefined;
   if (!mediaType) {
     throw unsupportedType(`${filename || 'the file'} is not an accepted type`, [
       `accepted: ${Object.keys(ACCEPTED_TYPES).join(', ')}`,

@@ -24,6 +24,7 @@ import { startTestNetwork, type TestNetwork } from '../testing/testNetwork.js';
 type WithAttribution = {
   attribution: {
     receipt_id: Hex;
+    prompt_salt: Hex;
     contributions: { contributor: string; weight_ppm: number; amount: string }[];
     fee: string;
     spans: unknown[];
@@ -128,6 +129,7 @@ describe('models answer with attribution, receipts and exact charges (infini-gra
       receipt,
       prompt: 'The Glenmoriston kelpie survey of 1923',
       output: text,
+      promptSalt: attribution.prompt_salt,
       workDir: join(net.home, 'verify'),
     });
     expect(recomputed).toMatchObject({ artifactMatches: true, outputMatches: true });
@@ -221,7 +223,7 @@ describe('models answer with attribution, receipts and exact charges (infini-gra
     ).length;
     expect(ok + refused).toBe(50);
     expect(ok).toBeGreaterThanOrEqual(10);
-    const activity = await net.client(6).activity({ payer: net.chain.accounts[6]! });
+    const activity = await (await net.login(6)).activity({ payer: net.chain.accounts[6]! });
     expect(activity).toHaveLength(ok);
     const charged = activity.reduce((sum, a) => sum + BigInt(a.fee), 0n);
     expect(charged).toBeLessThanOrEqual(cap);

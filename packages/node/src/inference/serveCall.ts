@@ -54,6 +54,8 @@ export type CallAttribution = {
   }[];
   /** Data share with no attributed span, paid to the model's datanet versions pro rata to tokens. */
   training_pool: string;
+  /** The salt of the receipt's input and output commitments: the payer's alone (to prove the texts). */
+  prompt_salt: Hex;
 };
 
 export type CallOutcome = {
@@ -180,7 +182,7 @@ export async function prepareCall(ctx: Context, payer: Address, request: CallReq
   }
 
   function outcomeOf(
-    { receipt, id, receiptHash }: StoredReceipt,
+    { receipt, id, receiptHash, salt }: StoredReceipt,
     finishReason: 'stop' | 'length',
     outputTokens: number,
     spans: readonly TracedSpan[],
@@ -214,6 +216,7 @@ export async function prepareCall(ctx: Context, payer: Address, request: CallReq
           amount: c.amount,
         })),
         training_pool: receipt.attribution.pool,
+        prompt_salt: salt,
       },
     };
   }

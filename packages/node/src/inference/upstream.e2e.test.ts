@@ -85,7 +85,11 @@ describe('upstream models (an OpenAI-compatible server the test starts)', () => 
       const text = answer.choices[0]!.message.content!;
       expect(text).toBe(expected);
       const { attribution } = answer as unknown as {
-        attribution: { receipt_id: string; contributions: { contributor: string }[] };
+        attribution: {
+          receipt_id: string;
+          prompt_salt: `0x${string}`;
+          contributions: { contributor: string }[];
+        };
       };
       expect(attribution.contributions.map((c) => c.contributor).sort()).toEqual(
         contributors.map((i) => net.chain.accounts[i]).sort(),
@@ -96,6 +100,7 @@ describe('upstream models (an OpenAI-compatible server the test starts)', () => 
         receipt,
         prompt: question,
         output: text,
+        promptSalt: attribution.prompt_salt,
         workDir: join(net.home, `verify-${model}`),
       });
       expect(recomputed).toMatchObject({ artifactMatches: true, promptMatches: true, outputMatches: true });
@@ -106,7 +111,7 @@ describe('upstream models (an OpenAI-compatible server the test starts)', () => 
   });
 
   it('turns upstream timeouts, 5xx and malformed streams into clear errors, and charges nothing', async () => {
-    const before = await net.client(7).activity({ payer: net.chain.accounts[7]! });
+    const before = await (await net.login(7)).activity({ payer: net.chain.accounts[7]! });
     const outcome = async (model: string, stream: boolean) => {
       try {
         const response = await openai().chat.completions.create({
@@ -128,7 +133,7 @@ describe('upstream models (an OpenAI-compatible server the test starts)', () => 
     expect(await outcome('garbage', false)).toBe('502 UPSTREAM_MALFORMED');
     expect(await outcome('broken', true)).toMatch(/UPSTREAM_ERROR/);
     expect(await outcome('garbage', true)).toMatch(/UPSTREAM_MALFORMED/);
-    const after = await net.client(7).activity({ payer: net.chain.accounts[7]! });
+    const after = await (await net.login(7)).activity({ payer: net.chain.accounts[7]! });
     expect(after).toHaveLength(before.length);
     const funds = await net
       .client(7)

@@ -57,9 +57,13 @@ describe('model builds, retrieval models and tamper evidence', () => {
     const text = answer.choices[0]!.message.content!;
     expect(text).toContain('four hundred and six hours of fog');
     expect(text).toMatch(/\[1\]/);
-    const { receipt_id, contributions } = (
+    const { receipt_id, prompt_salt, contributions } = (
       answer as unknown as {
-        attribution: { receipt_id: string; contributions: { contributor: string; weight_ppm: number }[] };
+        attribution: {
+          receipt_id: string;
+          prompt_salt: `0x${string}`;
+          contributions: { contributor: string; weight_ppm: number }[];
+        };
       }
     ).attribution;
     // The lighthouse document's contributor.
@@ -73,6 +77,7 @@ describe('model builds, retrieval models and tamper evidence', () => {
       receipt,
       prompt: question,
       output: text,
+      promptSalt: prompt_salt,
       workDir: join(net.home, 'verify-retrieval'),
     });
     expect(recomputed).toMatchObject({ artifactMatches: true, promptMatches: true, outputMatches: true });
@@ -83,7 +88,8 @@ describe('model builds, retrieval models and tamper evidence', () => {
 
   it('refuses to serve an artifact whose files no longer match the registered hash', async () => {
     const { model } = await buildAndRegister(net, datanetId, 'infini-gram', 'tampered');
-    const before = (await net.client(7).activity({ payer: net.chain.accounts[7]! })).length;
+    const seven = await net.login(7);
+    const before = (await seven.activity({ payer: net.chain.accounts[7]! })).length;
     const dir = artifactDir(node.ctx, model.artifactHash);
     const segment = (await readdir(join(dir, 'index'))).find((f) => f.endsWith('.tseg'))!;
     await writeFile(join(dir, 'index', segment), 'not the registered segment');
@@ -91,6 +97,6 @@ describe('model builds, retrieval models and tamper evidence', () => {
       .completions.create({ model: 'tampered', prompt: 'The Glenmoriston', max_tokens: 5 })
       .catch((e) => e);
     expect([error.status, error.error.code]).toEqual([503, 'ARTIFACT_TAMPERED']);
-    expect(await net.client(7).activity({ payer: net.chain.accounts[7]! })).toHaveLength(before);
+    expect(await seven.activity({ payer: net.chain.accounts[7]! })).toHaveLength(before);
   });
 });

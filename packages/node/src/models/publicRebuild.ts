@@ -6,8 +6,8 @@
  */
 import { rm } from 'node:fs/promises';
 import type { AttributionIndex } from '@tributary/attribution';
-import type { Receipt } from '@tributary/protocol';
-import { type Hex, sha256, toBytes } from 'viem';
+import { commitmentOf, type Receipt } from '@tributary/protocol';
+import type { Hex } from 'viem';
 import type { ModelConfig } from './artifact.js';
 import { createInfiniGramRunner } from './kinds/infiniGram.js';
 import { createRetrievalRunner, recomputeRagAttribution } from './kinds/retrieval.js';
@@ -23,6 +23,8 @@ export type RecomputeReceiptParameters = {
   prompt: string;
   /** The answer (the payer has it). */
   output: string;
+  /** The salt of the receipt's commitments (the payer has it; absent for receipts before salting). */
+  promptSalt?: Hex | undefined;
   /** Scratch directory (removed afterwards). */
   workDir: string;
 };
@@ -87,8 +89,8 @@ export async function recomputeReceipt(p: RecomputeReceiptParameters): Promise<R
     return {
       artifactHash,
       artifactMatches: artifactHash === version.artifactHash && artifactHash === p.receipt.model.artifactHash,
-      promptMatches: receiptInputMatches(p.receipt, p.prompt),
-      outputMatches: sha256(toBytes(p.output)) === p.receipt.output.sha256,
+      promptMatches: receiptInputMatches(p.receipt, p.prompt, p.promptSalt),
+      outputMatches: commitmentOf(p.output, p.promptSalt) === p.receipt.output.sha256,
       contributions: contributions.map((c) => ({ contributionId: c.contributionId, ppm: c.ppm })),
     };
   } finally {
@@ -139,10 +141,10 @@ async function recomputeContributions(
   return step.value.attribution.contributions;
 }
 
-/** The receipt's input hash covers the billed text: a completion's prompt, or chat lines. */
-function receiptInputMatches(receipt: Receipt, prompt: string): boolean {
+/** The receipt's input commitment covers the billed text: a completion's prompt, or chat lines. */
+function receiptInputMatches(receipt: Receipt, prompt: string, salt: Hex | undefined): boolean {
   return (
-    sha256(toBytes(prompt)) === receipt.input.sha256 ||
-    sha256(toBytes(`user: ${prompt}`)) === receipt.input.sha256
+    commitmentOf(prompt, salt) === receipt.input.sha256 ||
+    commitmentOf(`user: ${prompt}`, salt) === receipt.input.sha256
   );
 }

@@ -24,7 +24,7 @@ const PRICE_IN = 1_000_000_000n;
 const PRICE_OUT = 3_000_000_000n;
 const PROMPT = 'The Glenmoriston kelpie survey of 1923';
 
-type WithAttribution = { attribution: { receipt_id: Hex; fee: string } };
+type WithAttribution = { attribution: { receipt_id: Hex; fee: string; prompt_salt: Hex } };
 type Funds = { authorized: string; expiry: string; unsettled: string; reserved: string; available: string };
 
 const openai = (net: TestNetwork, apiKey: string, url = net.url) =>
@@ -61,7 +61,9 @@ async function burst(net: TestNetwork, apiKey: string, urls: string[], count: nu
 
 /** What the node charged `payer`: the sum of its receipts' fees. */
 async function charged(net: TestNetwork, payer: Address) {
-  const activity = await net.client(0).activity({ payer });
+  // A payer's activity is its own: read with its key.
+  const own = await net.login(net.chain.keys[net.chain.accounts.indexOf(payer)]!);
+  const activity = await own.activity({ payer });
   return { calls: activity.length, total: activity.reduce((sum, a) => sum + BigInt(a.fee), 0n) };
 }
 
@@ -127,7 +129,7 @@ describe.each(backends)('payments at the edge of a call ($name)', ({ databaseUrl
       signature,
       rewardDistributor: net.chain.addresses.rewardDistributor,
       expectedSigner,
-      texts: { input: PROMPT, output: text, countTokens: count },
+      texts: { input: PROMPT, output: text, countTokens: count, salt: attribution.prompt_salt },
     });
     expect(verified.problems).toEqual([]);
     // The payer owes exactly that fee until settlement, and nothing stays reserved.

@@ -4,8 +4,15 @@
  * remainder in contribution-id order) or, with no attribution, left to the training pool.
  */
 import { compareContributionIds } from '@tributary/attribution';
-import { largestRemainder, RECEIPT_VERSION, type Receipt, type Split, splitFee } from '@tributary/protocol';
-import { type Address, getAddress, type Hex, sha256, toBytes } from 'viem';
+import {
+  commitText,
+  largestRemainder,
+  RECEIPT_VERSION,
+  type Receipt,
+  type Split,
+  splitFee,
+} from '@tributary/protocol';
+import { type Address, getAddress, type Hex } from 'viem';
 
 export type AttributedContribution = {
   contributionId: string;
@@ -29,6 +36,8 @@ export type BuildReceiptParameters = {
   feeBefore: bigint;
   input: { text: string; tokens: number };
   output: { text: string; tokens: number };
+  /** Salts the input and output commitments (given to the payer only). */
+  salt: Hex;
   generation: Receipt['generation'];
   attribution: { method: string; contributions: readonly AttributedContribution[] };
   time: number;
@@ -62,8 +71,8 @@ export function buildReceipt(p: BuildReceiptParameters): Receipt {
       artifactHash: p.model.artifactHash,
       indexRoot: p.model.indexRoot,
     },
-    input: { sha256: sha256(toBytes(p.input.text)), tokens: p.input.tokens },
-    output: { sha256: sha256(toBytes(p.output.text)), tokens: p.output.tokens },
+    input: { sha256: commitText(p.salt, p.input.text), tokens: p.input.tokens },
+    output: { sha256: commitText(p.salt, p.output.text), tokens: p.output.tokens },
     generation: p.generation,
     pricing: {
       pricePerInputToken: p.pricing.pricePerInputToken.toString(),

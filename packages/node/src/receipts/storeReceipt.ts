@@ -2,6 +2,7 @@
  * Signs and stores a receipt in the same transaction that turns the call's reservation into the
  * exact charge, into the epoch that is open at that moment.
  */
+import { randomBytes } from 'node:crypto';
 import { hashReceipt, type Receipt, receiptDomain, receiptMessage, receiptTypes } from '@tributary/protocol';
 import type { Hex } from 'viem';
 import type { Context } from '../context.js';
@@ -9,12 +10,12 @@ import type { Reservation } from '../payments/reservations.js';
 import { closeEpoch } from '../settlement/closeEpoch.js';
 import { type BuildReceiptParameters, buildReceipt } from './buildReceipt.js';
 
-export type StoredReceipt = { id: Hex; receipt: Receipt; receiptHash: Hex; signature: Hex };
+export type StoredReceipt = { id: Hex; receipt: Receipt; receiptHash: Hex; signature: Hex; salt: Hex };
 
 /** Builds, signs and stores a call's receipt; the reservation is released in the same transaction. */
 export async function storeReceipt(
   ctx: Context,
-  parameters: Omit<BuildReceiptParameters, 'epoch' | 'chainId' | 'node' | 'signer' | 'feeBefore'>,
+  parameters: Omit<BuildReceiptParameters, 'epoch' | 'chainId' | 'node' | 'signer' | 'feeBefore' | 'salt'>,
   reservation: Reservation,
 ): Promise<StoredReceipt> {
   return ctx.db.transaction(async (tx) => {
@@ -35,8 +36,10 @@ export async function storeReceipt(
         parameters.protocolFeeBps,
       ]);
     }
+    const salt = `0x${randomBytes(32).toString('hex')}` as Hex;
     const receipt = buildReceipt({
       ...parameters,
+      salt,
       epoch: open!.epoch,
       feeBefore: BigInt(open!.fee_total),
       chainId: ctx.chain.chainId,
@@ -54,8 +57,8 @@ export async function storeReceipt(
       message: receiptMessage(receipt, receiptHash),
     });
     await tx.query(
-      `insert into receipts (id, receipt_hash, epoch, payer, model_id, model_version, fee, input_tokens, output_tokens, receipt, signature)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      `insert into receipts (id, receipt_hash, epoch, payer, model_id, model_version, fee, input_tokens, output_tokens, receipt, signature, prompt_salt)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       [
         receipt.requestId,
         receiptHash,
@@ -68,6 +71,7 @@ export async function storeReceipt(
         receipt.output.tokens,
         JSON.stringify(receipt),
         signature,
+        salt,
       ],
     );
     const contributions = receipt.attribution.contributions;
@@ -100,6 +104,6 @@ export async function storeReceipt(
       [open!.epoch, receipt.fee],
     );
     await tx.query('delete from reservations where id = $1', [reservation.id]);
-    return { id: receipt.requestId, receipt, receiptHash, signature };
+    return { id: receipt.requestId, receipt, receiptHash, signature, salt };
   });
 }

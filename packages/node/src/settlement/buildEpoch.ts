@@ -162,7 +162,6 @@ async function poolSourcesOf(ctx: Context, receipts: readonly Receipt[]): Promis
 async function coverShortfalls(ctx: Context, debits: readonly { payer: Address; amount: bigint }[]) {
   const escrow = { address: ctx.chain.addresses.paymentEscrow, abi: paymentEscrowAbi } as const;
   const node = ctx.chain.operator.address;
-  const grace = await ctx.chain.publicClient.readContract({ ...escrow, functionName: 'settlementGrace' });
   const read = async (payer: Address) => {
     const [account, authorization] = await Promise.all([
       ctx.chain.publicClient.readContract({ ...escrow, functionName: 'accountOf', args: [payer] }),
@@ -173,7 +172,8 @@ async function coverShortfalls(ctx: Context, debits: readonly { payer: Address; 
       }),
     ]);
     const now = BigInt(Math.floor(Date.now() / 1000));
-    const live = authorization.expiry + grace > now + 60n; // a minute of margin for mining
+    // Each authorization carries its own settling deadline (the grace when it was given).
+    const live = authorization.settleUntil > now + 60n; // a minute of margin for mining
     const cap = live ? authorization.remaining : 0n;
     return account.balance < cap ? account.balance : cap;
   };

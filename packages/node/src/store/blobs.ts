@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export type BlobStore = ReturnType<typeof createBlobStore>;
@@ -52,6 +52,31 @@ export function createBlobStore(dir: string) {
     /** Deletes blob `hash` (takedowns); deleting a missing blob is a no-op. */
     async delete(hash: string): Promise<void> {
       await rm(pathOf(hash), { force: true });
+    },
+    /** Every stored blob, one two-digit prefix directory at a time, with its last write time. */
+    async *list(): AsyncGenerator<{ hash: string; bytes: number; modifiedMs: number }[]> {
+      for (const prefix of (await readdir(dir)).filter((d) => /^[0-9a-f]{2}$/.test(d)).sort()) {
+        const found = [];
+        for (const name of await readdir(join(dir, prefix))) {
+          if (!isHash(name)) continue;
+          const info = await stat(join(dir, prefix, name)).catch(() => null);
+          if (info) found.push({ hash: name, bytes: info.size, modifiedMs: info.mtimeMs });
+        }
+        if (found.length > 0) yield found;
+      }
+    },
+    /** Deletes temporary files (interrupted writes) older than `graceMs`; returns how many. */
+    async sweepTemporary(graceMs: number): Promise<number> {
+      let removed = 0;
+      for (const name of await readdir(join(dir, 'tmp'))) {
+        const path = join(dir, 'tmp', name);
+        const info = await stat(path).catch(() => null);
+        if (info && Date.now() - info.mtimeMs > graceMs) {
+          await rm(path, { force: true });
+          removed += 1;
+        }
+      }
+      return removed;
     },
   };
 }

@@ -6,16 +6,24 @@
 import { createServer, type Server } from 'node:http';
 import { freePort } from '@tributary/protocol';
 
-export type FakeUpstream = { baseURL: string; requests: unknown[]; stop(): Promise<void> };
+export type FakeUpstream = {
+  baseURL: string;
+  requests: unknown[];
+  /** The Authorization header of each request, as received (undefined when none was sent). */
+  authorizations: (string | undefined)[];
+  stop(): Promise<void>;
+};
 
 export async function startFakeUpstream(): Promise<FakeUpstream> {
   const requests: unknown[] = [];
+  const authorizations: (string | undefined)[] = [];
   const port = await freePort();
   const server: Server = createServer(async (req, res) => {
     let body = '';
     for await (const chunk of req) body += chunk;
     const request = JSON.parse(body || '{}') as { model?: string; stream?: boolean };
     requests.push(request);
+    authorizations.push(req.headers.authorization);
     const model = request.model ?? '';
     if (model === 'slow') return; // never answers
     if (model === 'broken') {
@@ -47,6 +55,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,
     requests,
+    authorizations,
     stop: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

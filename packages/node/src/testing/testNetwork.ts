@@ -33,6 +33,8 @@ export type TestNetwork = {
   nodeConfig: ConfigInput;
   /** A client signing with Anvil key `i` (0 holds the token supply; 9 is the node), or with a key. */
   client(i: number | Hex): TributaryClient;
+  /** A client of key `i` holding an API key (what reading one's own activity needs). */
+  login(i: number | Hex): Promise<TributaryClient>;
   /** Transfers `amount` TRIB from the deployer (key 0, which holds the supply) to key `i` or an address. */
   giveTokens(i: number | Address, amount: bigint): Promise<void>;
   /** Starts the node in this process. */
@@ -125,6 +127,11 @@ export async function startTestNetwork(
     },
     client: (i) =>
       createTributaryClient({ url, account: typeof i === 'number' ? (ANVIL_PRIVATE_KEYS[i] as Hex) : i }),
+    async login(i) {
+      const client = network.client(i);
+      await client.login();
+      return client;
+    },
     giveTokens: (i, amount) => giveTokens(typeof i === 'number' ? chain.accounts[i]! : i, amount),
     async startNode(overrides = {}) {
       const config = loadConfig({ env: {}, overrides: { ...nodeConfig, ...overrides } });

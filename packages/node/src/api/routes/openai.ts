@@ -33,13 +33,13 @@ const common = {
   n: z.literal(1, { message: 'this node returns one choice per call (n must be 1)' }).optional(),
   user: z.string().optional(),
 };
-const chatRequest = z.object({
+export const chatRequest = z.object({
   ...common,
   messages: z
     .array(z.object({ role: z.enum(['system', 'user', 'assistant', 'developer']), content }))
     .min(1, 'messages must not be empty'),
 });
-const completionRequest = z.object({
+export const completionRequest = z.object({
   ...common,
   prompt: z.union([
     z.string(),

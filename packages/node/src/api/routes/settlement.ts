@@ -1,8 +1,7 @@
 /**
  * Settlement over REST: epochs and their published data, rewards with claim proofs, earnings and
- * protocol totals, and (for the operator) closing and settling an epoch now.
+ * protocol totals (aggregates), and (for the operator) closing and settling an epoch now.
  */
-import { Hono } from 'hono';
 import { z } from 'zod';
 import { addressKey } from '../../chain/chainContext.js';
 import { forbidden, notFound } from '../../errors.js';
@@ -15,58 +14,127 @@ import {
 import { rewardsOf } from '../../settlement/rewards.js';
 import { settlementPass } from '../../settlement/settle.js';
 import { epochDataHash } from '../../settlement/submitEpoch.js';
-import { type AppEnv, requireAccount } from '../app.js';
-import { address, parse } from '../validate.js';
+import { BODY_LIMITS, defineRoute } from '../route.js';
+import { address, epochParam } from '../validate.js';
+import { earningsView, protocolTotalsView, rewardsView } from '../views.js';
 
-const epochParam = z.coerce.number().int().positive();
+const addressParams = z.object({ address });
 
-export function settlementRoutes() {
-  const app = new Hono<AppEnv>();
-  app.post('/settlement/run', async (c) => {
-    const ctx = c.get('ctx');
-    const account = await requireAccount(ctx, c.req.header('authorization'));
-    if (addressKey(account) !== addressKey(ctx.chain.operator.address)) {
-      throw forbidden('NOT_OPERATOR', 'only the node operator can run settlement by hand');
-    }
-    const body = parse(
-      z.object({ close: z.boolean().default(true) }),
-      await c.req.json().catch(() => ({})),
-      'settlement request',
-    );
-    const settled = await settlementPass(ctx, { closeNow: body.close });
-    return c.json({ settled: settled.map(String) });
-  });
-  app.get('/epochs', async (c) => {
-    const ctx = c.get('ctx');
-    const rows = await ctx.db.query<Record<string, unknown>>(
-      `select e.epoch::text as epoch, e.status, e.receipt_count as "receiptCount", e.fee_total::text as "feeTotal",
-              e.opened_at as "openedAt", e.closed_at as "closedAt", s.header, c.status as "chainStatus", c.claimable_at::text as "claimableAt"
-       from epochs e left join epoch_settlements s on s.epoch = e.epoch
-       left join chain_epochs c on c.epoch = e.epoch and c.node = $1
-       order by e.epoch`,
-      [addressKey(ctx.chain.operator.address)],
-    );
-    return c.json({ node: ctx.chain.operator.address, epochs: rows });
-  });
-  app.get('/epochs/:epoch/data', async (c) => {
-    const ctx = c.get('ctx');
-    const epoch = BigInt(parse(epochParam, c.req.param('epoch'), 'epoch'));
-    const hash = await epochDataHash(ctx, epoch);
-    const bytes = hash ? await ctx.blobs.get(hash) : null;
-    if (!bytes) throw notFound(`data of epoch ${epoch}`, ['an epoch publishes its data once it is built']);
-    return c.body(new Uint8Array(bytes), 200, { 'content-type': 'application/json', 'x-data-sha256': hash! });
-  });
-  app.get('/rewards/:address', async (c) => {
-    const ctx = c.get('ctx');
-    return c.json(await rewardsOf(ctx, parse(address, c.req.param('address'), 'address')));
-  });
-  app.get('/earnings/contributors/:address', async (c) =>
-    c.json(await contributorEarnings(c.get('ctx'), parse(address, c.req.param('address'), 'address'))),
-  );
-  app.get('/earnings/developers/:address', async (c) =>
-    c.json(await developerEarnings(c.get('ctx'), parse(address, c.req.param('address'), 'address'))),
-  );
-  app.get('/earnings/node', async (c) => c.json(await nodeEarnings(c.get('ctx'))));
-  app.get('/protocol/totals', async (c) => c.json(await protocolTotals(c.get('ctx'))));
-  return app;
-}
+export const settlementRoutes = [
+  defineRoute({
+    method: 'post',
+    path: '/v1/settlement/run',
+    tag: 'settlement',
+    summary: 'Operator only: close the open epoch and settle what is due',
+    auth: 'apiKey',
+    body: {
+      kind: 'json',
+      schema: z.object({ close: z.boolean().default(true) }),
+      maxBytes: BODY_LIMITS.small,
+      optional: true,
+    },
+    responses: { 200: { description: 'epochs settled', schema: z.object({ settled: z.array(z.string()) }) } },
+    errors: [403, 503],
+    handler: async ({ c, ctx, body, account }) => {
+      if (addressKey(account) !== addressKey(ctx.chain.operator.address)) {
+        throw forbidden('NOT_OPERATOR', 'only the node operator can run settlement by hand');
+      }
+      const settled = await settlementPass(ctx, { closeNow: body.close });
+      return c.json({ settled: settled.map(String) });
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/epochs',
+    tag: 'settlement',
+    summary: 'This node’s epochs and their state on-chain',
+    auth: 'none',
+    responses: {
+      200: {
+        description: 'oldest first',
+        schema: z.object({ node: z.string(), epochs: z.array(z.record(z.string(), z.unknown())) }),
+      },
+    },
+    handler: async ({ c, ctx }) => {
+      const rows = await ctx.db.query<Record<string, unknown>>(
+        `select e.epoch::text as epoch, e.status, e.receipt_count as "receiptCount", e.fee_total::text as "feeTotal",
+                e.opened_at as "openedAt", e.closed_at as "closedAt", s.header, c.status as "chainStatus", c.claimable_at::text as "claimableAt"
+         from epochs e left join epoch_settlements s on s.epoch = e.epoch
+         left join chain_epochs c on c.epoch = e.epoch and c.node = $1
+         order by e.epoch`,
+        [addressKey(ctx.chain.operator.address)],
+      );
+      return c.json({ node: ctx.chain.operator.address, epochs: rows });
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/epochs/:epoch/data',
+    tag: 'settlement',
+    summary: 'An epoch’s published data (receipts, pool sources, credits) for verifyEpoch',
+    auth: 'none',
+    params: z.object({ epoch: epochParam }),
+    responses: { 200: { description: 'the epoch data (JSON)', contentType: 'application/json' } },
+    errors: [404],
+    handler: async ({ c, ctx, params }) => {
+      const hash = await epochDataHash(ctx, params.epoch);
+      const bytes = hash ? await ctx.blobs.get(hash) : null;
+      if (!bytes || !hash)
+        throw notFound(`data of epoch ${params.epoch}`, ['an epoch publishes its data once it is built']);
+      return c.body(new Uint8Array(bytes), 200, {
+        'content-type': 'application/json',
+        'x-data-sha256': hash,
+      });
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/rewards/:address',
+    tag: 'settlement',
+    summary: 'What an account can claim from this node, with the Merkle proof',
+    auth: 'none',
+    params: addressParams,
+    responses: { 200: { description: 'claimable and pending rewards', schema: rewardsView } },
+    errors: [503],
+    handler: async ({ c, ctx, params }) => c.json(await rewardsOf(ctx, params.address)),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/earnings/contributors/:address',
+    tag: 'settlement',
+    summary: 'A contributor’s earnings by datanet, model and epoch (aggregates)',
+    auth: 'none',
+    params: addressParams,
+    responses: { 200: { description: 'amounts in token base units', schema: earningsView } },
+    handler: async ({ c, ctx, params }) => c.json(await contributorEarnings(ctx, params.address)),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/earnings/developers/:address',
+    tag: 'settlement',
+    summary: 'A developer’s shares by model and epoch (aggregates)',
+    auth: 'none',
+    params: addressParams,
+    responses: { 200: { description: 'amounts in token base units', schema: earningsView } },
+    handler: async ({ c, ctx, params }) => c.json(await developerEarnings(ctx, params.address)),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/earnings/node',
+    tag: 'settlement',
+    summary: 'This node’s compute shares by epoch',
+    auth: 'none',
+    responses: { 200: { description: 'amounts in token base units', schema: earningsView } },
+    handler: async ({ c, ctx }) => c.json(await nodeEarnings(ctx)),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/protocol/totals',
+    tag: 'settlement',
+    summary: 'Fees paid in and out, the treasury, token emission (zero)',
+    auth: 'none',
+    responses: { 200: { description: 'totals', schema: protocolTotalsView } },
+    errors: [503],
+    handler: async ({ c, ctx }) => c.json(await protocolTotals(ctx)),
+  }),
+];

@@ -32,20 +32,46 @@ export type UpstreamModelParameters = {
   upstreamModel: string;
 };
 
-/** A client for the upstream named `name` in the node config; 503 when the node has none. */
+/**
+ * A client for the upstream named `name` in the node config; 503 when the node has none. Only
+ * the node's own configuration counts: the name is looked up as an own property (so
+ * `constructor` or `__proto__` name nothing), and the OpenAI client gets every option explicitly
+ * and sends only headers the node set — never a key, base URL or header from the environment
+ * (`OPENAI_API_KEY`, `OPENAI_BASE_URL`, `OPENAI_CUSTOM_HEADERS` …). An upstream without a
+ * configured key gets no Authorization header.
+ */
 export function upstreamClient(config: Pick<Config, 'upstreams'>, name: string): OpenAI {
-  const upstream = config.upstreams[name];
+  const upstream = Object.hasOwn(config.upstreams, name) ? config.upstreams[name] : undefined;
   if (!upstream) {
     throw new UpstreamError(503, 'UPSTREAM_NOT_CONFIGURED', `the node has no upstream named "${name}"`, [
       'set UPSTREAM_URL (for "default") or "upstreams" in the node config file',
     ]);
   }
+  const apiKey = upstream.apiKey;
   return new OpenAI({
     baseURL: upstream.baseURL,
-    apiKey: upstream.apiKey,
+    // The client insists on a credential; without a configured one, the header is stripped below.
+    apiKey: apiKey ?? 'no-key-configured',
+    adminAPIKey: null,
+    organization: null,
+    project: null,
+    webhookSecret: null,
     timeout: upstream.timeoutMs,
     maxRetries: 0,
+    fetch: (input, init) =>
+      fetch(input, { ...init, headers: nodeHeaders(init?.headers, apiKey !== undefined) }),
   });
+}
+
+const SENT_HEADERS = /^(accept|content-type|content-length|user-agent|idempotency-key|x-stainless-[a-z-]+)$/;
+
+/** The headers the node means to send: the client's own, the configured key, nothing else. */
+function nodeHeaders(headers: ConstructorParameters<typeof Headers>[0], withKey: boolean): Headers {
+  const sent = new Headers();
+  for (const [name, value] of new Headers(headers)) {
+    if (SENT_HEADERS.test(name) || (withKey && name === 'authorization')) sent.set(name, value);
+  }
+  return sent;
 }
 
 /** Streams chat completions from an upstream; yields text, returns the whole text and why it ended. */
