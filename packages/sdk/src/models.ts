@@ -207,6 +207,10 @@ export async function postBondOnChain(p: {
     functionName: 'approve',
     args: [p.info.addresses.datanetRegistry, amount],
   });
-  await writeAndWait(clients, { ...registry, functionName: 'postBond', args: [p.datanetId, p.contentHash, amount] });
+  await writeAndWait(clients, {
+    ...registry,
+    functionName: 'postBond',
+    args: [p.datanetId, p.contentHash, amount],
+  });
   return { amount };
 }

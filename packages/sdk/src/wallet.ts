@@ -20,7 +20,8 @@ export function walletAccount({ address, provider }: WalletAccountParameters): W
   const account = toAccount({
     address,
     signMessage: ({ message }) => wallet.signMessage({ message }),
-    signTypedData: (typedData) => wallet.signTypedData(typedData as Parameters<typeof wallet.signTypedData>[0]),
+    signTypedData: (typedData) =>
+      wallet.signTypedData(typedData as Parameters<typeof wallet.signTypedData>[0]),
     signTransaction: () => {
       throw new Error('a wallet signs and sends its own transactions (eth_sendTransaction)');
     },

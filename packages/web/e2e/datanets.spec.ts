@@ -51,7 +51,10 @@ describe('datanets journey', () => {
     const versions = j.page.getByRole('region', { name: 'Versions' });
     await versions.getByText('Version committed').waitFor();
     await j.checkA11y('datanet page');
-    await versions.getByRole('link', { name: /^transaction 0x/ }).first().click();
+    await versions
+      .getByRole('link', { name: /^transaction 0x/ })
+      .first()
+      .click();
     await j.page.getByRole('heading', { level: 1, name: /Transaction/ }).waitFor();
     await j.page.getByText('DatanetVersionCommitted').first().waitFor();
     await j.checkA11y('transaction page');
@@ -67,7 +70,9 @@ describe('datanets journey', () => {
     await j.page.getByLabel('Contribution bond (TRIB, 0 for none)').fill('2');
     await j.checkA11y('create datanet');
     await j.page.getByRole('button', { name: 'Sign and create' }).click();
-    await j.page.getByRole('heading', { level: 1, name: 'Estuaries (web journey)' }).waitFor({ timeout: 60_000 });
+    await j.page
+      .getByRole('heading', { level: 1, name: 'Estuaries (web journey)' })
+      .waitFor({ timeout: 60_000 });
     const datanetId = new URL(j.page.url()).pathname.split('/').at(-1)!;
     expect((await devClient(0).getDatanet(datanetId)).owner).toBe(owner);
 
@@ -75,7 +80,10 @@ describe('datanets journey', () => {
     await j.page.getByRole('button', { name: 'Disconnect' }).click();
     await j.connectDev(2);
     const files = [
-      { name: 'tidal-mixing.md', text: 'Estuaries mix salt water from the sea with fresh water from rivers on every tide.' },
+      {
+        name: 'tidal-mixing.md',
+        text: 'Estuaries mix salt water from the sea with fresh water from rivers on every tide.',
+      },
       { name: 'spam.md', text: 'Buy cheap watches now, limited offer, click here.' },
     ];
     await j.page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer: await dropFiles(j, files) });
@@ -91,9 +99,13 @@ describe('datanets journey', () => {
     const queue = j.page.getByRole('region', { name: 'Curation queue' });
     await j.checkA11y('datanet page with curation queue');
     await queue.getByRole('button', { name: 'Accept tidal-mixing.md' }).click();
-    await queue.getByText('tidal-mixing.md accepted. Bond of 2 TRIB returned to the contributor').waitFor({ timeout: 60_000 });
+    await queue
+      .getByText('tidal-mixing.md accepted. Bond of 2 TRIB returned to the contributor')
+      .waitFor({ timeout: 60_000 });
     await queue.getByRole('button', { name: 'Reject spam.md and keep the bond' }).click();
-    await queue.getByText('spam.md rejected. Bond of 2 TRIB forfeited to the owner').waitFor({ timeout: 60_000 });
+    await queue
+      .getByText('spam.md rejected. Bond of 2 TRIB forfeited to the owner')
+      .waitFor({ timeout: 60_000 });
     await queue.getByText('Nothing waits for review.').waitFor();
 
     // Commit, then download the accepted contribution's proof and check it against the version.
@@ -105,12 +117,17 @@ describe('datanets journey', () => {
     await j.page.getByRole('button', { name: `Download Merkle proof of #${accepted.id}` }).click();
     const proof = JSON.parse(readFileSync(await (await download).path(), 'utf8'));
     const version = await devClient(0).getVersion(datanetId, 1);
-    expect(proof).toMatchObject({ manifestRoot: version.manifestRoot, leaf: { contributionId: accepted.id } });
+    expect(proof).toMatchObject({
+      manifestRoot: version.manifestRoot,
+      leaf: { contributionId: accepted.id },
+    });
 
     // The owner takes it down: a new version leaves it out.
     await j.page.getByLabel('Takedown reason').selectOption('Copyright');
     await j.page.getByRole('button', { name: `Request takedown of #${accepted.id}` }).click();
-    await j.page.getByText(`Contribution ${accepted.id} is removed; version 2 leaves it out`).waitFor({ timeout: 60_000 });
+    await j.page
+      .getByText(`Contribution ${accepted.id} is removed; version 2 leaves it out`)
+      .waitFor({ timeout: 60_000 });
     expect((await devClient(0).getContribution(accepted.id)).status).toBe('removed');
     await j.screenshot();
   });
@@ -133,7 +150,9 @@ describe('wallet problems in words', () => {
       await banner.getByRole('button', { name: 'Switch to chain 31337' }).click();
       await banner.waitFor({ state: 'detached' });
 
-      await j.page.evaluate(() => Object.assign((window as unknown as { testWallet: object }).testWallet, { decline: true }));
+      await j.page.evaluate(() =>
+        Object.assign((window as unknown as { testWallet: object }).testWallet, { decline: true }),
+      );
       await j.page.getByRole('button', { name: 'Sign and create' }).click();
       await j.page.getByText('You declined the request in your wallet.').waitFor();
       await j.page.getByText('Nothing was signed or sent.').waitFor();

@@ -12,7 +12,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import type { Hex } from 'viem';
 import { expect, inject } from 'vitest';
 import { OUTPUT } from './globalSetup';
-import { testWalletScript, type TestWalletOptions } from './testWallet';
+import { type TestWalletOptions, testWalletScript } from './testWallet';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
@@ -36,11 +36,18 @@ export type Journey = {
 export const devClient = (index: number) =>
   createTributaryClient({ url: inject('nodeUrl'), account: ANVIL_PRIVATE_KEYS[index] as Hex });
 
-export async function startJourney(name: string, options: { wallet?: TestWalletOptions } = {}): Promise<Journey> {
+export async function startJourney(
+  name: string,
+  options: { wallet?: TestWalletOptions } = {},
+): Promise<Journey> {
   const nodeUrl = inject('nodeUrl');
   const rpcUrl = inject('rpcUrl');
   const browser: Browser = await chromium.connect(inject('wsEndpoint'));
-  const context = await browser.newContext({ baseURL: nodeUrl, viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const context = await browser.newContext({
+    baseURL: nodeUrl,
+    viewport: { width: 1280, height: 900 },
+    acceptDownloads: true,
+  });
   if (options.wallet) await context.addInitScript(testWalletScript, { rpcUrl, ...options.wallet });
   const offMachine: string[] = [];
   const pageErrors: string[] = [];
@@ -68,11 +75,12 @@ export async function startJourney(name: string, options: { wallet?: TestWalletO
           resultTypes: ['violations'],
         }),
       )) as { violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] };
-      const counts = result.violations.reduce<Record<string, number>>(
-        (all, v) => ({ ...all, [v.impact]: (all[v.impact] ?? 0) + v.nodes.length }),
-        {},
+      const counts: Record<string, number> = {};
+      for (const v of result.violations) counts[v.impact] = (counts[v.impact] ?? 0) + v.nodes.length;
+      appendFileSync(
+        join(OUTPUT, 'axe.jsonl'),
+        `${JSON.stringify({ journey: name, page: label, url: page.url(), violations: counts })}\n`,
       );
-      appendFileSync(join(OUTPUT, 'axe.jsonl'), `${JSON.stringify({ journey: name, page: label, url: page.url(), violations: counts })}\n`);
       const bad = result.violations
         .filter((v) => v.impact === 'serious' || v.impact === 'critical')
         .map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
@@ -104,7 +112,9 @@ export async function tabTo(page: Page, name: RegExp | string, limit = 60): Prom
     await page.keyboard.press('Tab');
     const focused = await page.evaluate(() => {
       const el = document.activeElement as HTMLElement | null;
-      return el ? (el.getAttribute('aria-label') ?? el.innerText ?? (el as HTMLInputElement).value ?? '').trim() : '';
+      return el
+        ? (el.getAttribute('aria-label') ?? el.textContent ?? (el as HTMLInputElement).value ?? '').trim()
+        : '';
     });
     if (typeof name === 'string' ? focused === name : name.test(focused)) return;
   }

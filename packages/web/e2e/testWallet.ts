@@ -40,7 +40,7 @@ export function testWalletScript({ rpcUrl, account, chainId }: TestWalletOptions
       return body.result;
     },
     on(event: string, listener: (value: unknown) => void) {
-      (listeners[event] ??= []).push(listener);
+      listeners[event] = [...(listeners[event] ?? []), listener];
     },
     removeListener(event: string, listener: (value: unknown) => void) {
       listeners[event] = (listeners[event] ?? []).filter((l) => l !== listener);

@@ -10,7 +10,10 @@ import { gzipSync } from 'node:zlib';
 const BUDGET = 300 * 1024;
 const dist = join(import.meta.dirname, '..', 'dist');
 type Chunk = { file: string; isEntry?: boolean; imports?: string[]; dynamicImports?: string[] };
-const manifest = JSON.parse(readFileSync(join(dist, '.vite', 'manifest.json'), 'utf8')) as Record<string, Chunk>;
+const manifest = JSON.parse(readFileSync(join(dist, '.vite', 'manifest.json'), 'utf8')) as Record<
+  string,
+  Chunk
+>;
 
 const initial = new Set<string>();
 const visit = (key: string) => {

@@ -55,7 +55,9 @@ export async function devCommand(options: DevOptions): Promise<void> {
     );
   } else {
     ui.heading(`Tributary local network ${network.resumed ? '(resumed)' : '(new)'}`);
-    ui.info(`  App      ${network.node.ctx.config.webDir ? ui.cyan(`${network.node.url}/`) : 'not built (npm run build)'}`);
+    ui.info(
+      `  App      ${network.node.ctx.config.webDir ? ui.cyan(`${network.node.url}/`) : 'not built (npm run build)'}`,
+    );
     ui.info(`  API      ${ui.cyan(network.node.url)}   (try ${network.node.url}/v1/datanets)`);
     ui.info(`  Chain    ${network.anvil.rpcUrl} (chain id ${network.anvil.chainId})`);
     ui.info(`  State    ${network.home}`);

@@ -6,13 +6,13 @@ import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-quer
 import { useMemo } from 'react';
 import { WagmiProvider } from 'wagmi';
 import { ErrorNote, Loading } from '../ui/bits';
-import { describeError } from '../wallet/describeError';
 import { ChainBanner } from '../wallet/ChainBanner';
+import { describeError } from '../wallet/describeError';
 import { WalletMenu } from '../wallet/WalletMenu';
 import { createWagmiConfig, devAccounts } from '../wallet/wagmiConfig';
 import { fetchNodeInfo, NodeContext } from './node';
-import { Link } from './router';
 import { Routes } from './Routes';
+import { Link } from './router';
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { retry: 1, staleTime: 2_000, refetchOnWindowFocus: false } },

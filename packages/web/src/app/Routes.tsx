@@ -29,6 +29,7 @@ const ROUTES: [string, React.ComponentType<Record<string, string>>][] = [
 export function Routes() {
   const { path } = useLocation();
   const first = useRef(true);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on each navigation (path change)
   useEffect(() => {
     // After a navigation (not the first load), move focus to the new page so screen readers read it.
     if (first.current) {

@@ -42,7 +42,10 @@ export function ContributePanel({ datanet }: { datanet: DatanetView }) {
       return;
     }
     const start = items.length;
-    setItems((all) => [...all, ...files.map((f) => ({ name: f.name, bytes: f.size, stage: 'waiting' as Stage }))]);
+    setItems((all) => [
+      ...all,
+      ...files.map((f) => ({ name: f.name, bytes: f.size, stage: 'waiting' as Stage })),
+    ]);
     const update = (i: number, patch: Partial<Item>) =>
       setItems((all) => all.map((item, j) => (j === start + i ? { ...item, ...patch } : item)));
     for (const [i, file] of files.entries()) {
@@ -54,7 +57,10 @@ export function ContributePanel({ datanet }: { datanet: DatanetView }) {
         }
         update(i, { stage: 'signing' });
         const contribution = await client.contribute({ datanetId: datanet.id, filename: file.name, content });
-        update(i, { stage: 'done', status: `contribution ${contribution.id}, ${contribution.status}, ${contribution.tokens} tokens` });
+        update(i, {
+          stage: 'done',
+          status: `contribution ${contribution.id}, ${contribution.status}, ${contribution.tokens} tokens`,
+        });
       } catch (error) {
         update(i, { stage: 'failed', error: describeError(error) });
       }
@@ -81,7 +87,8 @@ export function ContributePanel({ datanet }: { datanet: DatanetView }) {
           </>
         )}
       </p>
-      <div
+      <section
+        aria-label="Drop files to contribute"
         className={`dropzone${over ? ' over' : ''}`}
         data-testid="dropzone"
         onDragOver={(e) => {
@@ -102,7 +109,7 @@ export function ContributePanel({ datanet }: { datanet: DatanetView }) {
             e.target.value = '';
           }}
         />
-      </div>
+      </section>
       {problem && <ErrorNote error={problem} />}
       {items.length > 0 && (
         <div aria-live="polite">
@@ -111,7 +118,8 @@ export function ContributePanel({ datanet }: { datanet: DatanetView }) {
             {items.map((item, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: uploads are appended, never reordered
               <li key={i}>
-                <strong>{item.name}</strong> ({item.bytes.toLocaleString('en-US')} bytes): {STAGE_WORDS[item.stage]}
+                <strong>{item.name}</strong> ({item.bytes.toLocaleString('en-US')} bytes):{' '}
+                {STAGE_WORDS[item.stage]}
                 {item.status && <span className="muted"> — {item.status}</span>}
                 {item.error && <ErrorNote error={item.error} />}
               </li>

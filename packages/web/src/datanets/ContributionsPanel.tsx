@@ -2,12 +2,13 @@
  * Contributors and contributions: who gave what; a contribution's Merkle proof for a committed
  * version (download); a takedown request (by the contributor, the owner or a curator).
  */
-import { RemovalReason } from '@tributary/protocol';
+
 import type { ContributionView, DatanetView, VersionView } from '@tributary/protocol';
+import { RemovalReason } from '@tributary/protocol';
 import { useState } from 'react';
 import { reader } from '../app/reader';
-import { Address, ErrorNote, Trib, TxLink } from '../ui/bits';
 import { ActionStatus } from '../ui/ActionStatus';
+import { Address, ErrorNote, Trib, TxLink } from '../ui/bits';
 import { type Described, describeError } from '../wallet/describeError';
 import { useAction } from '../wallet/useAction';
 import { useWallet } from '../wallet/useWallet';
@@ -56,13 +57,17 @@ export function ContributionsPanel({
     byContributor.set(c.contributor, { count: seen.count + 1, tokens: seen.tokens + c.tokens });
   }
   const mayRemove = (c: ContributionView) =>
-    c.status !== 'removed' && c.status !== 'rejected' &&
+    c.status !== 'removed' &&
+    c.status !== 'rejected' &&
     (canCurate(datanet, address) || c.contributor.toLowerCase() === address?.toLowerCase());
 
   const proof = async (c: ContributionView, version: number) => {
     setProofError(null);
     try {
-      download(`datanet-${datanet.id}-v${version}-contribution-${c.id}-proof.json`, await reader.getProof(datanet.id, version, c.id));
+      download(
+        `datanet-${datanet.id}-v${version}-contribution-${c.id}-proof.json`,
+        await reader.getProof(datanet.id, version, c.id),
+      );
     } catch (error) {
       setProofError(describeError(error));
     }
@@ -105,7 +110,10 @@ export function ContributionsPanel({
           <>
             <label>
               Takedown reason
-              <select value={reason} onChange={(e) => setReason(e.target.value as keyof typeof RemovalReason)}>
+              <select
+                value={reason}
+                onChange={(e) => setReason(e.target.value as keyof typeof RemovalReason)}
+              >
                 {Object.keys(RemovalReason).map((r) => (
                   <option key={r} value={r}>
                     {r.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}
@@ -138,7 +146,11 @@ export function ContributionsPanel({
                         <Address value={c.contributor} />
                       </td>
                       <td>
-                        <span className={`tag ${c.status === 'accepted' ? 'good' : c.status === 'pending' ? '' : 'bad'}`}>{c.status}</span>
+                        <span
+                          className={`tag ${c.status === 'accepted' ? 'good' : c.status === 'pending' ? '' : 'bad'}`}
+                        >
+                          {c.status}
+                        </span>
                         {version && <span className="muted"> in v{version}</span>}
                       </td>
                       {bonded && (
@@ -159,7 +171,12 @@ export function ContributionsPanel({
                           </button>
                         )}
                         {mayRemove(c) && (
-                          <button type="button" className="danger" disabled={takedown.isPending} onClick={() => takedown.mutate(c)}>
+                          <button
+                            type="button"
+                            className="danger"
+                            disabled={takedown.isPending}
+                            onClick={() => takedown.mutate(c)}
+                          >
                             Request takedown of #{c.id}
                           </button>
                         )}
@@ -178,7 +195,8 @@ export function ContributionsPanel({
           done={(r) => (
             <p>
               Contribution {r.contribution.id} is {r.contribution.status}
-              {r.version ? `; version ${r.version.version} leaves it out` : ''}. Its content is deleted; the history stays.
+              {r.version ? `; version ${r.version.version} leaves it out` : ''}. Its content is deleted; the
+              history stays.
             </p>
           )}
         />

@@ -42,8 +42,8 @@ export function CreateDatanetPage() {
     <section>
       <h1>Create a datanet</h1>
       <p className="muted">
-        You sign the request in your wallet; the node relays it to DatanetRegistry and curates for you (it commits
-        versions). You stay the owner.
+        You sign the request in your wallet; the node relays it to DatanetRegistry and curates for you (it
+        commits versions). You stay the owner.
       </p>
       <form onSubmit={submit}>
         <label>
@@ -92,7 +92,10 @@ export function CreateDatanetPage() {
           </button>
         </p>
       </form>
-      <ActionStatus action={create} pending="Sign the request in your wallet; the node then relays it on-chain…" />
+      <ActionStatus
+        action={create}
+        pending="Sign the request in your wallet; the node then relays it on-chain…"
+      />
     </section>
   );
 }

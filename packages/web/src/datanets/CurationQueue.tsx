@@ -1,20 +1,30 @@
 /** The owner's (or a curator's) queue: accept or reject pending contributions; the bond outcome from the chain. */
 import type { ContributionView, DatanetView } from '@tributary/protocol';
-import { Address, Trib, TxLink } from '../ui/bits';
 import { ActionStatus } from '../ui/ActionStatus';
+import { Address, Trib, TxLink } from '../ui/bits';
 import { useAction } from '../wallet/useAction';
 import { useBondOutcomes } from './bonds';
 import { datanetKeys } from './queries';
 
 type Decision = { contribution: ContributionView; decision: 'accept' | 'reject'; forfeitBond?: boolean };
 
-export function CurationQueue({ datanet, contributions }: { datanet: DatanetView; contributions: ContributionView[] }) {
+export function CurationQueue({
+  datanet,
+  contributions,
+}: {
+  datanet: DatanetView;
+  contributions: ContributionView[];
+}) {
   const bonded = BigInt(datanet.policy.contributionBond) > 0n;
   const bonds = useBondOutcomes(datanet.id, bonded);
   const review = useAction(
     async (client, d: Decision) => ({
       ...d,
-      result: await client.review({ contributionId: d.contribution.id, decision: d.decision, forfeitBond: d.forfeitBond }),
+      result: await client.review({
+        contributionId: d.contribution.id,
+        decision: d.decision,
+        forfeitBond: d.forfeitBond,
+      }),
     }),
     { login: true, invalidates: [datanetKeys.one(datanet.id)] },
   );
@@ -48,10 +58,18 @@ export function CurationQueue({ datanet, contributions }: { datanet: DatanetView
                 </td>
                 <td>{c.tokens} tokens</td>
                 <td className="row-actions">
-                  <button type="button" disabled={review.isPending} onClick={() => review.mutate({ contribution: c, decision: 'accept' })}>
+                  <button
+                    type="button"
+                    disabled={review.isPending}
+                    onClick={() => review.mutate({ contribution: c, decision: 'accept' })}
+                  >
                     Accept {c.filename}
                   </button>
-                  <button type="button" disabled={review.isPending} onClick={() => review.mutate({ contribution: c, decision: 'reject' })}>
+                  <button
+                    type="button"
+                    disabled={review.isPending}
+                    onClick={() => review.mutate({ contribution: c, decision: 'reject' })}
+                  >
                     Reject {c.filename}
                   </button>
                   {bonded && (
@@ -59,7 +77,9 @@ export function CurationQueue({ datanet, contributions }: { datanet: DatanetView
                       type="button"
                       className="danger"
                       disabled={review.isPending}
-                      onClick={() => review.mutate({ contribution: c, decision: 'reject', forfeitBond: true })}
+                      onClick={() =>
+                        review.mutate({ contribution: c, decision: 'reject', forfeitBond: true })
+                      }
                     >
                       Reject {c.filename} and keep the bond
                     </button>
@@ -79,7 +99,8 @@ export function CurationQueue({ datanet, contributions }: { datanet: DatanetView
             {bonded &&
               (outcome && outcome.kind !== 'posted' ? (
                 <>
-                  Bond of <Trib value={outcome.amount} /> {outcome.kind === 'returned' ? 'returned to the contributor' : 'forfeited to the owner'} (
+                  Bond of <Trib value={outcome.amount} />{' '}
+                  {outcome.kind === 'returned' ? 'returned to the contributor' : 'forfeited to the owner'} (
                   <TxLink hash={outcome.txHash} />
                   ).
                 </>

@@ -20,15 +20,25 @@ export function DatanetPage({ id }: { id: string }) {
         return (
           <section>
             <h1>{nameOf(datanet)}</h1>
-            {typeof datanet.metadata?.description === 'string' && <p className="lead">{datanet.metadata.description}</p>}
+            {typeof datanet.metadata?.description === 'string' && (
+              <p className="lead">{datanet.metadata.description}</p>
+            )}
             <div className="grid2">
               <section className="panel" aria-labelledby="policy-title">
                 <h2 id="policy-title">Policy and licence</h2>
                 <dl className="facts">
                   <dt>Contributions</dt>
-                  <dd>{p.contributionMode === 'curated' ? 'curated: the owner reviews each' : 'open: accepted at once'}</dd>
+                  <dd>
+                    {p.contributionMode === 'curated'
+                      ? 'curated: the owner reviews each'
+                      : 'open: accepted at once'}
+                  </dd>
                   <dt>Access</dt>
-                  <dd>{p.licence === 'licensed' ? 'licensed: models pay a licence fee' : 'open: anyone may read and build'}</dd>
+                  <dd>
+                    {p.licence === 'licensed'
+                      ? 'licensed: models pay a licence fee'
+                      : 'open: anyone may read and build'}
+                  </dd>
                   <dt>Content licence</dt>
                   <dd>{String(datanet.metadata?.licence ?? 'not stated')}</dd>
                   <dt>Minimum data share</dt>

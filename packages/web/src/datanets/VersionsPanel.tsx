@@ -1,7 +1,7 @@
 /** Versions and on-chain history: who changed what, when, with the transaction; commit a new version. */
 import type { HistoryEntry, VersionView } from '@tributary/protocol';
-import { Address, TxLink } from '../ui/bits';
 import { ActionStatus } from '../ui/ActionStatus';
+import { Address, TxLink } from '../ui/bits';
 import { formatTime, shortHex } from '../ui/format';
 import { useAction } from '../wallet/useAction';
 import { datanetKeys } from './queries';
@@ -18,7 +18,8 @@ const HISTORY_WORDS: Record<HistoryEntry['kind'], string> = {
 
 function historyDetail(entry: HistoryEntry): string {
   const d = entry.details;
-  if (entry.kind === 'version') return `version ${String(d.version)} (${String(d.count ?? d.contributionCount ?? '')} contributions)`;
+  if (entry.kind === 'version')
+    return `version ${String(d.version)} (${String(d.count ?? d.contributionCount ?? '')} contributions)`;
   if (entry.kind === 'removed') return `contribution ${String(d.contributionId)}, reason ${String(d.reason)}`;
   if (entry.kind === 'curator') return `${String(d.curator)} ${d.enabled ? 'may' : 'may no longer'} curate`;
   if (entry.kind === 'owner') return `to ${String(d.newOwner ?? d.owner ?? '')}`;
@@ -45,7 +46,12 @@ export function VersionsPanel({
       <h2 id="versions-title">Versions</h2>
       {curator && (
         <div>
-          <button type="button" className="primary" disabled={commit.isPending} onClick={() => commit.mutate(undefined as never)}>
+          <button
+            type="button"
+            className="primary"
+            disabled={commit.isPending}
+            onClick={() => commit.mutate(undefined as never)}
+          >
             Commit a new version
           </button>
           <ActionStatus
@@ -53,7 +59,8 @@ export function VersionsPanel({
             pending="Building the manifest and committing it on-chain…"
             done={(v) => (
               <p>
-                Version {v.version} committed: {v.contributionCount} contributions, root <code>{shortHex(v.manifestRoot)}</code>.
+                Version {v.version} committed: {v.contributionCount} contributions, root{' '}
+                <code>{shortHex(v.manifestRoot)}</code>.
               </p>
             )}
           />
@@ -103,8 +110,8 @@ export function VersionsPanel({
         <ol className="history">
           {[...history].reverse().map((h) => (
             <li key={`${h.txHash}-${h.kind}-${JSON.stringify(h.details)}`}>
-              <strong>{HISTORY_WORDS[h.kind]}</strong> {historyDetail(h)} — {formatTime(h.time)}, block {h.blockNumber}, transaction{' '}
-              <TxLink hash={h.txHash} />
+              <strong>{HISTORY_WORDS[h.kind]}</strong> {historyDetail(h)} — {formatTime(h.time)}, block{' '}
+              {h.blockNumber}, transaction <TxLink hash={h.txHash} />
             </li>
           ))}
         </ol>

@@ -6,7 +6,8 @@ import { useNode } from '../app/node';
 
 export type BondOutcome = { kind: 'posted' | 'returned' | 'forfeited'; amount: bigint; txHash: string };
 
-const key = (contributor: string, contentHash: string) => `${contributor.toLowerCase()}:${contentHash.toLowerCase()}`;
+const key = (contributor: string, contentHash: string) =>
+  `${contributor.toLowerCase()}:${contentHash.toLowerCase()}`;
 
 /** The latest bond event per (contributor, content hash) of a datanet; `enabled` only when it asks bonds. */
 export function useBondOutcomes(datanetId: string, enabled: boolean) {
@@ -32,7 +33,11 @@ export function useBondOutcomes(datanetId: string, enabled: boolean) {
         const kind = kinds[log.eventName as keyof typeof kinds];
         if (!kind) continue;
         const args = log.args as { contributor: string; contentHash: string; amount: bigint };
-        outcomes.set(key(args.contributor, args.contentHash), { kind, amount: args.amount, txHash: log.transactionHash });
+        outcomes.set(key(args.contributor, args.contentHash), {
+          kind,
+          amount: args.amount,
+          txHash: log.transactionHash,
+        });
       }
       return (contributor: string, contentHash: string) => outcomes.get(key(contributor, contentHash));
     },

@@ -7,7 +7,8 @@ export const datanetKeys = {
   one: (id: string) => ['datanets', id] as const,
 };
 
-export const useDatanets = () => useQuery({ queryKey: datanetKeys.all, queryFn: () => reader.listDatanets() });
+export const useDatanets = () =>
+  useQuery({ queryKey: datanetKeys.all, queryFn: () => reader.listDatanets() });
 
 export function useDatanet(id: string) {
   return useQuery({
@@ -28,8 +29,7 @@ export type DatanetData = NonNullable<ReturnType<typeof useDatanet>['data']>;
 
 /** Whether `address` may curate (the owner or a curator). */
 export const canCurate = (d: DatanetData['datanet'], address: string | undefined) =>
-  Boolean(address) &&
-  [d.owner, ...d.curators].some((a) => a.toLowerCase() === address!.toLowerCase());
+  Boolean(address) && [d.owner, ...d.curators].some((a) => a.toLowerCase() === address!.toLowerCase());
 
 export const nameOf = (d: { id: string; metadata: Record<string, unknown> | null }) =>
   typeof d.metadata?.name === 'string' ? d.metadata.name : `Datanet ${d.id}`;

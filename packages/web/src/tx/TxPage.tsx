@@ -12,7 +12,11 @@ const ABIS = Object.entries(protocol)
   .flatMap(([, abi]) => abi as Abi);
 
 const show = (value: unknown): string =>
-  typeof value === 'bigint' ? value.toString() : typeof value === 'object' && value !== null ? JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? v.toString() : v)) : String(value);
+  typeof value === 'bigint'
+    ? value.toString()
+    : typeof value === 'object' && value !== null
+      ? JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? v.toString() : v))
+      : String(value);
 
 export function TxPage({ hash }: { hash: string }) {
   const client = usePublicClient();

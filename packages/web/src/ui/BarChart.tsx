@@ -24,8 +24,18 @@ export function BarChart({
   const scale = (v: number) => ((height - pad.top - pad.bottom) * v) / max;
   return (
     <figure className="chart">
-      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`${title} (the table below has the numbers)`}>
-        <line x1={pad.left} x2={width - pad.right} y1={height - pad.bottom} y2={height - pad.bottom} stroke="#888" />
+      <svg
+        viewBox={`0 0 ${width} ${height}`}
+        role="img"
+        aria-label={`${title} (the table below has the numbers)`}
+      >
+        <line
+          x1={pad.left}
+          x2={width - pad.right}
+          y1={height - pad.bottom}
+          y2={height - pad.bottom}
+          stroke="#888"
+        />
         {labels.map((label, i) => {
           const x0 = pad.left + i * group + (group - bar * series.length) / 2;
           return (
@@ -45,7 +55,12 @@ export function BarChart({
                   </rect>
                 );
               })}
-              <text x={pad.left + i * group + group / 2} y={height - pad.bottom + 16} textAnchor="middle" fontSize="12">
+              <text
+                x={pad.left + i * group + group / 2}
+                y={height - pad.bottom + 16}
+                textAnchor="middle"
+                fontSize="12"
+              >
                 {label}
               </text>
             </g>

@@ -19,7 +19,10 @@ export function QueryView<T>({ query, what, isEmpty, empty, children }: QueryVie
   if (query.isError) {
     return (
       <ErrorNote
-        error={{ ...describeError(query.error), title: `Could not load ${what}: ${describeError(query.error).title}` }}
+        error={{
+          ...describeError(query.error),
+          title: `Could not load ${what}: ${describeError(query.error).title}`,
+        }}
         action={
           <button type="button" onClick={() => query.refetch()}>
             Try again

@@ -10,7 +10,9 @@ export const Address = ({ value }: { value: string }) => (
   </code>
 );
 
-export const Trib = ({ value }: { value: string | bigint }) => <span className="amount">{formatTrib(value)}</span>;
+export const Trib = ({ value }: { value: string | bigint }) => (
+  <span className="amount">{formatTrib(value)}</span>
+);
 
 /** A transaction hash, linking to the app's transaction page (read from the chain). */
 export const TxLink = ({ hash }: { hash: string }) => (

@@ -13,8 +13,8 @@ export function ChainBanner() {
     <div className="banner" role="alert">
       <p>
         Your wallet is on chain {chainId}, but this node works on chain {node.chainId}
-        {node.chainId === 31337 ? ' (the local Anvil network)' : ''}. Signatures and transactions would be refused
-        there.
+        {node.chainId === 31337 ? ' (the local Anvil network)' : ''}. Signatures and transactions would be
+        refused there.
       </p>
       <button type="button" disabled={isPending} onClick={() => switchChain({ chainId: node.chainId })}>
         {isPending ? 'Switching…' : `Switch to chain ${node.chainId}`}

@@ -3,9 +3,10 @@
  * keys unlocked, so signatures (`eth_signTypedData_v4`) and transactions (`eth_sendTransaction`)
  * go to Anvil over RPC, as wagmi's mock connector does; no key ever reaches the page.
  */
-import { createConnector } from 'wagmi';
+
 import { type Address, type EIP1193RequestFn, numberToHex, RpcRequestError } from 'viem';
 import { rpc } from 'viem/utils';
+import { createConnector } from 'wagmi';
 
 export type DevAccountParameters = { address: Address; index: number; rpcUrl: string; chainId: number };
 

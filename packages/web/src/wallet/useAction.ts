@@ -2,8 +2,9 @@
  * A write as a mutation: it gets a signing client (and an API key when the node needs one), runs,
  * and refreshes the queries it changed. A key the node no longer knows (401) is replaced once.
  */
-import { type TributaryClient, TributaryApiError } from '@tributary/sdk';
+
 import { type QueryKey, useMutation, useQueryClient } from '@tanstack/react-query';
+import { TributaryApiError, type TributaryClient } from '@tributary/sdk';
 import { storeApiKey } from './apiKeys';
 import { useWallet } from './useWallet';
 
@@ -21,7 +22,8 @@ export function useAction<A, T>(
       try {
         return await run(client, args);
       } catch (error) {
-        if (!(login && error instanceof TributaryApiError && error.status === 401 && wallet.address)) throw error;
+        if (!(login && error instanceof TributaryApiError && error.status === 401 && wallet.address))
+          throw error;
         storeApiKey(wallet.address, undefined);
         return run(await wallet.signer({ login }), args);
       }

@@ -17,7 +17,8 @@ export function useWallet() {
 
   /** A client signing with the wallet; with `login`, one holding an API key (asks for one if needed). */
   const signer: Signer = async ({ login = false } = {}) => {
-    if (!address || !connector) throw new WalletProblem('Connect a wallet first (the button at the top right).');
+    if (!address || !connector)
+      throw new WalletProblem('Connect a wallet first (the button at the top right).');
     if (wrongChain) {
       throw new WalletProblem(
         `Your wallet is on chain ${chainId}, but this node works on chain ${node.chainId}. Switch network first.`,
