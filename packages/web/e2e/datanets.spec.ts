@@ -5,9 +5,11 @@
  * request a takedown. Also: a declined wallet request and a wallet on the wrong chain, in words.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ANVIL_PRIVATE_KEYS } from '@tributary/protocol';
 import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OUTPUT } from './globalSetup';
 import { devClient, type Journey, startJourney, tabTo } from './harness';
 
 const dropFiles = (j: Journey, files: { name: string; text: string }[]) =>
@@ -102,9 +104,9 @@ describe('datanets journey', () => {
     await queue
       .getByText('tidal-mixing.md accepted. Bond of 2 TRIB returned to the contributor')
       .waitFor({ timeout: 60_000 });
-    await queue.getByRole('button', { name: 'Reject spam.md and keep the bond' }).click();
+    await queue.getByRole('button', { name: 'Reject spam.md and forfeit the bond' }).click();
     await queue
-      .getByText('spam.md rejected. Bond of 2 TRIB forfeited to the owner')
+      .getByText(/^spam\.md rejected\. Bond of 2 TRIB held for forfeit to the protocol treasury; the contributor may appeal/)
       .waitFor({ timeout: 60_000 });
     await queue.getByText('Nothing waits for review.').waitFor();
 
@@ -115,7 +117,9 @@ describe('datanets journey', () => {
     const accepted = (await devClient(0).listContributions(datanetId, 'accepted'))[0]!;
     const download = j.page.waitForEvent('download');
     await j.page.getByRole('button', { name: `Download Merkle proof of #${accepted.id}` }).click();
-    const proof = JSON.parse(readFileSync(await (await download).path(), 'utf8'));
+    const proofFile = join(OUTPUT, 'datanets-proof.json');
+    await (await download).saveAs(proofFile);
+    const proof = JSON.parse(readFileSync(proofFile, 'utf8'));
     const version = await devClient(0).getVersion(datanetId, 1);
     expect(proof).toMatchObject({
       manifestRoot: version.manifestRoot,
@@ -141,7 +145,7 @@ describe('wallet problems in words', () => {
       await j.open('/datanets/new', 'Create a datanet');
       await j.page.getByRole('button', { name: 'Connect wallet' }).click();
       await j.page.getByRole('button', { name: 'Browser wallet' }).click();
-      const banner = j.page.getByRole('alert').filter({ hasText: 'Your wallet is on chain 1' });
+      const banner = j.page.locator('.banner').filter({ hasText: 'Your wallet is on chain 1' });
       await banner.waitFor();
       await j.page.getByLabel('Name').fill('Declined');
       await j.page.getByRole('button', { name: 'Sign and create' }).click();

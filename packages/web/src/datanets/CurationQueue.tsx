@@ -2,6 +2,7 @@
 import type { ContributionView, DatanetView } from '@tributary/protocol';
 import { ActionStatus } from '../ui/ActionStatus';
 import { Address, Trib, TxLink } from '../ui/bits';
+import { formatTime } from '../ui/format';
 import { useAction } from '../wallet/useAction';
 import { useBondOutcomes } from './bonds';
 import { datanetKeys } from './queries';
@@ -81,7 +82,7 @@ export function CurationQueue({
                         review.mutate({ contribution: c, decision: 'reject', forfeitBond: true })
                       }
                     >
-                      Reject {c.filename} and keep the bond
+                      Reject {c.filename} and forfeit the bond
                     </button>
                   )}
                 </td>
@@ -100,7 +101,8 @@ export function CurationQueue({
               (outcome && outcome.kind !== 'posted' ? (
                 <>
                   Bond of <Trib value={outcome.amount} />{' '}
-                  {outcome.kind === 'returned' ? 'returned to the contributor' : 'forfeited to the owner'} (
+                  {OUTCOME_WORDS[outcome.kind]}
+                  {outcome.appealableUntil ? ` (appealable until ${formatTime(Number(outcome.appealableUntil))})` : ''} (
                   <TxLink hash={outcome.txHash} />
                   ).
                 </>
@@ -113,3 +115,10 @@ export function CurationQueue({
     </section>
   );
 }
+
+const OUTCOME_WORDS = {
+  posted: 'posted',
+  returned: 'returned to the contributor',
+  forfeiting: 'held for forfeit to the protocol treasury; the contributor may appeal to governance',
+  forfeited: 'forfeited to the protocol treasury',
+} as const;

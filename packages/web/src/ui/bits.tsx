@@ -17,6 +17,7 @@ export const Trib = ({ value }: { value: string | bigint }) => (
 /** A transaction hash, linking to the app's transaction page (read from the chain). */
 export const TxLink = ({ hash }: { hash: string }) => (
   <Link to={`/tx/${hash}`} title={`transaction ${hash}`}>
+    <span className="sr-only">transaction </span>
     <code className="hex">{shortHex(hash)}</code>
   </Link>
 );
