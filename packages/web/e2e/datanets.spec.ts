@@ -106,7 +106,9 @@ describe('datanets journey', () => {
       .waitFor({ timeout: 60_000 });
     await queue.getByRole('button', { name: 'Reject spam.md and forfeit the bond' }).click();
     await queue
-      .getByText(/^spam\.md rejected\. Bond of 2 TRIB held for forfeit to the protocol treasury; the contributor may appeal/)
+      .getByText(
+        /^spam\.md rejected\. Bond of 2 TRIB held for forfeit to the protocol treasury; the contributor may appeal/,
+      )
       .waitFor({ timeout: 60_000 });
     await queue.getByText('Nothing waits for review.').waitFor();
 

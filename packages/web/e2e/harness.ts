@@ -120,3 +120,46 @@ export async function tabTo(page: Page, name: RegExp | string, limit = 60): Prom
   }
   throw new Error(`no focusable element named ${String(name)} within ${limit} Tab presses`);
 }
+
+/** A paid call to the node by dev account `index` (funds its escrow first); returns the receipt id. */
+export async function paidCall(index: number, question: string): Promise<Hex> {
+  const payer = devClient(index);
+  await payer.fundCalls({ amount: 10n ** 19n, cap: 10n ** 19n });
+  const apiKey = await payer.login({ label: 'web e2e' });
+  const response = await fetch(`${inject('nodeUrl')}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      model: 'rivers-ngram',
+      messages: [{ role: 'user', content: question }],
+      max_tokens: 32,
+    }),
+  });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { receipt_id: Hex }).receipt_id;
+}
+
+/** Anvil's clock forward by `seconds` (a new block carries the time). */
+export async function advanceChainTime(seconds: number): Promise<void> {
+  for (const [method, params] of [
+    ['evm_increaseTime', [seconds]],
+    ['evm_mine', []],
+  ] as const) {
+    await fetch(inject('rpcUrl'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+    });
+  }
+}
+
+/** Polls `read` until `done` holds for its value (state the node indexes from the chain), at most `ms`. */
+export async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 90_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > end) throw new Error(`still not there after ${ms} ms: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}

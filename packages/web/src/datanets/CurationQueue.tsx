@@ -100,9 +100,11 @@ export function CurationQueue({
             {bonded &&
               (outcome && outcome.kind !== 'posted' ? (
                 <>
-                  Bond of <Trib value={outcome.amount} />{' '}
-                  {OUTCOME_WORDS[outcome.kind]}
-                  {outcome.appealableUntil ? ` (appealable until ${formatTime(Number(outcome.appealableUntil))})` : ''} (
+                  Bond of <Trib value={outcome.amount} /> {OUTCOME_WORDS[outcome.kind]}
+                  {outcome.appealableUntil
+                    ? ` (appealable until ${formatTime(Number(outcome.appealableUntil))})`
+                    : ''}{' '}
+                  (
                   <TxLink hash={outcome.txHash} />
                   ).
                 </>
