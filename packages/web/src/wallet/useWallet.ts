@@ -15,8 +15,8 @@ export function useWallet() {
   const node = useNode();
   const { address, connector, chainId, connected, wrongChain } = useChainStatus();
 
-  /** A client signing with the wallet; with `login`, one holding an API key (asks for one if needed). */
-  const signer: Signer = async ({ login = false } = {}) => {
+  /** The connected wallet's address and EIP-1193 provider, once it is on the node's chain. */
+  const walletProvider = async () => {
     if (!address || !connector)
       throw new WalletProblem('Connect a wallet first (the button at the top right).');
     if (wrongChain) {
@@ -24,15 +24,20 @@ export function useWallet() {
         `Your wallet is on chain ${chainId}, but this node works on chain ${node.chainId}. Switch network first.`,
       );
     }
-    const provider = (await connector.getProvider()) as EIP1193Provider;
+    return { address, provider: (await connector.getProvider()) as EIP1193Provider };
+  };
+
+  /** A client signing with the wallet; with `login`, one holding an API key (asks for one if needed). */
+  const signer: Signer = async ({ login = false } = {}) => {
+    const wallet = await walletProvider();
     const client = createTributaryClient({
       url: apiBase,
-      account: walletAccount({ address, provider }),
-      apiKey: storedApiKey(address),
+      account: walletAccount(wallet),
+      apiKey: storedApiKey(wallet.address),
     });
-    if (login && !client.apiKey) storeApiKey(address, await client.login({ label: 'web app' }));
+    if (login && !client.apiKey) storeApiKey(wallet.address, await client.login({ label: 'web app' }));
     return client;
   };
 
-  return { address, connected, wrongChain, chainId, signer };
+  return { address, connected, wrongChain, chainId, signer, walletProvider };
 }

@@ -1,3 +1,0 @@
-export function NewProposalPage() {
-  return <h1>NewProposalPage</h1>;
-}

@@ -1,3 +1,0 @@
-export function ProposalPage() {
-  return <h1>ProposalPage</h1>;
-}

@@ -1,3 +1,0 @@
-export function BuildModelPage() {
-  return <h1>BuildModelPage</h1>;
-}

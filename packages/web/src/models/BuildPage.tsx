@@ -1,3 +1,0 @@
-export function BuildPage() {
-  return <h1>BuildPage</h1>;
-}
