@@ -136,7 +136,8 @@ describe('tributary verify-receipt and verify-epoch against a running dev networ
     expect(view.receipt.output.tokens).toBeLessThan(maxTokens);
     const outputFile = join(home, 'short.txt');
     writeFileSync(outputFile, short.choices[0]!.text);
-    const args = ['--receipt', id, '--prompt', prompt, '--output-file', outputFile, '--json'];
+    const salt = short.attribution.prompt_salt;
+    const args = ['--receipt', id, '--salt', salt, '--prompt', prompt, '--output-file', outputFile, '--json'];
     const honest = await runCli(['verify-receipt', '--node', api, ...args]);
     expect(honest.code, honest.stdout + honest.stderr).toBe(0);
 

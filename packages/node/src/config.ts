@@ -3,6 +3,7 @@
  * Validated with zod so a wrong value fails at start with the field named.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TributaryError } from '@tributary/protocol';
 import { z } from 'zod';
@@ -87,6 +88,25 @@ export const configSchema = z.object({
       pollMs: z.coerce.number().int().min(0).default(5_000),
     })
     .prefault({}),
+  /** Serving models. */
+  models: z
+    .object({
+      /**
+       * How often every loaded model's artifact is re-hashed in full (0: never). Every call also
+       * compares the artifact files' size, mtime and inode with those seen at load.
+       */
+      rehashIntervalMs: z.coerce.number().int().min(0).default(600_000),
+    })
+    .prefault({}),
+  /** How calls are served. */
+  serving: z
+    .object({
+      /** Worker threads for generation, attribution and receipt signatures (0: all in the request thread). */
+      workers: z.coerce.number().int().min(0).max(64).default(availableParallelism()),
+      /** Most calls whose reservations, or receipts, are written in one transaction. */
+      maxBatch: z.coerce.number().int().positive().max(4096).default(256),
+    })
+    .prefault({}),
   /** OpenAI-compatible servers that `upstream` models (and RAG retrieval models) forward to, by name. */
   upstreams: z
     .record(
@@ -127,7 +147,7 @@ export type LoadConfigParameters = {
  *
  * Environment: TRIBUTARY_HOME, TRIBUTARY_CONFIG (a JSON file; default `$home/config.json`),
  * HOST, PORT, PUBLIC_URL, RPC_URL, ADDRESSES_FILE, OPERATOR_KEY, SIGNING_KEY, DATABASE_URL, WEB_DIR,
- * UPSTREAM_URL, UPSTREAM_API_KEY, CORS_ORIGINS (comma-separated), LOG_LEVEL, LOG_FORMAT.
+ * UPSTREAM_URL, UPSTREAM_API_KEY, CORS_ORIGINS (comma-separated), LOG_LEVEL, LOG_FORMAT, SERVING_WORKERS.
  */
 export function loadConfig({ env = process.env, overrides = {} }: LoadConfigParameters = {}): Config {
   const home = resolve(overrides.home ?? env.TRIBUTARY_HOME ?? '.tributary');
@@ -180,6 +200,11 @@ export function loadConfig({ env = process.env, overrides = {} }: LoadConfigPara
     upstreams,
     ...(cors && !overrides.cors ? { cors } : {}),
     log: { ...(fromFile.log as object | undefined), ...log, ...overrides.log },
+    serving: {
+      ...(fromFile.serving as object | undefined),
+      ...definedOnly({ workers: env.SERVING_WORKERS }),
+      ...overrides.serving,
+    },
   };
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {

@@ -8,6 +8,8 @@ import { TributaryError } from '@tributary/protocol';
 export class ApiError extends TributaryError {
   override name = 'ApiError';
   readonly status: number;
+  /** Response headers the error calls for (e.g. Retry-After on a 503). */
+  headers: Record<string, string> = {};
 
   constructor(
     status: number,

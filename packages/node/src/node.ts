@@ -14,6 +14,8 @@ import { completeTakedowns } from './datanets/takedown.js';
 import { resumePendingVersions } from './datanets/versions.js';
 import { resumeBuilds } from './jobs/modelBuilds.js';
 import type { Logger } from './logger.js';
+import { startArtifactWatch } from './models/artifactWatch.js';
+import { evidenceSettled } from './models/evidence/captureEvidence.js';
 import { finishEpoch } from './settlement/finishEpoch.js';
 import { startSettlementLoop } from './settlement/settle.js';
 import { startBlobCollector } from './store/collectBlobs.js';
@@ -72,6 +74,7 @@ export async function startNode(config: Config, logger?: Logger): Promise<Runnin
   const transactions = watchTransactions(ctx);
   const blobs = startBlobCollector(ctx);
   const settlement = startSettlementLoop(ctx);
+  const artifactWatch = startArtifactWatch(ctx);
 
   const app = createApp(ctx);
   const server = await new Promise<ServerType>((resolve) => {
@@ -99,12 +102,13 @@ export async function startNode(config: Config, logger?: Logger): Promise<Runnin
       stopping ??= (async () => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await settlement.stop();
+        await artifactWatch.stop();
+        await evidenceSettled(ctx);
         await transactions.stop();
         await blobs.stop();
         await ctx.indexer.stop();
         await ctx.indexes.close();
-        for (const loading of ctx.loadedModels.values())
-          await (await loading.catch(() => null))?.runner.close();
+        await ctx.serving.close();
         await ctx.db.close();
         log.info('node stopped');
       })();

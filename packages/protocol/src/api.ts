@@ -201,6 +201,21 @@ export type CatalogModel = {
   datanets: { datanetId: string; version: number; manifestRoot: Hex }[];
   contextTokens: number;
   maxOutputTokens: number;
+  /** Whether the node serves it now, and why not (see ServingState). */
+  serving: ServingState;
+};
+
+/**
+ * A served model's state on its node: `ready` (answers calls), `rebuilding` (its artifact is being
+ * rebuilt from public snapshots after tampering or a takedown: calls get 503 until it is done), or
+ * `refused` (not served: `code` and `reason` say why, e.g. a registration that does not match the
+ * artifact). `takedowns` counts the contributions of its datanet versions taken down since its build.
+ */
+export type ServingState = {
+  state: 'ready' | 'rebuilding' | 'refused';
+  code: string | null;
+  reason: string | null;
+  takedowns: { count: number; root: Hex };
 };
 
 export type QuoteView = {

@@ -49,11 +49,25 @@ export type Receipt = {
     artifactHash: Hex;
     /** Root of the attribution index the attribution was computed on. */
     indexRoot: Hex;
+    /**
+     * The takedown state it was served under: how many contributions of its datanet versions were
+     * taken down since its build (and left out of what served the call), and the sha256 root of
+     * their ids (`tributary-takedowns/1`). Absent in receipts written before takedown states.
+     */
+    takedowns?: { count: number; root: Hex };
   };
   /** `sha256`: the salted commitment to the billed prompt text (see `commitText`). */
   input: { sha256: Hex; tokens: number };
-  /** `sha256`: the salted commitment to the answer (same salt). */
-  output: { sha256: Hex; tokens: number };
+  output: {
+    /** The salted commitment to the answer (same salt). */
+    sha256: Hex;
+    tokens: number;
+    /**
+     * Why the answer ended: "stop" or "length", or "cancelled" when the client went away first
+     * (the receipt then charges only the text that had left the node). Absent in older receipts.
+     */
+    finishReason?: 'stop' | 'length' | 'cancelled';
+  };
   /** The sampling settings of the call: with the prompt they let anyone re-run a deterministic model. */
   generation: {
     maxTokens: number;

@@ -262,6 +262,8 @@ contract BondInvariantsTest is StdInvariant, ProtocolTest {
         targetContract(address(handler));
     }
 
+    /// forge-config: ci.invariant.runs = 64
+    /// forge-config: ci.invariant.depth = 128
     function invariant_bondsHeldOrPaidOnce() public view {
         uint256 held;
         for (uint256 i; i < handler.bondCount(); ++i) {

@@ -223,6 +223,8 @@ contract LicenceInvariantsTest is StdInvariant, ProtocolTest {
         targetContract(address(handler));
     }
 
+    /// forge-config: ci.invariant.runs = 64
+    /// forge-config: ci.invariant.depth = 128
     function invariant_licenceFeesPaidOnceToOwners() public view {
         uint256 paid = handler.ghostPaid(handler.developers(0)) + handler.ghostPaid(handler.developers(1));
         uint256 received;

@@ -112,6 +112,7 @@ export async function verifyReceiptCommand(options: {
       output: options.output,
       promptSalt: options.salt,
       workDir: join(tmpdir(), `tributary-verify-${process.pid}`),
+      chain: { rpcUrl: info.rpcUrl, addresses: info.addresses },
     }),
   );
   const expectedSigner = await signingKeyOf(info, receipt.node);
@@ -136,9 +137,14 @@ export async function verifyReceiptCommand(options: {
       : [
           `the rebuilt artifact hashes to ${recomputed.artifactHash}, not the registered ${receipt.model.artifactHash}`,
         ]),
+    ...recomputed.problems,
   ];
   if (options.json)
     process.stdout.write(`${JSON.stringify({ valid: problems.length === 0, problems, recomputed })}\n`);
+  else if (problems.length === 0 && recomputed.mode === 'evidence')
+    ui.info(
+      'valid: signature, amounts and registration check out, and every paid contribution is proven to hold a run of the answer (its text is not public, so the weights were not recomputed)',
+    );
   else if (problems.length === 0)
     ui.info('valid: signature, amounts, artifact and attribution all check out');
   else for (const problem of problems) ui.info(`✖ ${problem}`);

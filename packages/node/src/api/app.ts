@@ -52,6 +52,7 @@ export function createApp(ctx: Context) {
     if (error instanceof ApiError) {
       if (error.status === 413) c.header('connection', 'close'); // do not read the rest of the body
       if (error.status === 503) c.header('retry-after', '5');
+      for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
       return c.json(errorJson(error.code, error.message, error.details), error.status as 400);
     }
     if (error instanceof AttributionError) {
@@ -59,7 +60,9 @@ export function createApp(ctx: Context) {
       return c.json(errorJson(error.code, error.message, error.details), status);
     }
     if (isOutage(error)) {
-      ctx.logger.warn({ err: error, path: c.req.path }, 'a dependency is unavailable');
+      // The short reason only: viem's error carries the whole contract ABI and the RPC URL.
+      const reason = (error as { shortMessage?: string }).shortMessage ?? (error as Error).message;
+      ctx.logger.warn({ reason, path: c.req.path }, 'a dependency is unavailable');
       c.header('retry-after', '5');
       return c.json(
         errorJson('UNAVAILABLE', 'the chain or the database is not reachable right now', [
@@ -69,6 +72,7 @@ export function createApp(ctx: Context) {
       );
     }
     ctx.logger.error({ err: error, path: c.req.path }, 'unhandled error');
+    // The message stays in the log: it may hold internals (an RPC URL, a contract call).
     return c.json(errorJson('INTERNAL', 'internal error', ['the node logged it; retry, or report it']), 500);
   });
   app.notFound((c) =>

@@ -160,6 +160,19 @@ export const catalogModel = z
     datanets: z.array(z.looseObject({ datanetId: decimal, version: z.number().int() })),
     contextTokens: z.number().int(),
     maxOutputTokens: z.number().int(),
+    serving: z
+      .object({
+        state: z.enum(['ready', 'rebuilding', 'refused']),
+        code: z.string().nullable(),
+        reason: z.string().nullable(),
+        takedowns: z.object({ count: z.number().int(), root: hexString }),
+      })
+      .meta({
+        description:
+          'whether the node serves it now: `rebuilding` (503 until its artifact is rebuilt after tampering or a ' +
+          'takedown) or `refused` (`code`, `reason`: e.g. a registration that does not match the artifact); ' +
+          '`takedowns`: contributions of its datanet versions taken down since its build, left out of what serves it',
+      }),
   })
   .meta({ id: 'CatalogModel' });
 
@@ -171,8 +184,48 @@ export const modelVersionView = z
     configHash: hexString,
     datanets: z.unknown(),
     config: z.record(z.string(), z.unknown()).nullable(),
+    files: z
+      .array(z.object({ path: z.string(), sha256: z.string(), bytes: z.number().int() }))
+      .nullable()
+      .meta({ description: 'the registered artifact’s files (their list hashes to `artifactHash`)' }),
+    derived: z
+      .array(
+        z.object({
+          takedownRoot: hexString,
+          takedowns: z.array(decimal),
+          servedHash: hexString,
+          indexRoot: hexString,
+        }),
+      )
+      .meta({ description: 'artifacts served after takedowns: the contributions each leaves out, its hash' }),
   })
   .meta({ id: 'ModelVersion' });
+
+const tokenRangeProof = z.object({
+  start: z.number().int(),
+  length: z.number().int(),
+  salts: z.array(hexString),
+  siblings: z.array(hexString),
+});
+
+export const receiptEvidenceView = z
+  .object({
+    receiptId: hexString,
+    outputSha256: hexString,
+    contributions: z.array(
+      z.object({
+        contributionId: decimal,
+        outputStart: z
+          .number()
+          .int()
+          .nullable()
+          .meta({ description: 'where the run starts in the answer’s tokens' }),
+        proof: tokenRangeProof.nullable(),
+        unavailable: z.string().nullable().meta({ description: 'why there is no proof' }),
+      }),
+    ),
+  })
+  .meta({ id: 'ReceiptEvidence' });
 
 export const quoteView = z
   .object({

@@ -1,13 +1,14 @@
 /**
- * A version's manifest: the list of its contributions (id, contributor, content hash, size) as
- * canonical JSON — published as a blob whose sha256 is the `manifestHash` on-chain — and the
- * Merkle tree over (id, contributor, contentHash) whose root is the `manifestRoot`.
+ * A version's manifest: the list of its contributions (id, contributor, content hash, size, and
+ * the root of its salted token tree — see models/evidence/tokenTree.ts) as canonical JSON —
+ * published as a blob whose sha256 is the `manifestHash` on-chain — and the Merkle tree over
+ * (id, contributor, contentHash) whose root is the `manifestRoot`.
  */
 import { buildManifestTree, canonicalJson, type ManifestEntry, type ProtocolTree } from '@tributary/protocol';
 import { type Address, getAddress, type Hex } from 'viem';
 import type { Queryable } from '../store/db.js';
 
-export const MANIFEST_FORMAT = 'tributary-manifest/1';
+export const MANIFEST_FORMAT = 'tributary-manifest/2';
 
 export type ManifestItem = {
   id: bigint;
@@ -15,6 +16,8 @@ export type ManifestItem = {
   contentHash: Hex;
   bytes: number;
   tokens: number;
+  /** Root of the contribution's salted token tree (lets anyone check a span lies in it). */
+  tokenRoot?: Hex | undefined;
 };
 
 export type Manifest = {
@@ -38,6 +41,7 @@ export function buildManifest(datanetId: string, items: readonly ManifestItem[])
       contentHash: item.contentHash,
       bytes: item.bytes,
       tokens: item.tokens,
+      ...(item.tokenRoot ? { tokenRoot: item.tokenRoot } : {}),
     })),
   };
   return {

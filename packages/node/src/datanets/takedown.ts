@@ -11,6 +11,8 @@ import { addressKey } from '../chain/chainContext.js';
 import { sendTransaction } from '../chain/transactions.js';
 import type { Context } from '../context.js';
 import { forbidden } from '../errors.js';
+import { preserveEvidence } from '../models/evidence/receiptEvidence.js';
+import { noteTakedown } from '../models/servingRuntime.js';
 import {
   type ContributionRow,
   type ContributionView,
@@ -57,6 +59,8 @@ export async function takedown(
     [contributionId, addressKey(requester), code],
   );
   ctx.logger.info({ contribution: contributionId, by: requester, reason: code }, 'contribution taken down');
+  // Served models holding it stop answering with it now (503 until rebuilt without it).
+  noteTakedown(ctx);
   const removed = await getContributionRow(ctx.db, contributionId);
   const version = await completeTakedown(ctx, removed);
   return { contribution: contributionView(removed), version };
@@ -68,6 +72,8 @@ async function completeTakedown(ctx: Context, row: ContributionRow): Promise<Ver
     await ctx.indexes.remove(row.datanet_id, row.id);
     await ctx.db.query('update contributions set indexed = false where id = $1', [row.id]);
   }
+  // Receipts that cited it keep their proofs (made from the content, before it is deleted).
+  await preserveEvidence(ctx, row.id.toString(), row.content_hash);
   await deleteContentIfUnused(ctx, row.content_hash);
   if (!(await wasCommitted(ctx, row.id.toString()))) return null;
   const recorded = await ctx.db.query(
@@ -94,6 +100,7 @@ export async function completeTakedowns(ctx: Context, datanetId?: string): Promi
          (select max(version) from datanet_versions d where d.datanet_id = c.datanet_id and d.status = 'committed')))`,
     [datanetId ?? null],
   );
+  if (rows.length > 0) noteTakedown(ctx);
   for (const row of rows) {
     try {
       await completeTakedown(ctx, row);

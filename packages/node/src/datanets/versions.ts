@@ -10,6 +10,7 @@ import { sendTransaction, TransactionError } from '../chain/transactions.js';
 import type { Context } from '../context.js';
 import { conflict, notFound } from '../errors.js';
 import { crashPoint } from '../faults.js';
+import { tokenCommitment } from '../models/evidence/tokenCommitments.js';
 import { getDatanet, requireCurator, requireNodeIsCurator } from './datanetQueries.js';
 import { acceptedItems, buildManifest } from './manifest.js';
 
@@ -71,6 +72,7 @@ async function prepareVersion(
   { allowUnchanged }: { allowUnchanged: boolean },
 ): Promise<VersionRow> {
   const items = await acceptedItems(ctx.db, datanetId);
+  for (const item of items) item.tokenRoot = (await tokenCommitment(ctx, item))?.tokenRoot;
   const manifest = buildManifest(datanetId, items);
   const manifestHash = `0x${await ctx.blobs.put(manifest.bytes)}` as Hex;
   return ctx.db.transaction(async (tx) => {

@@ -10,7 +10,10 @@ import type { Address, Hex } from 'viem';
 import { addressKey } from '../chain/chainContext.js';
 import type { Context } from '../context.js';
 import { notFound } from '../errors.js';
+import { requireBuildAccess } from '../models/buildAccess.js';
 import { buildArtifact } from '../models/buildArtifact.js';
+import { checkBuildName } from '../models/modelNames.js';
+import { listServedModels } from '../models/servedModels.js';
 
 type BuildRow = {
   id: string;
@@ -47,8 +50,14 @@ const toView = (r: BuildRow): BuildView => ({
 
 export type StartBuildParameters = Pick<BuildView, 'developer' | 'name' | 'kind' | 'params' | 'datanets'>;
 
-/** Queues a build and returns at once; poll `getBuild` for progress. */
+/**
+ * Queues a build and returns at once; poll `getBuild` for progress. Refused first: a reserved or
+ * taken name (400/409) and a licensed datanet the developer holds no licence for (403).
+ */
 export async function startBuild(ctx: Context, p: StartBuildParameters): Promise<BuildView> {
+  const holders = (await listServedModels(ctx)).filter((m) => m.serving.state !== 'refused');
+  checkBuildName(p.name, p.developer, holders);
+  await requireBuildAccess(ctx, p.developer, p.datanets);
   const id = randomBytes(12).toString('hex');
   await ctx.db.query(
     `insert into model_builds (id, developer, name, kind, params, datanets, status) values ($1, $2, $3, $4, $5, $6, 'queued')`,
@@ -81,6 +90,8 @@ function runBuild(ctx: Context, id: string): Promise<void> {
     if (!row || row.status === 'built' || row.status === 'failed') return;
     await ctx.db.query("update model_builds set status = 'running', updated_at = now() where id = $1", [id]);
     try {
+      // Checked again: a build queued before a restart may have lost its licence (a delisted model).
+      await requireBuildAccess(ctx, row.developer as Address, row.datanets);
       const result = await buildArtifact(ctx, {
         name: row.name,
         kind: row.kind,

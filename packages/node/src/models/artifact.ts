@@ -10,7 +10,6 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { canonicalJson, type ModelKind } from '@tributary/protocol';
 import type { Hex } from 'viem';
-import { ApiError } from '../errors.js';
 
 export const ARTIFACT_FORMAT = 'tributary-artifact/1';
 export const MODEL_CONFIG_FORMAT = 'tributary-model/1';
@@ -30,40 +29,28 @@ export type ModelConfig = {
   excluded: string[];
 };
 
-/** Thrown when an artifact's files do not hash to the registered artifact hash. */
-export class ArtifactTamperedError extends ApiError {
-  override name = 'ArtifactTamperedError';
-  constructor(expected: string, actual: string) {
-    super(
-      503,
-      'ARTIFACT_TAMPERED',
-      'the model artifact on disk is not the registered one: refusing to serve it',
-      [
-        `registered artifact hash ${expected}`,
-        `files on disk hash to ${actual}`,
-        'rebuild the artifact from its datanet versions (POST /v1/models/builds) or restore it',
-      ],
-    );
-  }
-}
+/** One file of an artifact: the artifact hash is over the sorted list of these. */
+export type ArtifactFile = { path: string; sha256: string; bytes: number };
 
-/** The artifact hash of the directory `dir`. */
-export async function hashArtifact(dir: string): Promise<Hex> {
-  const files: { path: string; sha256: string; bytes: number }[] = [];
+/** The files of the artifact in `dir`, sorted by path, with their sha256 and size. */
+export async function listArtifactFiles(dir: string): Promise<ArtifactFile[]> {
+  const files: ArtifactFile[] = [];
   for (const path of await listFiles(dir)) {
     const full = join(dir, path);
     files.push({ path, sha256: await sha256File(full), bytes: (await stat(full)).size });
   }
-  const digest = createHash('sha256')
-    .update(canonicalJson({ format: ARTIFACT_FORMAT, files }))
-    .digest('hex');
-  return `0x${digest}`;
+  return files;
 }
 
-/** Throws ArtifactTamperedError unless `dir` hashes to `expected`. */
-export async function verifyArtifact(dir: string, expected: Hex): Promise<void> {
-  const actual = await hashArtifact(dir);
-  if (actual.toLowerCase() !== expected.toLowerCase()) throw new ArtifactTamperedError(expected, actual);
+/** The artifact hash of a file list (what ModelRegistry records). */
+export const artifactHashOf = (files: readonly ArtifactFile[]): Hex =>
+  `0x${createHash('sha256')
+    .update(canonicalJson({ format: ARTIFACT_FORMAT, files }))
+    .digest('hex')}`;
+
+/** The artifact hash of the directory `dir`. */
+export async function hashArtifact(dir: string): Promise<Hex> {
+  return artifactHashOf(await listArtifactFiles(dir));
 }
 
 /** Reads an artifact's model.json. */
@@ -75,7 +62,8 @@ export async function readModelConfig(dir: string): Promise<ModelConfig> {
 export const configHashOf = (config: ModelConfig): Hex =>
   `0x${createHash('sha256').update(canonicalJson(config)).digest('hex')}`;
 
-async function listFiles(dir: string): Promise<string[]> {
+/** The relative paths of the files under `dir`, sorted. */
+export async function listFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
   const walk = async (current: string) => {
     for (const entry of await readdir(current, { withFileTypes: true })) {

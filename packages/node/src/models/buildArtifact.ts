@@ -12,6 +12,7 @@ import { versionItems } from '../datanets/manifest.js';
 import { getVersion } from '../datanets/versions.js';
 import { badRequest, conflict } from '../errors.js';
 import { configHashOf, MODEL_CONFIG_FORMAT, type ModelConfig, type ModelKind } from './artifact.js';
+import { recordArtifactFiles } from './servedArtifact.js';
 import type { TrainingDocument } from './trainingIndex.js';
 import { writeArtifact } from './writeArtifact.js';
 
@@ -77,7 +78,7 @@ export async function buildArtifact(
     tokenizer: tokenizerName,
     excluded,
   };
-  const { artifactHash, index } = await writeArtifact({
+  const { artifactHash, files, index } = await writeArtifact({
     dir: p.workDir,
     config,
     documents,
@@ -88,5 +89,6 @@ export async function buildArtifact(
   await rm(dir, { recursive: true, force: true });
   await mkdir(join(ctx.config.home, 'models'), { recursive: true });
   await rename(p.workDir, dir);
+  await recordArtifactFiles(ctx.db, artifactHash, files);
   return { artifactHash, configHash: configHashOf(config), dir, config };
 }

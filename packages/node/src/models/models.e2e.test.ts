@@ -1,4 +1,4 @@
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { parseEther } from 'viem';
@@ -6,10 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningNode } from '../node.js';
 import { buildAndRegister, fundPayer, PLANTED_DOCUMENTS, plantDatanet } from '../testing/modelFixtures.js';
 import { startTestNetwork, type TestNetwork } from '../testing/testNetwork.js';
+import { hashArtifact } from './artifact.js';
+import { checkLoadedArtifacts } from './loadServedModel.js';
 import { recomputeReceipt } from './publicRebuild.js';
 import { artifactDir } from './servedModels.js';
+import { servingRuntime } from './servingRuntime.js';
 
-describe('model builds, retrieval models and tamper evidence', () => {
+describe('model builds, retrieval models and tampered artifacts', () => {
   let net: TestNetwork;
   let node: RunningNode;
   let datanetId: string;
@@ -86,17 +89,67 @@ describe('model builds, retrieval models and tamper evidence', () => {
     );
   });
 
-  it('refuses to serve an artifact whose files no longer match the registered hash', async () => {
+  it('detects an artifact changed after load, answers 503 while rebuilding it from the datanet versions, then serves again', async () => {
     const { model } = await buildAndRegister(net, datanetId, 'infini-gram', 'tampered');
-    const seven = await net.login(7);
-    const before = (await seven.activity({ payer: net.chain.accounts[7]! })).length;
+    // Activity is the payer's own: a logged-in client.
+    const payer = await net.login(7);
+    const ask = () =>
+      fetch(`${net.url}/v1/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'tampered', prompt: 'The Glenmoriston', max_tokens: 5, seed: 1 }),
+      });
+    const served = async () => (await payer.catalog()).find((m) => m.id === model.id)!.serving;
+    // Rebuilds wait while the test holds their lock, so the 503 window can be observed.
+    const holdRebuilds = () => {
+      let release!: () => void;
+      void node.ctx.locks.run('model-rebuild', () => new Promise<void>((r) => (release = r)));
+      return () => release();
+    };
+    const rebuilt = () => Promise.all(servingRuntime(node.ctx).rebuilding.values());
     const dir = artifactDir(node.ctx, model.artifactHash);
-    const segment = (await readdir(join(dir, 'index'))).find((f) => f.endsWith('.tseg'))!;
-    await writeFile(join(dir, 'index', segment), 'not the registered segment');
-    const error = await openai()
-      .completions.create({ model: 'tampered', prompt: 'The Glenmoriston', max_tokens: 5 })
-      .catch((e) => e);
-    expect([error.status, error.error.code]).toEqual([503, 'ARTIFACT_TAMPERED']);
-    expect(await seven.activity({ payer: net.chain.accounts[7]! })).toHaveLength(before);
+    const segmentPath = async () =>
+      join(dir, 'index', (await readdir(join(dir, 'index'))).find((f) => f.endsWith('.tseg'))!);
+
+    expect((await ask()).status).toBe(200); // loaded and verified
+    const calls = (await payer.activity({ payer: net.chain.accounts[7]! })).length;
+
+    // 1. A file replaced after load: the next call sees it (stat), refuses, and the node rebuilds.
+    let release = holdRebuilds();
+    await writeFile(await segmentPath(), 'not the registered segment');
+    const refused = await ask();
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('MODEL_REBUILDING');
+    expect(await served()).toMatchObject({ state: 'rebuilding', code: 'ARTIFACT_TAMPERED' });
+    release();
+    await rebuilt();
+    expect(await served()).toMatchObject({ state: 'ready', code: null });
+    expect(await hashArtifact(dir)).toBe(model.artifactHash);
+    expect((await ask()).status).toBe(200);
+
+    // 2. Same size, modification time set back: the change time still gives it away.
+    release = holdRebuilds();
+    const path = await segmentPath();
+    const before = await stat(path);
+    const bytes = await readFile(path);
+    bytes[bytes.length - 1] = (bytes[bytes.length - 1] ?? 0) ^ 0xff;
+    await writeFile(path, bytes);
+    await utimes(path, before.atime, before.mtime);
+    expect((await ask()).status).toBe(503);
+    release();
+    await rebuilt();
+    expect((await ask()).status).toBe(200);
+
+    // 3. The periodic full re-hash finds a change as well.
+    release = holdRebuilds();
+    await writeFile(await segmentPath(), 'changed again');
+    expect(await checkLoadedArtifacts(node.ctx)).toBe(1);
+    expect(await served()).toMatchObject({ state: 'rebuilding' });
+    release();
+    await rebuilt();
+    expect((await ask()).status).toBe(200);
+    // Only the answered calls were charged.
+    expect(await payer.activity({ payer: net.chain.accounts[7]! })).toHaveLength(calls + 3);
   });
 });

@@ -1,19 +1,38 @@
 /**
- * Verification that anyone can run: rebuild a model's artifact from the public snapshots of its
- * datanet versions, check it against the artifact hash registered on-chain, and re-run a receipt's
- * call on it to recompute the attribution (for deterministic kinds; an upstream's answer, RAG
- * included, is weighed again as given). Needs only a node's public API, no keys.
+ * Verification that anyone can run, from a node's public API (and the chain, when given):
+ *
+ * 1. The model version's configuration is bound to what is registered: model.json hashes to the
+ *    registered config hash and is the model.json of the registered artifact's published file list.
+ * 2. The receipt's takedown state is resolved: the contributions left out of what served the call
+ *    (the node's derived artifact for that state), each taken down on-chain.
+ * 3. If every other contribution of the model's datanet versions is public (open datanets, none
+ *    taken down since the receipt), the served artifact is rebuilt from the public snapshots (the
+ *    registered one, or the one without the takedown set) and must have the hash and index root
+ *    the call used; the call is re-run on it (deterministic kinds; an upstream's answer is weighed
+ *    again as given) and its attribution recomputed — mode `rebuild`.
+ * 4. Otherwise (a licensed datanet, or content taken down since the receipt) the receipt is checked
+ *    from its evidence: each paid contribution proven to hold a run of the answer — mode `evidence`.
  */
 import { rm } from 'node:fs/promises';
 import type { AttributionIndex } from '@tributary/attribution';
-import { commitmentOf, type Receipt } from '@tributary/protocol';
-import type { Hex } from 'viem';
-import type { ModelConfig } from './artifact.js';
+import { canonicalJson, commitmentOf, type Receipt } from '@tributary/protocol';
+import { type Hex, sha256, toBytes } from 'viem';
+import { artifactHashOf, configHashOf, type ModelConfig } from './artifact.js';
+import { verifyEvidence } from './evidence/verifyEvidence.js';
 import { createInfiniGramRunner } from './kinds/infiniGram.js';
 import { createRetrievalRunner, recomputeRagAttribution } from './kinds/retrieval.js';
 import { traceAnswer } from './runner.js';
+import { takedownSet } from './takedownSet.js';
 import type { TrainingDocument } from './trainingIndex.js';
+import {
+  type ChainAccess,
+  getJson,
+  type PublicModelVersion,
+  publicModelVersion,
+} from './verify/publicFacts.js';
 import { writeArtifact } from './writeArtifact.js';
+
+export type { ChainAccess } from './verify/publicFacts.js';
 
 export type RecomputeReceiptParameters = {
   /** A node's base URL (any node serving the datanets' snapshots). */
@@ -27,49 +46,185 @@ export type RecomputeReceiptParameters = {
   promptSalt?: Hex | undefined;
   /** Scratch directory (removed afterwards). */
   workDir: string;
+  /** Read registrations and manifest hashes from the chain instead of trusting the node for them. */
+  chain?: ChainAccess | undefined;
 };
 
 export type RecomputeReceiptReturnType = {
-  artifactHash: Hex;
+  /** `rebuild`: the call re-run on the rebuilt model; `evidence`: checked from proofs (see above). */
+  mode: 'rebuild' | 'evidence';
+  /** The rebuilt artifact's hash (rebuild mode). */
+  artifactHash: Hex | null;
+  /** The artifact is the registered one (rebuilt, or bound through its file list in evidence mode). */
   artifactMatches: boolean;
   promptMatches: boolean;
   outputMatches: boolean;
+  /** The takedown state the receipt names (none: count 0). */
+  takedowns: { count: number; root: Hex };
+  /** Recomputed (rebuild mode) or, in evidence mode, the receipt's own weights, each proven present. */
   contributions: { contributionId: string; ppm: number }[];
+  /** What does not hold, beyond the flags above. */
+  problems: string[];
 };
 
-async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
-  return (await response.json()) as T;
-}
+type SnapshotItem = { contributionId: string; contributor: string; text?: string; removed?: boolean };
 
-/** Rebuilds the artifact of a receipt's model version and re-runs the call on it. */
+/** Re-checks a receipt's model and attribution from public data. */
 export async function recomputeReceipt(p: RecomputeReceiptParameters): Promise<RecomputeReceiptReturnType> {
   const base = p.nodeUrl.replace(/\/$/, '');
-  const version = await getJson<{ artifactHash: Hex; config: ModelConfig | null }>(
-    `${base}/v1/models/${p.receipt.model.id}/versions/${p.receipt.model.version}`,
+  const problems: string[] = [];
+  const facts = await publicModelVersion(
+    base,
+    p.receipt.model.id,
+    p.receipt.model.version,
+    p.chain,
+    problems,
   );
-  if (!version.config) throw new Error("the node does not publish this model version's configuration");
-  const config = version.config;
+  const { config } = facts;
+  const bound = configBound(facts, p.receipt, problems);
+  const takedowns = await receiptTakedowns(base, facts, p.receipt, problems);
+  const common = {
+    promptMatches: receiptInputMatches(p.receipt, p.prompt, p.promptSalt),
+    outputMatches: commitmentOf(p.output, p.promptSalt) === p.receipt.output.sha256,
+    takedowns: { count: takedowns.count, root: takedowns.root },
+  };
+
+  const documents = await publicDocuments(base, config, new Set(takedowns.ids));
+  if (!documents) {
+    problems.push(
+      ...(await verifyEvidence({
+        base,
+        receipt: p.receipt,
+        output: p.output,
+        promptSalt: p.promptSalt,
+        config,
+        takedowns: new Set(takedowns.ids),
+        chain: p.chain,
+      })),
+    );
+    return {
+      mode: 'evidence',
+      artifactHash: null,
+      artifactMatches: bound,
+      ...common,
+      contributions: p.receipt.attribution.contributions.map((c) => ({
+        contributionId: c.contributionId,
+        ppm: c.ppm,
+      })),
+      problems,
+    };
+  }
+  try {
+    const { artifactHash, index } = await writeArtifact({ dir: p.workDir, config, documents });
+    let contributions: { contributionId: string; ppm: number }[];
+    try {
+      if (index.indexRoot.toLowerCase() !== p.receipt.model.indexRoot.toLowerCase()) {
+        problems.push(
+          `the rebuilt index root ${index.indexRoot} is not the receipt's ${p.receipt.model.indexRoot}`,
+        );
+      }
+      contributions = await recomputeContributions(config, index, p);
+    } finally {
+      await index.close();
+    }
+    const expected =
+      takedowns.count === 0
+        ? facts.artifactHash
+        : facts.derived.find((d) => d.takedownRoot === takedowns.root)?.servedHash;
+    return {
+      mode: 'rebuild',
+      artifactHash,
+      artifactMatches:
+        artifactHash === expected &&
+        (takedowns.count > 0 || artifactHash === p.receipt.model.artifactHash) &&
+        bound,
+      ...common,
+      contributions: contributions.map((c) => ({ contributionId: c.contributionId, ppm: c.ppm })),
+      problems,
+    };
+  } finally {
+    await rm(p.workDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Whether model.json is the registered one: its hash is the config hash, and (when the node
+ * publishes the artifact's file list) the list hashes to the artifact hash and holds this model.json.
+ */
+function configBound(facts: PublicModelVersion, receipt: Receipt, problems: string[]): boolean {
+  const before = problems.length;
+  if (configHashOf(facts.config).toLowerCase() !== facts.configHash.toLowerCase())
+    problems.push(`model.json does not hash to the registered config hash ${facts.configHash}`);
+  if (receipt.model.artifactHash.toLowerCase() !== facts.artifactHash.toLowerCase())
+    problems.push(
+      `the receipt names artifact ${receipt.model.artifactHash}, the registration ${facts.artifactHash}`,
+    );
+  if (facts.files) {
+    const modelJson = facts.files.find((f) => f.path === 'model.json');
+    if (artifactHashOf(facts.files).toLowerCase() !== facts.artifactHash.toLowerCase())
+      problems.push('the published artifact file list does not hash to the registered artifact hash');
+    else if (modelJson?.sha256 !== sha256(toBytes(canonicalJson(facts.config))).slice(2))
+      problems.push("model.json is not the registered artifact's model.json");
+  }
+  return problems.length === before;
+}
+
+/** The receipt's takedown set: the ids the node published for its root, each removed on-chain. */
+async function receiptTakedowns(
+  base: string,
+  facts: PublicModelVersion,
+  receipt: Receipt,
+  problems: string[],
+): Promise<ReturnType<typeof takedownSet>> {
+  const named = receipt.model.takedowns;
+  if (!named || named.count === 0) return takedownSet([]);
+  const derived = facts.derived.find((d) => d.takedownRoot === named.root);
+  if (!derived) {
+    problems.push(`the node publishes no takedown set with root ${named.root}`);
+    return takedownSet([]);
+  }
+  const set = takedownSet(derived.takedowns);
+  if (set.root !== named.root || set.count !== named.count)
+    problems.push(`the published takedown set does not hash to the receipt's ${named.root}`);
+  const removed = new Set<string>();
+  for (const ref of facts.config.datanets) {
+    const history = await getJson<{ history: { kind: string; details: { contributionId?: string } }[] }>(
+      `${base}/v1/datanets/${ref.datanetId}/history`,
+    );
+    for (const h of history.history) if (h.kind === 'removed') removed.add(String(h.details.contributionId));
+  }
+  for (const id of set.ids) {
+    if (!removed.has(id))
+      problems.push(`contribution ${id} is in the takedown set but was never taken down on-chain`);
+  }
+  return set;
+}
+
+/**
+ * The model's documents from the public snapshots, without the takedown set — or null when some
+ * are not public (a licensed datanet, or content taken down after the receipt).
+ */
+async function publicDocuments(
+  base: string,
+  config: ModelConfig,
+  takedowns: ReadonlySet<string>,
+): Promise<TrainingDocument[] | null> {
   const excluded = new Set(config.excluded);
   const documents: TrainingDocument[] = [];
   for (const ref of config.datanets) {
     const response = await fetch(
       `${base}/v1/datanets/${ref.datanetId}/versions/${ref.version}/snapshot.jsonl`,
     );
+    if (response.status === 401 || response.status === 403) return null;
     if (!response.ok)
       throw new Error(
         `the snapshot of datanet ${ref.datanetId} version ${ref.version} answered ${response.status}`,
       );
     for (const line of (await response.text()).split('\n')) {
       if (!line) continue;
-      const item = JSON.parse(line) as {
-        contributionId: string;
-        contributor: string;
-        text?: string;
-        removed?: boolean;
-      };
-      if (item.removed || excluded.has(item.contributionId) || item.text === undefined) continue;
+      const item = JSON.parse(line) as SnapshotItem;
+      if (excluded.has(item.contributionId) || takedowns.has(item.contributionId)) continue;
+      if (item.removed || item.text === undefined) return null;
       documents.push({
         contributionId: item.contributionId,
         contributor: item.contributor,
@@ -78,24 +233,7 @@ export async function recomputeReceipt(p: RecomputeReceiptParameters): Promise<R
       });
     }
   }
-  try {
-    const { artifactHash, index } = await writeArtifact({ dir: p.workDir, config, documents });
-    let contributions: { contributionId: string; ppm: number }[];
-    try {
-      contributions = await recomputeContributions(config, index, p);
-    } finally {
-      await index.close();
-    }
-    return {
-      artifactHash,
-      artifactMatches: artifactHash === version.artifactHash && artifactHash === p.receipt.model.artifactHash,
-      promptMatches: receiptInputMatches(p.receipt, p.prompt, p.promptSalt),
-      outputMatches: commitmentOf(p.output, p.promptSalt) === p.receipt.output.sha256,
-      contributions: contributions.map((c) => ({ contributionId: c.contributionId, ppm: c.ppm })),
-    };
-  } finally {
-    await rm(p.workDir, { recursive: true, force: true });
-  }
+  return documents;
 }
 
 /**
@@ -108,7 +246,9 @@ async function recomputeContributions(
   index: AttributionIndex,
   p: RecomputeReceiptParameters,
 ): Promise<{ contributionId: string; ppm: number }[]> {
-  if (config.kind === 'upstream') {
+  // An answer cut short (the client left) is weighed by its spans, whatever the kind: re-running
+  // the model would give the whole answer, which the payer never got.
+  if (config.kind === 'upstream' || p.receipt.output.finishReason === 'cancelled') {
     return traceAnswer(index, p.output).contributions;
   }
   if (config.kind === 'retrieval' && typeof config.params.upstream === 'string') {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { AttributionIndex } from '@tributary/attribution';
 import { canonicalJson } from '@tributary/protocol';
 import type { Hex } from 'viem';
-import { hashArtifact, type ModelConfig } from './artifact.js';
+import { type ArtifactFile, artifactHashOf, listArtifactFiles, type ModelConfig } from './artifact.js';
 import { buildKindFiles } from './kindFiles.js';
 import { buildTrainingIndex, canonicalOrder, type TrainingDocument } from './trainingIndex.js';
 
@@ -22,6 +22,8 @@ export type WriteArtifactParameters = {
 
 export type WriteArtifactReturnType = {
   artifactHash: Hex;
+  /** The files the hash is over (publishable: hashes and sizes only). */
+  files: ArtifactFile[];
   /** The artifact's attribution index, open (the caller closes it). */
   index: AttributionIndex;
 };
@@ -44,7 +46,8 @@ export async function writeArtifact(p: WriteArtifactParameters): Promise<WriteAr
   });
   try {
     await buildKindFiles({ kind: p.config.kind, dir: p.dir, documents });
-    return { artifactHash: await hashArtifact(p.dir), index };
+    const files = await listArtifactFiles(p.dir);
+    return { artifactHash: artifactHashOf(files), files, index };
   } catch (error) {
     await index.close();
     throw error;

@@ -28,14 +28,23 @@ export type BuildReceiptParameters = {
   epoch: bigint;
   requestId: Hex;
   payer: Address;
-  model: { id: string; version: number; kind: string; artifactHash: Hex; indexRoot: Hex; developer: Address };
+  model: {
+    id: string;
+    version: number;
+    kind: string;
+    artifactHash: Hex;
+    indexRoot: Hex;
+    developer: Address;
+    /** The takedown state the model served under. */
+    takedowns?: { count: number; root: Hex } | undefined;
+  };
   pricing: { pricePerInputToken: bigint; pricePerOutputToken: bigint };
   split: Split;
   protocolFeeBps: number;
   /** Fees of this node's earlier receipts in the same epoch. */
   feeBefore: bigint;
   input: { text: string; tokens: number };
-  output: { text: string; tokens: number };
+  output: { text: string; tokens: number; finishReason: 'stop' | 'length' | 'cancelled' };
   /** Salts the input and output commitments (given to the payer only). */
   salt: Hex;
   generation: Receipt['generation'];
@@ -70,9 +79,14 @@ export function buildReceipt(p: BuildReceiptParameters): Receipt {
       kind: p.model.kind,
       artifactHash: p.model.artifactHash,
       indexRoot: p.model.indexRoot,
+      ...(p.model.takedowns ? { takedowns: p.model.takedowns } : {}),
     },
     input: { sha256: commitText(p.salt, p.input.text), tokens: p.input.tokens },
-    output: { sha256: commitText(p.salt, p.output.text), tokens: p.output.tokens },
+    output: {
+      sha256: commitText(p.salt, p.output.text),
+      tokens: p.output.tokens,
+      finishReason: p.output.finishReason,
+    },
     generation: p.generation,
     pricing: {
       pricePerInputToken: p.pricing.pricePerInputToken.toString(),

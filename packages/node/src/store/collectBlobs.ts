@@ -1,6 +1,7 @@
 /**
  * The collector of unreferenced blobs and metadata documents. A blob is kept while something refers
- * to it — a pending or accepted contribution, a version's manifest, an epoch's published data —
+ * to it — a pending or accepted contribution, a version's manifest, an epoch's published data, a
+ * taken-down contribution whose citing receipts have no proof yet (the takedown makes them from it) —
  * or while it is younger than the grace period (an upload writes its blob just before the row
  * that refers to it). Everything else (uploads whose transaction failed, a crash between blob and
  * row, rejected or removed content) is deleted. A new kind of blob must add its reference here.
@@ -22,7 +23,9 @@ async function referenced(ctx: Context, hashes: readonly string[]): Promise<Set<
   const rows = await ctx.db.query<{ hash: string }>(
     `select content_hash as hash from contributions where content_hash = any($1::text[]) and status in ('pending', 'accepted')
      union select substr(manifest_hash, 3) from datanet_versions where manifest_hash = any($2::text[])
-     union select data_hash from epoch_settlements where data_hash = any($1::text[])`,
+     union select data_hash from epoch_settlements where data_hash = any($1::text[])
+     union select c.content_hash from contributions c join receipt_evidence e on e.contribution_id = c.id
+       where c.content_hash = any($1::text[]) and c.status = 'removed' and e.proof is null`,
     [hashes, prefixed],
   );
   return new Set(rows.map((r) => r.hash));

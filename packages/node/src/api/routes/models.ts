@@ -3,15 +3,14 @@
  * (each party sees its own calls; the public sees aggregates) and a payer's funds.
  */
 
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import type { CatalogModel } from '@tributary/protocol';
+import type { Hex } from 'viem';
 import { z } from 'zod';
-import { badRequest, notFound } from '../../errors.js';
+import { badRequest } from '../../errors.js';
 import { quoteCall } from '../../inference/serveCall.js';
 import { getBuild, startBuild } from '../../jobs/modelBuilds.js';
-import { readModelConfig } from '../../models/artifact.js';
-import { artifactDir, listServedModels } from '../../models/servedModels.js';
+import { receiptEvidence } from '../../models/evidence/receiptEvidence.js';
+import { catalogEntry, listServedModels } from '../../models/servedModels.js';
+import { modelVersionFacts } from '../../models/versionFacts.js';
 import { payerFunds } from '../../payments/available.js';
 import { getReceipt, listActivity, modelUsage } from '../../receipts/receiptQueries.js';
 import { BODY_LIMITS, defineRoute } from '../route.js';
@@ -24,6 +23,7 @@ import {
   fundsView,
   modelVersionView,
   quoteView,
+  receiptEvidenceView,
   receiptView,
 } from '../views.js';
 
@@ -80,6 +80,17 @@ const buildRequest = z.discriminatedUnion('kind', [
     }),
   }),
 ]);
+
+const evidenceRequest = z.object({
+  output: z.string().meta({ description: 'the answer, exactly as received' }),
+  salt: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{64}$/, 'a salt (0x + 64 hex digits)')
+    .optional()
+    .meta({
+      description: 'the salt of the receipt’s commitments (`prompt_salt`); absent for unsalted receipts',
+    }),
+});
 
 const quoteRequest = z.object({
   model: z.string().min(1).max(200),
@@ -144,54 +155,21 @@ export const modelRoutes = [
     summary: 'Models this node serves, with lineage and prices',
     auth: 'none',
     responses: { 200: { description: 'the catalog', schema: z.object({ models: z.array(catalogModel) }) } },
-    handler: async ({ c, ctx }) => {
-      const models: CatalogModel[] = (await listServedModels(ctx)).map((m) => ({
-        id: m.id,
-        name: m.name,
-        version: m.version,
-        kind: m.kind,
-        status: m.status,
-        developer: m.developer,
-        artifactHash: m.artifactHash,
-        configHash: m.configHash,
-        pricing: {
-          pricePerInputToken: m.pricing.pricePerInputToken.toString(),
-          pricePerOutputToken: m.pricing.pricePerOutputToken.toString(),
-        },
-        split: m.split,
-        datanets: m.config.datanets,
-        contextTokens: m.contextTokens,
-        maxOutputTokens: m.maxOutputTokens,
-      }));
-      return c.json({ models });
-    },
+    handler: async ({ c, ctx }) => c.json({ models: (await listServedModels(ctx)).map(catalogEntry) }),
   }),
   defineRoute({
     method: 'get',
     path: '/v1/models/:id/versions/:version',
     tag: 'models',
-    summary: 'A model version’s public facts (to rebuild its artifact from public snapshots)',
+    summary: 'A model version’s public facts (to re-check its receipts from public data)',
+    description:
+      'Its configuration, the registered artifact’s file list (which hashes to the on-chain artifact hash), and ' +
+      'every artifact the node derived from it after takedowns (the contributions each leaves out, its hash and index root).',
     auth: 'none',
     params: z.object({ id: decimalId, version: versionParam }),
     responses: { 200: { description: 'the model version', schema: modelVersionView } },
     errors: [404],
-    handler: async ({ c, ctx, params }) => {
-      const [row] = await ctx.db.query<{ artifact_hash: string; config_hash: string; datanets: unknown }>(
-        'select artifact_hash, config_hash, datanets from model_versions where model_id = $1 and version = $2',
-        [params.id, params.version],
-      );
-      if (!row) throw notFound(`model ${params.id} version ${params.version}`);
-      const dir = artifactDir(ctx, row.artifact_hash);
-      const config = existsSync(join(dir, 'model.json')) ? await readModelConfig(dir) : null;
-      return c.json({
-        modelId: params.id,
-        version: params.version,
-        artifactHash: row.artifact_hash,
-        configHash: row.config_hash,
-        datanets: row.datanets,
-        config,
-      });
-    },
+    handler: async ({ c, ctx, params }) => c.json(await modelVersionFacts(ctx, params.id, params.version)),
   }),
   defineRoute({
     method: 'get',
@@ -250,6 +228,29 @@ export const modelRoutes = [
     responses: { 200: { description: 'the receipt and the node’s signature', schema: receiptView } },
     errors: [404],
     handler: async ({ c, ctx, params, account }) => c.json(await getReceipt(ctx, params.id, account)),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/receipts/:id/evidence',
+    tag: 'models',
+    summary: 'Proofs that each contribution a receipt pays holds a run of its answer',
+    description:
+      'For whoever has the answer and its salt (the payer, or anyone the payer gives them to): for each paid ' +
+      'contribution, a run of the answer’s tokens and a Merkle proof that it lies in that contribution’s salted ' +
+      'token tree, whose root the datanet version’s manifest commits on-chain. Reveals nothing of the ' +
+      'contribution beyond the run, so receipts of licensed datanets, and of content taken down since, can be ' +
+      'checked without the text (`tributary verify-receipt`).',
+    auth: 'none',
+    params: z.object({
+      id: z.string().regex(/^0x[0-9a-f]{64}$/, 'a receipt id (0x + 64 lower-case hex digits)'),
+    }),
+    body: { kind: 'json', schema: evidenceRequest, maxBytes: BODY_LIMITS.prompt },
+    responses: {
+      200: { description: 'the evidence, one entry per paid contribution', schema: receiptEvidenceView },
+    },
+    errors: [404],
+    handler: async ({ c, ctx, params, body }) =>
+      c.json(await receiptEvidence(ctx, params.id, body.output, body.salt as Hex | undefined)),
   }),
   defineRoute({
     method: 'get',

@@ -1,0 +1,39 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { longestSharedRun } from './tokenRuns.js';
+
+/** The longest common run by brute force. */
+function naive(a: number[], b: number[]): number {
+  let best = 0;
+  for (let i = 0; i < a.length; i++)
+    for (let j = 0; j < b.length; j++) {
+      let n = 0;
+      while (i + n < a.length && j + n < b.length && a[i + n] === b[j + n]) n++;
+      best = Math.max(best, n);
+    }
+  return best;
+}
+
+describe('longestSharedRun', () => {
+  it('finds a longest run two token streams share, and it is really shared', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 6 }), { maxLength: 60 }),
+        fc.array(fc.integer({ min: 0, max: 6 }), { maxLength: 60 }),
+        (output, doc) => {
+          const run = longestSharedRun(output, doc);
+          const expected = naive(output, doc);
+          if (expected === 0) {
+            expect(run).toBeNull();
+            return;
+          }
+          expect(run!.length).toBe(expected);
+          expect(output.slice(run!.outputStart, run!.outputStart + run!.length)).toEqual(
+            doc.slice(run!.docOffset, run!.docOffset + run!.length),
+          );
+        },
+      ),
+      { numRuns: 500, seed: 3 },
+    );
+  });
+});
