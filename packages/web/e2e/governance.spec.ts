@@ -45,6 +45,10 @@ describe('governance journey', () => {
       await card.getByRole('button', { name: 'Vote for' }).click();
       await card.getByText('Done: the chain recorded it.').waitFor({ timeout: 60_000 });
       await expect(card.getByText(/^For [1-9][\d,]* TRIB/).count()).resolves.toBe(1);
+      await card
+        .getByRole('list', { name: 'Votes' })
+        .getByText(/voted for with [\d,]+ TRIB: “spam from this account in three datanets”/)
+        .waitFor();
 
       await advanceChainTime(301); // past the voting period
       await card.getByRole('button', { name: 'Queue in the timelock' }).click();

@@ -250,6 +250,17 @@ function ProposalCard({ proposal: p }: { proposal: Proposal }) {
           </>
         )}
       </p>
+      {p.ballots.length > 0 && (
+        <ul aria-label="Votes">
+          {p.ballots.map((b) => (
+            <li key={b.voter}>
+              <AddressText value={b.voter} /> voted {SUPPORT[b.support] ?? b.support} with{' '}
+              <Trib value={b.weight} />
+              {b.reason && <>: “{b.reason}”</>}
+            </li>
+          ))}
+        </ul>
+      )}
       {wallet.address && p.state === 'Active' && (
         <div className="inline-form">
           <label>
@@ -282,3 +293,5 @@ function ProposalCard({ proposal: p }: { proposal: Proposal }) {
     </li>
   );
 }
+
+const SUPPORT = ['against', 'for', 'abstaining'];

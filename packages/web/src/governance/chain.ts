@@ -44,6 +44,8 @@ export type Proposal = {
   state: ProposalState;
   votes: { against: bigint; for: bigint; abstain: bigint };
   quorum: bigint;
+  /** Each vote cast, in order, with the voter's reason. */
+  ballots: { voter: Address; support: number; weight: bigint; reason: string }[];
 };
 
 const reader = (info: NodeInfo) => createPublicClient({ transport: http(info.rpcUrl) });
@@ -53,11 +55,10 @@ const governor = (info: NodeInfo) =>
 /** Every proposal, newest first. */
 export async function listProposals(info: NodeInfo): Promise<Proposal[]> {
   const client = reader(info);
-  const logs = await client.getContractEvents({
-    ...governor(info),
-    eventName: 'ProposalCreated',
-    fromBlock: 0n,
-  });
+  const [logs, votes] = await Promise.all([
+    client.getContractEvents({ ...governor(info), eventName: 'ProposalCreated', fromBlock: 0n }),
+    client.getContractEvents({ ...governor(info), eventName: 'VoteCast', fromBlock: 0n }),
+  ]);
   const proposals = await Promise.all(
     logs.map(async (log) => {
       const a = log.args as Required<typeof log.args>;
@@ -80,6 +81,10 @@ export async function listProposals(info: NodeInfo): Promise<Proposal[]> {
         state: STATES[state] ?? 'Pending',
         votes: { against, for: forVotes, abstain },
         quorum,
+        ballots: votes
+          .map((v) => v.args as Required<typeof v.args>)
+          .filter((v) => v.proposalId === a.proposalId)
+          .map((v) => ({ voter: v.voter, support: v.support, weight: v.weight, reason: v.reason })),
       } satisfies Proposal;
     }),
   );
