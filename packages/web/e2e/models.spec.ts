@@ -1,4 +1,8 @@
-/** Journey 2, models: the catalog with each model's lineage (datanet versions, artifact, developer, node). */
+/**
+ * Journey 2, models: the catalog with each model's lineage (datanet versions, artifact, developer,
+ * node); a developer builds a model from a chosen datanet version and registers it with a price and
+ * split, and the node serves it.
+ */
 import { ANVIL_PRIVATE_KEYS } from '@tributary/protocol';
 import type { Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
@@ -29,6 +33,45 @@ describe('models journey', () => {
       await j.screenshot();
       await lineage.click();
       await j.page.getByRole('heading', { level: 1, name: 'Rivers and their tributaries' }).waitFor();
+    } finally {
+      await j.close();
+    }
+  });
+
+  it('builds a model from a chosen datanet version with progress, registers it with price and split, and the node serves it', async () => {
+    const name = `estuary-${Date.now().toString(36)}`;
+    const j = await startJourney('models-build');
+    try {
+      await j.open('/models', 'Models');
+      await j.page.getByRole('link', { name: 'Build a model' }).click();
+      await j.page.getByRole('heading', { level: 1, name: 'Build a model' }).waitFor();
+      await j.connectDev(4);
+      const buildForm = j.page.getByRole('form', { name: 'Build' });
+      await buildForm.getByLabel('Model name').fill(name);
+      await buildForm.getByLabel('Datanet').selectOption({ label: '#1 Rivers and their tributaries' });
+      await buildForm.getByLabel('Version').selectOption({ label: 'version 1' });
+      await j.checkA11y('build form');
+      await buildForm.getByRole('button', { name: 'Start the build' }).click();
+      await buildForm.getByText(`Built ${name}: artifact 0x`).waitFor({ timeout: 120_000 });
+
+      const registerForm = j.page.getByRole('form', { name: 'Register' });
+      await registerForm.getByLabel('Contributors (data)').fill('6000');
+      await registerForm.getByLabel('Developer (you)').fill('2500');
+      await registerForm.getByLabel('Compute node').fill('1500');
+      await registerForm.getByRole('button', { name: 'Register' }).click();
+      await registerForm
+        .getByText(new RegExp(`^Registered model #\\d+ \\(${name}\\); this node serves it`))
+        .waitFor({
+          timeout: 120_000,
+        });
+      const served = (await devClient(0).catalog()).find((m) => m.name === name)!;
+      expect(served).toMatchObject({
+        status: 'active',
+        developer: privateKeyToAccount(ANVIL_PRIVATE_KEYS[4] as Hex).address,
+        split: { dataBps: 6000, developerBps: 2500, computeBps: 1500 },
+        datanets: [{ datanetId: '1', version: 1 }],
+      });
+      await j.screenshot();
     } finally {
       await j.close();
     }

@@ -13,6 +13,7 @@ const ROUTES: [string, React.ComponentType<Record<string, string>>][] = [
   ['/datanets/new', page(() => import('../datanets/CreateDatanetPage'), 'CreateDatanetPage')],
   ['/datanets/:id', page(() => import('../datanets/DatanetPage'), 'DatanetPage')],
   ['/models', page(() => import('../models/ModelsPage'), 'ModelsPage')],
+  ['/models/build', page(() => import('../models/BuildModelPage'), 'BuildModelPage')],
   ['/playground', page(() => import('../playground/PlaygroundPage'), 'PlaygroundPage')],
   ['/receipts/:id', page(() => import('../receipts/ReceiptPage'), 'ReceiptPage')],
   ['/earnings', page(() => import('../earnings/EarningsPage'), 'EarningsPage')],

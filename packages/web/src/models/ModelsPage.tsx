@@ -21,6 +21,11 @@ export function ModelsPage() {
         Every model names the exact datanet versions it was built from; its answers pay those datanets'
         contributors.
       </p>
+      <p>
+        <Link to="/models/build" className="button">
+          Build a model
+        </Link>
+      </p>
       <QueryView
         query={catalog}
         what="the models"
