@@ -29,6 +29,7 @@ import type { Hex } from 'viem';
 import { keepClockMonotonic } from './devClock.js';
 import { isAlive, stopOrphanedAnvil, writeDevInfo } from './devOwnership.js';
 import type { Ui } from './ui.js';
+import { webAppDir } from './webApp.js';
 
 /** Dev account 9 operates the node (and signs its receipts). */
 export const DEV_NODE_KEY = ANVIL_PRIVATE_KEYS[9];
@@ -117,6 +118,7 @@ export async function startDevNetwork(parameters: StartDevNetworkParameters): Pr
         port: nodePort,
         rpcUrl,
         operatorKey: DEV_NODE_KEY,
+        webDir: webAppDir(),
         log: { level: (process.env.LOG_LEVEL as 'info') ?? 'warn' },
         // A local network settles every five minutes; the challenge window is ten.
         settlement: { epochSeconds: 300, maxReceipts: 10_000, pageSize: 200, pollMs: 5_000 },

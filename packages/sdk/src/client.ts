@@ -39,7 +39,13 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { chainNow } from './chainTime.js';
 import { TributaryApiError } from './errors.js';
 import { createGovernanceActions } from './governance.js';
-import { challengeOnChain, claimOnChain, depositAndAuthorize, registerModelOnChain } from './models.js';
+import {
+  challengeOnChain,
+  claimOnChain,
+  depositAndAuthorize,
+  postBondOnChain,
+  registerModelOnChain,
+} from './models.js';
 
 export type CreateTributaryClientParameters = {
   /** The node's base URL, e.g. http://127.0.0.1:8787 */
@@ -214,7 +220,7 @@ export function createTributaryClient(parameters: CreateTributaryClientParameter
         message,
       });
       const form = new FormData();
-      form.set('file', new Blob([bytes]), filename);
+      form.set('file', new Blob([new Uint8Array(bytes)]), filename);
       form.set('contributor', signer.address);
       form.set('nonce', message.nonce.toString());
       form.set('deadline', message.deadline.toString());
@@ -222,6 +228,16 @@ export function createTributaryClient(parameters: CreateTributaryClientParameter
       return request<ContributionView>('POST', `/v1/datanets/${args.datanetId}/contributions`, form);
     },
 
+    /** Posts a curated datanet's contribution bond for `content` (before uploading it); returns the amount (0: none asked). */
+    async postBond(args: { datanetId: string | bigint; content: string | Uint8Array }) {
+      const bytes = typeof args.content === 'string' ? new TextEncoder().encode(args.content) : args.content;
+      return postBondOnChain({
+        info: await nodeInfo(),
+        account: needAccount(),
+        datanetId: BigInt(args.datanetId),
+        contentHash: sha256(bytes),
+      });
+    },
     /** Starts a model build ("training") from exact datanet versions. */
     buildModel: (args: {
       name: string;

@@ -10,3 +10,4 @@ export {
   type ProposeParameters,
   type SignedVote,
 } from './governance.js';
+export { type WalletAccountParameters, walletAccount } from './wallet.js';

@@ -183,3 +183,36 @@ export async function challengeOnChain(p: {
   });
   return receipt.transactionHash;
 }
+
+/**
+ * Posts a curated datanet's contribution bond for `content` from the contributor's wallet (an
+ * approval, then `postBond`); upload the same content afterwards. Returns the content hash.
+ */
+export async function postBondOnChain(p: {
+  info: NodeInfo;
+  account: LocalAccount;
+  datanetId: bigint;
+  contentHash: Hex;
+}): Promise<{ amount: bigint }> {
+  const clients = await chainClients(p.info, p.account);
+  const registry = { address: p.info.addresses.datanetRegistry, abi: datanetRegistryAbi } as const;
+  const datanet = await clients.publicClient.readContract({
+    ...registry,
+    functionName: 'getDatanet',
+    args: [p.datanetId],
+  });
+  const amount = datanet.policy.contributionBond;
+  if (amount === 0n) return { amount };
+  await writeAndWait(clients, {
+    address: p.info.addresses.token,
+    abi: tributaryTokenAbi,
+    functionName: 'approve',
+    args: [p.info.addresses.datanetRegistry, amount],
+  });
+  await writeAndWait(clients, {
+    ...registry,
+    functionName: 'postBond',
+    args: [p.datanetId, p.contentHash, amount],
+  });
+  return { amount };
+}

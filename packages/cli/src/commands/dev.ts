@@ -94,6 +94,7 @@ function printSummary(
     process.stdout.write(
       `${JSON.stringify({
         node: network.node.url,
+        app: network.node.ctx.config.webDir ? `${network.node.url}/` : null,
         rpc: network.anvil.rpcUrl,
         chainId: network.anvil.chainId,
         home: network.home,
@@ -110,6 +111,9 @@ function printSummary(
     return;
   }
   ui.heading(`Tributary local network ${network.resumed ? '(resumed)' : '(new)'}`);
+  ui.info(
+    `  App      ${network.node.ctx.config.webDir ? ui.cyan(`${network.node.url}/`) : 'not built (npm run build)'}`,
+  );
   ui.info(`  API      ${ui.cyan(network.node.url)}   (try ${network.node.url}/v1/datanets)`);
   ui.info(`  Chain    ${network.anvil.rpcUrl} (chain id ${network.anvil.chainId})`);
   ui.info(`  State    ${network.home}`);
