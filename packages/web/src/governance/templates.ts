@@ -96,8 +96,8 @@ export const TEMPLATES: Template[] = [
   },
   {
     id: 'voterReward',
-    title: 'Set the voter reward per proposal',
-    fields: [{ name: 'amount', label: 'Reward per proposal (TRIB)', placeholder: '1000' }],
+    title: 'Set the voter reward per period',
+    fields: [{ name: 'amount', label: 'Reward per period (TRIB)', placeholder: '1000' }],
     encode: (info, v) => {
       need(/^\d+(\.\d+)?$/.test(v.amount ?? ''), 'the amount is a number of TRIB');
       return {
@@ -105,7 +105,7 @@ export const TEMPLATES: Template[] = [
         value: 0n,
         calldata: encodeFunctionData({
           abi: governanceRewardsAbi,
-          functionName: 'setRewardPerProposal',
+          functionName: 'setRewardPerPeriod',
           args: [parseEther(v.amount!)],
         }),
       };
@@ -136,8 +136,8 @@ export function describeCall(info: NodeInfo, call: { target: Address; calldata: 
     }
     if (is(info.addresses.governanceRewards)) {
       const d = decodeFunctionData({ abi: governanceRewardsAbi, data: call.calldata });
-      if (d.functionName === 'setRewardPerProposal')
-        return `Pay voters ${formatTrib(d.args[0] as bigint)} per proposal`;
+      if (d.functionName === 'setRewardPerPeriod')
+        return `Pay voters ${formatTrib(d.args[0] as bigint)} per period`;
       return `GovernanceRewards.${d.functionName}(${(d.args ?? []).join(', ')})`;
     }
   } catch {
