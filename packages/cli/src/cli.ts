@@ -65,6 +65,9 @@ function parseCommandArgs(command: Command, args: string[]) {
   return { help: false as const, values, positionals: parsed.positionals };
 }
 
+/** A command that returned nothing may still have set `process.exitCode` (dev: 130 on Ctrl-C while starting). */
+const setExitCode = () => (typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok);
+
 async function main(argv: string[]): Promise<number> {
   const json = argv.includes('--json');
   try {
@@ -82,8 +85,13 @@ async function main(argv: string[]): Promise<number> {
     }
     const { command, rest } = resolved;
     if (command.rawArgs && command.run) {
+      // Its own grammar parses the rest; the help still comes from its spec.
+      if (rest.includes('--help') || rest.includes('-h')) {
+        process.stdout.write(commandHelp(command));
+        return ExitCode.ok;
+      }
       const ui = createUi({ json });
-      return (await command.run({ values: {}, positionals: [], args: rest, ui, json })) ?? ExitCode.ok;
+      return (await command.run({ values: {}, positionals: [], args: rest, ui, json })) ?? setExitCode();
     }
     const parsed = parseCommandArgs(command, rest);
     if (parsed.help || !command.run) {
@@ -97,7 +105,7 @@ async function main(argv: string[]): Promise<number> {
       ui: createUi({ json }),
       json,
     });
-    return code ?? ExitCode.ok;
+    return code ?? setExitCode();
   } catch (error) {
     const failure = describeFailure(error);
     printFailure(failure, { json });

@@ -120,6 +120,10 @@ export function describeFailure(error: unknown): Failure {
       hint: 'check the file name',
     };
   }
+  // A command with its own grammar (`gov`, `dev time`): a wrong argument, or node:util's parser.
+  if (top.code === 'USAGE' || (typeof top.code === 'string' && top.code.startsWith('ERR_PARSE_ARGS_'))) {
+    return { ...fromTributary(top), code: 'USAGE', exitCode: ExitCode.usage };
+  }
   if (top.code === 'CONFIG_INVALID') {
     return {
       ...fromTributary(top),
@@ -186,6 +190,10 @@ export function describeFailure(error: unknown): Failure {
       exitCode: ExitCode.refused,
       ...(hint ? { hint } : {}),
     };
+  }
+  // A governance step that is not open yet: the chain would revert it.
+  if (top.name === 'GovernanceError') {
+    return { ...fromTributary(top), exitCode: ExitCode.refused };
   }
   // Tributary's errors carry a code and detail lines.
   if (typeof top.code === 'string') return { ...fromTributary(top), exitCode: ExitCode.failed };

@@ -23,6 +23,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const PACKAGES = ['protocol', 'attribution', 'sdk', 'node', 'cli'];
+/** The web app ships only its static build (its libraries are bundled in), which the CLI's node serves. */
+const PACKED = [...PACKAGES, 'web'];
 /** npm, without the workspace's settings leaking in from `npm test`'s environment. */
 const npmEnv = Object.fromEntries(
   Object.entries(process.env).filter(([k]) => !k.startsWith('npm_') && k !== 'INIT_CWD'),
@@ -39,7 +41,7 @@ describe('packed packages installed into an empty folder', () => {
     mkdirSync(packs);
     const { stdout } = await run(
       'npm',
-      ['pack', '--json', '--pack-destination', packs, ...PACKAGES.flatMap((p) => ['-w', `packages/${p}`])],
+      ['pack', '--json', '--pack-destination', packs, ...PACKED.flatMap((p) => ['-w', `packages/${p}`])],
       { cwd: root, env: npmEnv, maxBuffer: 64 * 1024 * 1024 },
     );
     // npm prints the prepack builds' output first, then the JSON array.
@@ -79,6 +81,9 @@ describe('packed packages installed into an empty folder', () => {
     expect(filesOf['@tributary/node']).toContain('dist/store/migrations/001_chain.sql');
     expect(filesOf['@tributary/protocol']).toContain('dist/generated/contracts.js');
     expect(filesOf['@tributary/cli']).toContain('demo/contributors.json');
+    expect(filesOf['@tributary/protocol']).toContain('dist/anvilWatchdog.mjs');
+    expect(filesOf['@tributary/web']).toContain('dist/index.html');
+    expect(filesOf['@tributary/web']!.every((f) => f === 'package.json' || f.startsWith('dist/'))).toBe(true);
   });
 
   it('installs without tsx and links each package to its tarball', () => {
@@ -110,15 +115,22 @@ describe('packed packages installed into an empty folder', () => {
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     try {
-      const summary = await new Promise<{ node: string; chainId: number }>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (d) => {
-          out += d;
-          const line = out.split('\n').find((l) => l.startsWith('{'));
-          if (line) resolve(JSON.parse(line));
-        });
-        child.once('exit', (code) => reject(new Error(`tributary dev exited with ${code}: ${stderr}`)));
-      });
+      const summary = await new Promise<{ node: string; app: string | null; chainId: number }>(
+        (resolve, reject) => {
+          let out = '';
+          child.stdout.on('data', (d) => {
+            out += d;
+            const line = out.split('\n').find((l) => l.startsWith('{'));
+            if (line) resolve(JSON.parse(line));
+          });
+          child.once('exit', (code) => reject(new Error(`tributary dev exited with ${code}: ${stderr}`)));
+        },
+      );
+      // The installed web app, served by the installed node at `/`.
+      expect(summary.app).toBe(`${summary.node}/`);
+      const page = await fetch(summary.node, { headers: { accept: 'text/html' } });
+      expect(page.headers.get('content-type')).toContain('text/html');
+      expect(await page.text()).toContain('<div id="root">');
       // The installed SDK (plain Node, no loader), signing with the installed protocol's dev key.
       const script = join(app, 'call.mjs');
       writeFileSync(

@@ -27,6 +27,8 @@ export const configSchema = z.object({
   operatorKey: hexKey,
   /** The key that signs receipts (registered on-chain for the operator). Defaults to the operator key. */
   signingKey: hexKey.optional(),
+  /** The built web app (packages/web/dist) to serve at `/`; none without it. */
+  webDir: z.string().optional(),
   /** PostgreSQL URL; without it the node uses embedded PGlite under `home`. */
   databaseUrl: z.string().optional(),
   limits: z
@@ -84,6 +86,15 @@ export const configSchema = z.object({
       pageSize: z.coerce.number().int().positive().max(400).default(200),
       /** How often the settlement loop looks for work (0: only when asked through the API). */
       pollMs: z.coerce.number().int().min(0).default(5_000),
+    })
+    .prefault({}),
+  /** The keeper: finalizes nodes' epochs once their challenge window passed and sweeps protocol fees. */
+  keeper: z
+    .object({
+      /** How often it looks for work (0: only when asked through the API). */
+      pollMs: z.coerce.number().int().min(0).default(60_000),
+      /** Epochs one finalize transaction may pass over. */
+      maxFinalizeSteps: z.coerce.number().int().positive().max(256).default(32),
     })
     .prefault({}),
   /** Serving models. */
@@ -144,7 +155,7 @@ export type LoadConfigParameters = {
  * Loads the configuration.
  *
  * Environment: TRIBUTARY_HOME, TRIBUTARY_CONFIG (a JSON file; default `$home/config.json`),
- * HOST, PORT, PUBLIC_URL, RPC_URL, ADDRESSES_FILE, OPERATOR_KEY, SIGNING_KEY, DATABASE_URL,
+ * HOST, PORT, PUBLIC_URL, RPC_URL, ADDRESSES_FILE, OPERATOR_KEY, SIGNING_KEY, DATABASE_URL, WEB_DIR,
  * UPSTREAM_URL, UPSTREAM_API_KEY, CORS_ORIGINS (comma-separated), LOG_LEVEL, LOG_FORMAT, SERVING_WORKERS.
  */
 export function loadConfig({ env = process.env, overrides = {} }: LoadConfigParameters = {}): Config {
@@ -167,6 +178,7 @@ export function loadConfig({ env = process.env, overrides = {} }: LoadConfigPara
     operatorKey: env.OPERATOR_KEY,
     signingKey: env.SIGNING_KEY,
     databaseUrl: env.DATABASE_URL,
+    webDir: env.WEB_DIR,
   });
   const cors = env.CORS_ORIGINS
     ? {

@@ -12,6 +12,7 @@ import { type Context, createContext } from './context.js';
 import { indexAllContributions } from './datanets/indexContributions.js';
 import { completeTakedowns } from './datanets/takedown.js';
 import { resumePendingVersions } from './datanets/versions.js';
+import { startKeeper } from './governance/keeper.js';
 import { resumeBuilds } from './jobs/modelBuilds.js';
 import type { Logger } from './logger.js';
 import { startArtifactWatch } from './models/artifactWatch.js';
@@ -76,6 +77,7 @@ export async function startNode(config: Config, logger?: Logger): Promise<Runnin
   const transactions = watchTransactions(ctx);
   const blobs = startBlobCollector(ctx);
   const settlement = startSettlementLoop(ctx);
+  const keeper = startKeeper(ctx);
   const artifactWatch = startArtifactWatch(ctx);
 
   const app = createApp(ctx);
@@ -106,6 +108,7 @@ export async function startNode(config: Config, logger?: Logger): Promise<Runnin
       stopping ??= (async () => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await settlement.stop();
+        await keeper.stop();
         await artifactWatch.stop();
         await evidenceSettled(ctx);
         await transactions.stop();

@@ -1,6 +1,7 @@
-/** `tributary dev`: what it accepts (it runs commands/dev.ts). */
+/** `tributary dev`: what it accepts (it runs commands/dev.ts), and `dev time` under it. */
 import { parsePort } from '../args.js';
 import { defineCommand } from '../command.js';
+import { devTimeSpec } from './devTime.js';
 
 export const devSpec = defineCommand({
   name: 'dev',
@@ -8,7 +9,8 @@ export const devSpec = defineCommand({
   usage: 'dev [--demo] [--home DIR] [--chain-port N] [--port N]',
   description:
     'Runs until Ctrl-C. State lives in --home; a second run resumes it (chain, database, files).\n' +
-    'Ten dev accounts are funded with TRIB; #0 deployed the protocol, #9 operates the node.',
+    'Dev accounts 1–8 hold 15M TRIB each and vote (any three reach quorum); #0 deployed the\n' +
+    'protocol, #9 operates the node; the treasury holds the rest. `tributary dev time` moves the clock.',
   options: {
     demo: {
       type: 'boolean',
@@ -22,6 +24,7 @@ export const devSpec = defineCommand({
     },
     port: { type: 'string', value: 'N', description: "the node's port (default 8787; 0 picks a free one)" },
   },
+  subcommands: [devTimeSpec],
   examples: [
     { comment: "The README's local network, with the demo", command: 'tributary dev --demo' },
     {

@@ -6,6 +6,7 @@
 import type { Command } from '../command.js';
 import { deploySpec } from './deploy.js';
 import { devSpec } from './dev.js';
+import { govSpec } from './gov.js';
 import { lineageSpec } from './lineage.js';
 import { nodeSpec } from './node.js';
 import { verifyEpochSpec } from './verifyEpoch.js';
@@ -15,6 +16,7 @@ export const commands: readonly Command[] = [
   devSpec,
   nodeSpec,
   deploySpec,
+  govSpec,
   verifyEpochSpec,
   verifyReceiptSpec,
   lineageSpec,

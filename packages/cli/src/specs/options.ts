@@ -1,6 +1,7 @@
 /**
  * Options several commands share: where the deployment is (the same environment variables the
- * node reads: RPC_URL, ADDRESSES_FILE, TRIBUTARY_HOME) and the operator's key (OPERATOR_KEY).
+ * node reads: RPC_URL, ADDRESSES_FILE, TRIBUTARY_HOME), the operator's key (OPERATOR_KEY), and
+ * the node and wallet of `tributary gov`.
  */
 import type { OptionSpec } from '../command.js';
 
@@ -27,3 +28,14 @@ export const operatorKeyOption = {
   env: 'OPERATOR_KEY',
   required: true,
 } as const satisfies OptionSpec;
+
+/** Options every `tributary gov` subcommand takes (commands/gov.ts parses them itself). */
+export const govOptions = {
+  node: { type: 'string', value: 'URL', description: 'the node to talk to (default http://127.0.0.1:8787)' },
+  key: {
+    type: 'string',
+    value: '0x…|0-9',
+    description: 'the wallet: a private key, or 0–9 for a dev account',
+    env: 'TRIBUTARY_KEY',
+  },
+} as const satisfies Record<string, OptionSpec>;

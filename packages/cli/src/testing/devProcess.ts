@@ -1,32 +1,35 @@
-/** Test helpers that run the real `tributary` binary as a child process. */
+/** Test helpers that run the real `tributary` command (its TypeScript sources) as a child process. */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Node arguments that run the CLI's TypeScript sources (workspace packages resolved to theirs too). */
-const FROM_SOURCE = [
+/**
+ * Node arguments that run the CLI's TypeScript sources, workspace packages resolved to theirs
+ * too (the built bin/tributary.js needs `npm run build`; the packed-install test runs that one).
+ */
+export const TRIBUTARY_FROM_SOURCE = [
   '--conditions=tributary-source',
   '--import',
   'tsx',
   join(dirname(fileURLToPath(import.meta.url)), '..', 'cli.ts'),
 ];
 
+/** `tributary dev` arguments for a home and free ports (never the fixed defaults). */
+export const devArgs = (home: string, chainPort: number, port: number) => [
+  'dev',
+  '--home',
+  home,
+  '--chain-port',
+  String(chainPort),
+  '--port',
+  String(port),
+];
+
 /** Starts `tributary dev --demo --json` and resolves with its JSON summary once it is up. */
 export async function runDev(home: string, chainPort: number, port: number) {
   const child = spawn(
     process.execPath,
-    [
-      ...FROM_SOURCE,
-      'dev',
-      '--demo',
-      '--json',
-      '--home',
-      home,
-      '--chain-port',
-      String(chainPort),
-      '--port',
-      String(port),
-    ],
+    [...TRIBUTARY_FROM_SOURCE, ...devArgs(home, chainPort, port), '--demo', '--json'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
@@ -57,7 +60,7 @@ export function runCli(
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const options = { env: { ...process.env, ...env } };
-    execFile(process.execPath, [...FROM_SOURCE, ...args], options, (error, stdout, stderr) => {
+    execFile(process.execPath, [...TRIBUTARY_FROM_SOURCE, ...args], options, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });

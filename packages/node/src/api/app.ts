@@ -14,6 +14,7 @@ import { installRoutes } from './install.js';
 import { isOutage } from './outage.js';
 import { apiRoutes } from './registry.js';
 import { openAiRoutes } from './routes/openai.js';
+import { webAppRoutes } from './webApp.js';
 
 export type AppEnv = { Variables: { ctx: Context; body: unknown; rawJson: unknown } };
 
@@ -82,6 +83,7 @@ export function createApp(ctx: Context) {
   );
   installRoutes(app, apiRoutes());
   app.route('/v1', openAiRoutes());
+  app.route('/', webAppRoutes(ctx)); // the web app, after every API route
   return app;
 }
 

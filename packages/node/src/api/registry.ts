@@ -7,6 +7,7 @@ import { accountRoutes } from './routes/accounts.js';
 import { authRoutes } from './routes/auth.js';
 import { datanetRoutes } from './routes/datanets.js';
 import { docsRoutes } from './routes/docs.js';
+import { governanceRoutes } from './routes/governance.js';
 import { lineageRoutes } from './routes/lineage.js';
 import { modelRoutes } from './routes/models.js';
 import { openAiRouteDeclarations } from './routes/openaiRoutes.js';
@@ -27,6 +28,7 @@ export function apiRoutes(): readonly Route[] {
     ...lineageRoutes,
     ...openAiRouteDeclarations,
     ...settlementRoutes,
+    ...governanceRoutes,
   );
   return routes;
 }
