@@ -37,6 +37,11 @@ describe('tributary help', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('tributary node register — ');
     expect(stdout).toContain('--signing-key 0x…');
+    // …and for `gov`, whose subcommands parse their own arguments.
+    const vote = await runCli(['gov', 'vote', '--help']);
+    expect(vote.code).toBe(0);
+    expect(vote.stdout).toContain('tributary gov vote — ');
+    expect(vote.stdout).toContain('--by-sig');
   });
 });
 
@@ -62,6 +67,16 @@ describe('tributary errors and exit codes', () => {
       },
     });
     expect((await runCli(['frob'])).code).toBe(2);
+    // Commands with a grammar of their own: wrong arguments exit 2 too, as JSON under --json.
+    const badOption = await runCli(['gov', 'list', '--frobnicate', '--json']);
+    expect(badOption.code).toBe(2);
+    expect(JSON.parse(badOption.stdout).error).toMatchObject({ code: 'USAGE', exitCode: 2 });
+    const badKey = await runCli(['gov', 'vote', '1', 'for', '--key', 'nope', '--json']);
+    expect(badKey.code).toBe(2);
+    expect(JSON.parse(badKey.stdout).error.message).toContain('--key must be a 32-byte private key');
+    const duration = await runCli(['dev', 'time', 'soon', '--home', dir]);
+    expect(duration.code).toBe(2);
+    expect(duration.stderr).toContain('"soon" is not a duration');
 
     const salt = await runCli([
       'verify-receipt',
