@@ -253,6 +253,21 @@ contract RewardDistributorTest is ProtocolTest {
         distributor.claim(node, 1, bob, 80 ether, Merkle.proof(c.leaves, 1));
     }
 
+    /// @dev Found by the ledger handler's refusal check: once the node's recipients have claimed
+    ///      more (through later epochs) than an older epoch funded, a claim against that older
+    ///      epoch must say `RewardsExceedsFunding` with nothing available, not panic (0x11).
+    function test_claim_olderEpochBeyondItsFundingSaysSo() public {
+        Credits memory first = _credits(95 ether, 0);
+        _settle(1, first, 100 ether);
+        Credits memory second = _credits(95 ether, 190 ether);
+        _settle(2, second, 200 ether);
+        vm.warp(block.timestamp + CHALLENGE_WINDOW);
+        distributor.claim(node, 2, bob, 190 ether, Merkle.proof(second.leaves, 1));
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsExceedsFunding.selector, node, 95 ether, 0));
+        distributor.claim(node, 1, alice, 95 ether, Merkle.proof(first.leaves, 0));
+        assertEq(distributor.claim(node, 2, alice, 95 ether, Merkle.proof(second.leaves, 0)), 95 ether);
+    }
+
     function test_claimMany_acrossThreeNodes() public {
         address[3] memory ops = [node, makeAddr("node2"), makeAddr("node3")];
         registerNode(ops[1], 0x52);
