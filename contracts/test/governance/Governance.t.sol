@@ -61,7 +61,11 @@ contract GovernanceTest is ProtocolTest {
         token.delegate(voter);
     }
 
-    function _proposal() internal view returns (address[] memory targets, uint256[] memory values, bytes[] memory calls) {
+    function _proposal()
+        internal
+        view
+        returns (address[] memory targets, uint256[] memory values, bytes[] memory calls)
+    {
         targets = new address[](2);
         values = new uint256[](2);
         calls = new bytes[](2);
@@ -133,10 +137,16 @@ contract GovernanceTest is ProtocolTest {
         assertEq(rewards.pendingReward(proposalId, voterA), 0, "claimed");
         assertEq(rewards.pendingReward(proposalId, voterB), 27 ether, "from the allocated reward");
         vm.expectRevert(
-            abi.encodeWithSelector(IGovernanceRewards.GovernanceRewardsAlreadyClaimed.selector, proposalId, voterA)
+            abi.encodeWithSelector(
+                IGovernanceRewards.GovernanceRewardsAlreadyClaimed.selector, proposalId, voterA
+            )
         );
         rewards.claim(proposalId, voterA);
-        vm.expectRevert(abi.encodeWithSelector(IGovernanceRewards.GovernanceRewardsDidNotVote.selector, proposalId, voterC));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IGovernanceRewards.GovernanceRewardsDidNotVote.selector, proposalId, voterC
+            )
+        );
         rewards.claim(proposalId, voterC);
     }
 
@@ -148,12 +158,16 @@ contract GovernanceTest is ProtocolTest {
         vm.prank(voterC); // 1% of supply: below the 4% quorum
         governor.castVote(proposalId, 1);
         vm.expectRevert(
-            abi.encodeWithSelector(IGovernanceRewards.GovernanceRewardsProposalNotFinished.selector, proposalId)
+            abi.encodeWithSelector(
+                IGovernanceRewards.GovernanceRewardsProposalNotFinished.selector, proposalId
+            )
         );
         rewards.claim(proposalId, voterC);
         vm.warp(block.timestamp + VOTING_PERIOD);
         assertEq(uint8(governor.state(proposalId)), uint8(IGovernor.ProposalState.Defeated));
-        vm.expectRevert(abi.encodeWithSelector(IGovernanceRewards.GovernanceRewardsNoQuorum.selector, proposalId));
+        vm.expectRevert(
+            abi.encodeWithSelector(IGovernanceRewards.GovernanceRewardsNoQuorum.selector, proposalId)
+        );
         rewards.claim(proposalId, voterC);
         assertEq(rewards.pendingReward(proposalId, voterC), 0);
     }
@@ -168,7 +182,9 @@ contract GovernanceTest is ProtocolTest {
         vm.prank(voterA);
         governor.castVote(proposalId, 1);
         vm.warp(block.timestamp + VOTING_PERIOD + 1);
-        vm.expectRevert(abi.encodeWithSelector(IGovernanceRewards.GovernanceRewardsNoBudget.selector, proposalId));
+        vm.expectRevert(
+            abi.encodeWithSelector(IGovernanceRewards.GovernanceRewardsNoBudget.selector, proposalId)
+        );
         rewards.claim(proposalId, voterA);
         fund(address(rewards), 100 ether); // the treasury funds the budget later
         assertEq(rewards.claim(proposalId, voterA), 54 ether); // 6% of 900

@@ -894,7 +894,9 @@ contract LedgerHandler is LedgerBooks {
         for (uint64 e = distributor.getNodeState(node).lastEpoch; e > 0; --e) {
             IRewardDistributor.EpochStatus s = _status(node, e);
             if (s == IRewardDistributor.EpochStatus.Settled || s == IRewardDistributor.EpochStatus.Challenged)
-            return e;
+            {
+                return e;
+            }
         }
         return 0;
     }
@@ -1083,7 +1085,8 @@ contract LedgerHandler is LedgerBooks {
         internal
     {
         IRewardDistributor.EpochHeader memory h = _header(node, _sum(amounts), amounts.length, false, 1);
-        if (shaveFee) h.protocolFee -= 1;
+        // One unit short (or, at a zero rate, one unit over): the fee must be exact.
+        if (shaveFee) h.protocolFee = h.protocolFee == 0 ? 1 : h.protocolFee - 1;
         bytes32 before = _fingerprint();
         vm.prank(node);
         try distributor.settleEpoch(h, 0, list, amounts) {
