@@ -501,7 +501,12 @@ contract LedgerHandler is LedgerBooks {
         }
         address node = nodes[(seed >> 8) % nodes.length];
         address account = recipients[index];
+        // What the node will have paid the account by the bad entry: valid entries placed before it
+        // raise it, and an entry at or below it would be skipped as already claimed, not refused.
         uint256 already = distributor.claimed(node, account);
+        for (uint256 i; i < valid.length; ++i) {
+            if (valid[i].node == node && valid[i].cumulativeAmount > already) already = valid[i].cumulativeAmount;
+        }
         uint64 epoch = _unfinalWithCredit(node, index, already);
         if (epoch != 0 && (seed >> 16) % 2 == 0) {
             claims[at] = IRewardDistributor.Claim(
