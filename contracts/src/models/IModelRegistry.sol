@@ -77,6 +77,23 @@ interface IModelRegistry {
         uint256 maxLicenceFees;
     }
 
+    /// @notice Floors a developer sets when offering its model to community governance: governance
+    ///         may change the split, but never below these shares (nor the data share below the
+    ///         model's `requiredDataBps`).
+    struct CommunityBounds {
+        uint16 minComputeBps;
+        uint16 minDeveloperBps;
+    }
+
+    /// @notice Whether a model is (offered to be) governed by token holders, and its split floors.
+    /// @param offered The developer consents; governance may adopt.
+    /// @param adopted Governance adopted it: versions and split are set by proposals only.
+    struct CommunityGovernance {
+        bool offered;
+        bool adopted;
+        CommunityBounds bounds;
+    }
+
     /// @notice Thrown when `modelId` does not exist.
     error ModelUnknown(uint256 modelId);
     /// @notice Thrown when `version` of `modelId` was not published.
@@ -101,6 +118,13 @@ interface IModelRegistry {
     error ModelZeroAddress();
     /// @notice Thrown when a status change is not allowed (delisting is for governance only).
     error ModelInvalidStatus(ModelStatus current, ModelStatus requested);
+
+    /// @notice Thrown when the developer changes versions or split of a community-governed model.
+    error ModelCommunityGoverned(uint256 modelId);
+    /// @notice Thrown when governance acts on a model that is not (offered to be) community-governed.
+    error ModelNotCommunityGoverned(uint256 modelId);
+    /// @notice Thrown when a split set by governance leaves a floor the developer set.
+    error ModelSplitOutOfBounds(uint256 modelId, Split split, CommunityBounds bounds);
 
     /// @notice Emitted when a model is registered.
     event ModelRegistered(
@@ -136,6 +160,11 @@ interface IModelRegistry {
     /// @notice Emitted when the status changes; `reason` is set by governance on (de)listing.
     event ModelStatusChanged(uint256 indexed modelId, ModelStatus status, bytes32 reason);
 
+    /// @notice Emitted when the developer offers its model to community governance (or withdraws the offer).
+    event CommunityGovernanceOffered(uint256 indexed modelId, bool offered, CommunityBounds bounds);
+    /// @notice Emitted when governance adopts a model (true) or hands it back to its developer (false).
+    event CommunityGovernanceAdopted(uint256 indexed modelId, bool adopted);
+
     /// @notice The model `modelId`.
     function getModel(uint256 modelId) external view returns (Model memory);
     /// @notice Version `version` of `modelId`.
@@ -144,4 +173,6 @@ interface IModelRegistry {
     function isLicensed(uint256 modelId, uint256 datanetId) external view returns (bool);
     /// @notice Number of models registered.
     function modelCount() external view returns (uint256);
+    /// @notice Whether `modelId` is offered to or adopted by community governance, and its split floors.
+    function communityGovernance(uint256 modelId) external view returns (CommunityGovernance memory);
 }

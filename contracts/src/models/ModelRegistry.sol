@@ -30,6 +30,7 @@ contract ModelRegistry is IModelRegistry, Ownable2Step {
     mapping(uint256 modelId => Model) private _models;
     mapping(uint256 modelId => mapping(uint32 version => ModelVersion)) private _versions;
     mapping(uint256 modelId => mapping(uint256 datanetId => bool)) private _licensed;
+    mapping(uint256 modelId => CommunityGovernance) private _community;
 
     constructor(IERC20 token_, IDatanetRegistry datanets_, INodeRegistry nodes_, address governance)
         Ownable(governance)
@@ -65,7 +66,9 @@ contract ModelRegistry is IModelRegistry, Ownable2Step {
         DatanetVersionRef[] calldata datanetVersions,
         uint256 maxLicenceFees
     ) external returns (uint32 version) {
-        return _publish(modelId, _developedBy(modelId, msg.sender), artifactHash, configHash, datanetVersions, maxLicenceFees);
+        Model storage model = _developedBy(modelId, msg.sender);
+        _notCommunityGoverned(modelId);
+        return _publish(modelId, model, artifactHash, configHash, datanetVersions, maxLicenceFees);
     }
 
     /// @notice Sets the price per input and output token.
@@ -77,10 +80,8 @@ contract ModelRegistry is IModelRegistry, Ownable2Step {
     /// @notice Sets the split; the data share must still reach every used datanet's minimum.
     function setSplit(uint256 modelId, Split calldata split) external {
         Model storage model = _developedBy(modelId, msg.sender);
-        _checkSplit(split);
-        if (split.dataBps < model.requiredDataBps) revert ModelDataShareTooLow(split.dataBps, model.requiredDataBps);
-        model.split = split;
-        emit ModelSplitUpdated(modelId, split);
+        _notCommunityGoverned(modelId);
+        _setSplit(modelId, model, split);
     }
 
     /// @notice Moves serving to another registered node.
@@ -129,6 +130,60 @@ contract ModelRegistry is IModelRegistry, Ownable2Step {
         if (model.status != ModelStatus.Delisted) revert ModelInvalidStatus(model.status, ModelStatus.Deprecated);
         model.status = ModelStatus.Deprecated;
         emit ModelStatusChanged(modelId, ModelStatus.Deprecated, reason);
+    }
+
+    // ---------------------------------------------------------------- community governance
+
+    /// @notice The developer offers `modelId` to community governance with split floors, or
+    ///         (`offered` false, before adoption) withdraws the offer. Adoption takes a proposal.
+    function offerCommunityGovernance(uint256 modelId, bool offered, CommunityBounds calldata bounds) external {
+        _developedBy(modelId, msg.sender);
+        CommunityGovernance storage community = _community[modelId];
+        _notCommunityGoverned(modelId);
+        if (uint256(bounds.minComputeBps) + bounds.minDeveloperBps > _BPS) {
+            revert ModelInvalidSplit(bounds.minComputeBps, bounds.minDeveloperBps, 0);
+        }
+        community.offered = offered;
+        community.bounds = offered ? bounds : CommunityBounds(0, 0);
+        emit CommunityGovernanceOffered(modelId, offered, community.bounds);
+    }
+
+    /// @notice Governance adopts a model its developer offered (`adopted` true) or hands it back
+    ///         (false): while adopted, only governance publishes versions and sets the split.
+    function setCommunityGoverned(uint256 modelId, bool adopted) external onlyOwner {
+        _modelAt(modelId);
+        CommunityGovernance storage community = _community[modelId];
+        if (!community.offered) revert ModelNotCommunityGoverned(modelId);
+        community.adopted = adopted;
+        if (!adopted) community.offered = false; // a later adoption needs a new offer
+        emit CommunityGovernanceAdopted(modelId, adopted);
+    }
+
+    /// @notice Governance publishes a new version of an adopted model, e.g. the same model built on
+    ///         a newer datanet version. Licence fees, if any, come from the treasury (approve first).
+    function governancePublishVersion(
+        uint256 modelId,
+        bytes32 artifactHash,
+        bytes32 configHash,
+        DatanetVersionRef[] calldata datanetVersions,
+        uint256 maxLicenceFees
+    ) external onlyOwner returns (uint32 version) {
+        return _publish(modelId, _adopted(modelId), artifactHash, configHash, datanetVersions, maxLicenceFees);
+    }
+
+    /// @notice Governance sets the split of an adopted model, within the developer's floors.
+    function governanceSetSplit(uint256 modelId, Split calldata split) external onlyOwner {
+        Model storage model = _adopted(modelId);
+        CommunityBounds memory bounds = _community[modelId].bounds;
+        if (split.computeBps < bounds.minComputeBps || split.developerBps < bounds.minDeveloperBps) {
+            revert ModelSplitOutOfBounds(modelId, split, bounds);
+        }
+        _setSplit(modelId, model, split);
+    }
+
+    /// @inheritdoc IModelRegistry
+    function communityGovernance(uint256 modelId) external view returns (CommunityGovernance memory) {
+        return _community[modelId];
     }
 
     /// @inheritdoc IModelRegistry
@@ -216,6 +271,22 @@ contract ModelRegistry is IModelRegistry, Ownable2Step {
             if (fee > 0) token.safeTransferFrom(msg.sender, datanet.owner, fee);
         }
         emit DatanetLicensed(modelId, datanetId, msg.sender, datanet.owner, fee);
+    }
+
+    function _setSplit(uint256 modelId, Model storage model, Split calldata split) private {
+        _checkSplit(split);
+        if (split.dataBps < model.requiredDataBps) revert ModelDataShareTooLow(split.dataBps, model.requiredDataBps);
+        model.split = split;
+        emit ModelSplitUpdated(modelId, split);
+    }
+
+    function _notCommunityGoverned(uint256 modelId) private view {
+        if (_community[modelId].adopted) revert ModelCommunityGoverned(modelId);
+    }
+
+    function _adopted(uint256 modelId) private view returns (Model storage model) {
+        model = _modelAt(modelId);
+        if (!_community[modelId].adopted) revert ModelNotCommunityGoverned(modelId);
     }
 
     function _checkSplit(Split calldata split) private pure {

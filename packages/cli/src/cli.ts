@@ -4,11 +4,25 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { deployCommand } from './commands/deploy.js';
-import { devCommand } from './commands/dev.js';
-import { nodeCommand } from './commands/node.js';
-import { verifyEpochCommand, verifyReceiptCommand } from './commands/verify.js';
 import { printError } from './ui.js';
+
+// Commands load on use: `tributary gov …` need not load the node (a few seconds of imports).
+const deployCommand = async (...a: Parameters<typeof import('./commands/deploy.js').deployCommand>) =>
+  (await import('./commands/deploy.js')).deployCommand(...a);
+const devCommand = async (...a: Parameters<typeof import('./commands/dev.js').devCommand>) =>
+  (await import('./commands/dev.js')).devCommand(...a);
+const devTimeCommand = async (...a: Parameters<typeof import('./commands/devTime.js').devTimeCommand>) =>
+  (await import('./commands/devTime.js')).devTimeCommand(...a);
+const govCommand = async (...a: Parameters<typeof import('./commands/gov.js').govCommand>) =>
+  (await import('./commands/gov.js')).govCommand(...a);
+const nodeCommand = async (...a: Parameters<typeof import('./commands/node.js').nodeCommand>) =>
+  (await import('./commands/node.js')).nodeCommand(...a);
+const verifyEpochCommand = async (
+  ...a: Parameters<typeof import('./commands/verify.js').verifyEpochCommand>
+) => (await import('./commands/verify.js')).verifyEpochCommand(...a);
+const verifyReceiptCommand = async (
+  ...a: Parameters<typeof import('./commands/verify.js').verifyReceiptCommand>
+) => (await import('./commands/verify.js')).verifyReceiptCommand(...a);
 
 const usage = `Usage: tributary <command> [options]
 
@@ -18,6 +32,8 @@ Commands:
               --home DIR        where state lives (default .tributary)
               --chain-port N    Anvil's port (default 8545)
               --port N          the node's port (default 8787)
+  dev time +7d     Move the running local network's clock forward (s, m, h, d, w) [--home DIR]
+  gov       Governance: list, show, propose, vote, queue, execute, delegate, claim (gov --help)
   node      Run a node against a deployment (configured by env and <home>/config.json)
               --home DIR
   deploy    Deploy the contracts to a chain
@@ -31,6 +47,8 @@ Commands:
 Every command accepts --json for machine-readable output and --help.`;
 
 async function main(argv: string[]): Promise<void> {
+  // Governance has its own options (tributary gov --help).
+  if (argv[0] === 'gov') return govCommand(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -68,6 +86,8 @@ async function main(argv: string[]): Promise<void> {
   };
   switch (command) {
     case 'dev':
+      if (positionals[1] === 'time')
+        return devTimeCommand({ duration: positionals[2], home: values.home, json: values.json! });
       return devCommand({
         demo: values.demo!,
         home: values.home,

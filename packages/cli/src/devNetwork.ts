@@ -1,8 +1,14 @@
 /**
  * The local network behind `tributary dev`: Anvil with its state under `<home>/chain`, the
- * protocol deployed once (addresses in `<home>/addresses.json`), dev accounts funded, this
- * node registered and staked, and the node serving on top. Every step checks what exists first,
- * so a second start resumes the same chain, database and files.
+ * protocol deployed once (addresses in `<home>/addresses.json`), the dev token distribution
+ * (voters delegated, treasury and voter-reward budget funded), this node registered and staked,
+ * and the node serving on top. Every step checks what exists first, so a second start resumes
+ * the same chain, database and files.
+ *
+ * Anvil belongs to this process: it runs under a watchdog that stops it when this process ends in
+ * any way (kill -9 included), a start interrupted by a signal stops what it started, an Anvil that
+ * a previous run of this home left behind is stopped (its state saved) before a new one starts,
+ * and an RPC port held by anything else is refused.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -10,30 +16,33 @@ import { loadConfig, type RunningNode, startNode } from '@tributary/node';
 import {
   ANVIL_PRIVATE_KEYS,
   type AnvilInstance,
-  createProtocolClients,
+  DEV_DISTRIBUTION,
   deploy,
   devDeployConfig,
+  distributeDevTokens,
   type ProtocolAddresses,
   registerNode,
   startAnvil,
   TributaryError,
-  tributaryTokenAbi,
-  writeAndWait,
 } from '@tributary/protocol';
-import { type Hex, parseEther } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
+import type { Hex } from 'viem';
+import { keepClockMonotonic } from './devClock.js';
+import { isAlive, stopOrphanedAnvil, writeDevInfo } from './devOwnership.js';
 import type { Ui } from './ui.js';
+import { webAppDir } from './webApp.js';
 
 /** Dev account 9 operates the node (and signs its receipts). */
 export const DEV_NODE_KEY = ANVIL_PRIVATE_KEYS[9];
-/** Tokens each dev account gets once. */
-export const DEV_ACCOUNT_TOKENS = parseEther('100000');
+/** Tokens each voting dev account (1–8) gets once. */
+export const DEV_ACCOUNT_TOKENS = DEV_DISTRIBUTION.voter;
 
 export type StartDevNetworkParameters = {
   home?: string;
   chainPort?: number;
   nodePort?: number;
   ui: Ui;
+  /** Aborting (a signal during start) stops what was started and rejects with DEV_INTERRUPTED. */
+  signal?: AbortSignal;
 };
 
 export type DevNetwork = {
@@ -47,19 +56,46 @@ export type DevNetwork = {
 
 /** Starts (or resumes) the local network. */
 export async function startDevNetwork(parameters: StartDevNetworkParameters): Promise<DevNetwork> {
-  const { ui } = parameters;
+  const { ui, signal } = parameters;
   const home = resolve(parameters.home ?? '.tributary');
   mkdirSync(join(home, 'chain'), { recursive: true });
   const releaseLock = takeLock(home);
   let anvil: AnvilInstance | undefined;
+  let node: RunningNode | undefined;
+  const checkpoint = () => {
+    if (signal?.aborted) {
+      throw new TributaryError({
+        code: 'DEV_INTERRUPTED',
+        message: 'interrupted while starting: stopped what had started (state saved)',
+      });
+    }
+  };
   try {
     const stateFile = join(home, 'chain', 'state.json');
+    const pidFile = join(home, 'chain', 'anvil.pid');
     const resumed = existsSync(stateFile);
+    const orphan = await stopOrphanedAnvil(pidFile);
+    if (orphan)
+      ui.info(
+        ui.dim(
+          `stopped Anvil pid ${orphan}: a previous tributary dev on this home left it running (state saved)`,
+        ),
+      );
+    checkpoint();
     anvil = await ui.step(
       resumed ? 'Resuming the local chain (Anvil)' : 'Starting a local chain (Anvil)',
-      () => startAnvil({ port: parameters.chainPort ?? 8545, stateFile, stateInterval: 1 }),
+      () =>
+        startAnvil({
+          port: parameters.chainPort ?? 8545,
+          stateFile,
+          stateInterval: 1,
+          dieWithParent: true,
+          pidFile,
+        }),
     );
     const rpcUrl = anvil.rpcUrl;
+    await keepClockMonotonic(rpcUrl);
+    checkpoint();
     const { addresses } = await ui.step('Deploying the protocol contracts', (update) =>
       deploy({
         rpcUrl,
@@ -69,10 +105,12 @@ export async function startDevNetwork(parameters: StartDevNetworkParameters): Pr
         onProgress: ({ step, status }) => update(`${step} ${status}`),
       }),
     );
+    checkpoint();
     const nodePort = parameters.nodePort ?? 8787;
-    await ui.step('Funding dev accounts and staking the node', () =>
-      prepareAccounts(rpcUrl, addresses, `http://127.0.0.1:${nodePort}`),
+    await ui.step('Distributing tokens, delegating votes and staking the node', (update) =>
+      prepareAccounts(rpcUrl, addresses, `http://127.0.0.1:${nodePort}`, update),
     );
+    checkpoint();
     const config = loadConfig({
       env: process.env,
       overrides: {
@@ -80,22 +118,29 @@ export async function startDevNetwork(parameters: StartDevNetworkParameters): Pr
         port: nodePort,
         rpcUrl,
         operatorKey: DEV_NODE_KEY,
+        webDir: webAppDir(),
         log: { level: (process.env.LOG_LEVEL as 'info') ?? 'warn' },
         // A local network settles every five minutes; the challenge window is ten.
         settlement: { epochSeconds: 300, maxReceipts: 10_000, pageSize: 200, pollMs: 5_000 },
+        // The keeper finalizes epochs and sweeps protocol fees to the treasury.
+        keeper: { pollMs: 5_000 },
       },
     });
-    const node = await ui.step('Starting the node', () => startNode(config));
+    node = await ui.step('Starting the node', () => startNode(config));
+    checkpoint();
+    const running = node;
+    const removeInfo = writeDevInfo(home, { rpcUrl, nodeUrl: running.url, chainId: anvil.chainId });
     let stopping: Promise<void> | null = null;
     return {
       home,
       anvil,
-      node,
+      node: running,
       addresses,
       resumed,
       stop() {
         stopping ??= (async () => {
-          await node.stop();
+          removeInfo();
+          await running.stop();
           await anvil!.stop();
           releaseLock();
         })();
@@ -103,34 +148,21 @@ export async function startDevNetwork(parameters: StartDevNetworkParameters): Pr
       },
     };
   } catch (error) {
+    await node?.stop().catch(() => {});
     await anvil?.stop();
     releaseLock();
     throw error;
   }
 }
 
-/** Gives every dev account tokens once, and registers (at `endpoint`) and stakes the node once. */
+/** Distributes the dev tokens once, and registers (at `endpoint`) and stakes the node once. */
 async function prepareAccounts(
   rpcUrl: string,
   addresses: ProtocolAddresses,
   endpoint: string,
+  onProgress: (step: string) => void,
 ): Promise<void> {
-  const deployer = await createProtocolClients({
-    rpcUrl,
-    account: ANVIL_PRIVATE_KEYS[0],
-    pollingInterval: 50,
-  });
-  const token = { address: addresses.token, abi: tributaryTokenAbi } as const;
-  for (const key of ANVIL_PRIVATE_KEYS.slice(1)) {
-    const account = privateKeyToAccount(key).address;
-    const balance = await deployer.publicClient.readContract({
-      ...token,
-      functionName: 'balanceOf',
-      args: [account],
-    });
-    if (balance > 0n) continue;
-    await writeAndWait(deployer, { ...token, functionName: 'transfer', args: [account, DEV_ACCOUNT_TOKENS] });
-  }
+  await distributeDevTokens({ rpcUrl, addresses, keys: ANVIL_PRIVATE_KEYS, onProgress });
   await registerNode({
     rpcUrl,
     addresses,
@@ -154,13 +186,4 @@ function takeLock(home: string): () => void {
   }
   writeFileSync(lock, String(process.pid));
   return () => rmSync(lock, { force: true });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }

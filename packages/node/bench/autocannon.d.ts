@@ -11,7 +11,12 @@ declare module 'autocannon' {
     };
     type Request = RequestParams & {
       setupRequest?: (request: RequestParams, context: Record<string, unknown>) => RequestParams;
-      onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
+      onResponse?: (
+        status: number,
+        body: string,
+        context: Record<string, unknown>,
+        headers?: Record<string, string>,
+      ) => void;
     };
     type Options = {
       url: string;

@@ -4,9 +4,11 @@
  * latency percentiles (from every response's own timing, sub-millisecond, 2xx only), status
  * counts, errors and what the answers held (completion tokens, attribution present).
  *
- *   tsx bench/loadChild.ts '<LoadSpec as JSON>'
+ *   tsx bench/loadChild.ts <file holding the LoadSpec as JSON>
  */
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
+import { round, type Summary, summary } from './stats.js';
 
 export type LoadSpec = {
   url: string;
@@ -26,24 +28,26 @@ export type LoadResult = {
   durationSeconds: number;
   requests: number;
   callsPerSecond: number;
-  latencyMs: { p50: number; p90: number; p99: number; mean: number; max: number; samples: number };
+  latencyMs: Summary;
   status: Record<string, number>;
   non2xx: number;
   errors: number;
   timeouts: number;
   answers?: { parsed: number; meanCompletionTokens: number; withReceipt: number; meanSpans: number };
+  /** The node's own time per call, from each answer's `x-tributary-overhead-ms` header. */
+  overheadMs?: Summary;
+  /** Mean of each `server-timing` stage over the answers, ms. */
+  serverTimingMeanMs?: Record<string, number>;
+  /** CPU time of this load generator over the measured run, ms. */
+  loadGeneratorCpuMs: number;
 };
 
-const spec = JSON.parse(process.argv[2]!) as LoadSpec;
-
-function percentile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
-const round = (x: number) => Number(x.toFixed(3));
+const spec = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as LoadSpec;
 
 async function drive(durationSeconds: number, measure: boolean): Promise<LoadResult> {
   const latencies: number[] = [];
+  const overheads: number[] = [];
+  const timing = new Map<string, { sum: number; n: number }>();
   const answers = { parsed: 0, completionTokens: 0, withReceipt: 0, spans: 0 };
   let seed = (spec.seedBase ?? 0) + (measure ? 1_000_000 : 0);
   const target = spec.target;
@@ -69,8 +73,18 @@ async function drive(durationSeconds: number, measure: boolean): Promise<LoadRes
                 }),
               };
             },
-            onResponse: (status, body) => {
+            onResponse: (status, body, _context, headers) => {
               if (!measure || status !== 200) return;
+              const overhead = Number(headers?.['x-tributary-overhead-ms']);
+              if (Number.isFinite(overhead)) overheads.push(overhead);
+              for (const stage of String(headers?.['server-timing'] ?? '').split(',')) {
+                const [name, dur] = stage.trim().split(';dur=');
+                if (!name || dur === undefined) continue;
+                const entry = timing.get(name) ?? { sum: 0, n: 0 };
+                entry.sum += Number(dur);
+                entry.n++;
+                timing.set(name, entry);
+              }
               try {
                 const parsed = JSON.parse(body) as {
                   usage?: { completion_tokens?: number };
@@ -97,7 +111,6 @@ async function drive(durationSeconds: number, measure: boolean): Promise<LoadRes
     if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
   });
   const result = await instance;
-  latencies.sort((a, b) => a - b);
   const status: Record<string, number> = {};
   for (const [code, { count }] of Object.entries(result.statusCodeStats ?? {})) status[code] = count;
   const total = Object.values(status).reduce((a, b) => a + b, 0);
@@ -109,20 +122,18 @@ async function drive(durationSeconds: number, measure: boolean): Promise<LoadRes
     durationSeconds: round(result.duration),
     requests: total,
     callsPerSecond: round(ok / result.duration),
-    latencyMs: {
-      p50: round(percentile(latencies, 0.5)),
-      p90: round(percentile(latencies, 0.9)),
-      p99: round(percentile(latencies, 0.99)),
-      mean: round(latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length)),
-      max: round(latencies.at(-1) ?? Number.NaN),
-      samples: latencies.length,
-    },
+    latencyMs: summary(latencies),
     status,
     non2xx: total - ok,
     errors: result.errors,
     timeouts: result.timeouts,
+    loadGeneratorCpuMs: 0, // set by the caller around the measured run
     ...(target.kind === 'completion'
       ? {
+          overheadMs: summary(overheads),
+          serverTimingMeanMs: Object.fromEntries(
+            [...timing].map(([name, { sum, n }]) => [name, round(sum / Math.max(1, n))]),
+          ),
           answers: {
             parsed: answers.parsed,
             meanCompletionTokens: round(answers.completionTokens / Math.max(1, answers.parsed)),
@@ -135,5 +146,8 @@ async function drive(durationSeconds: number, measure: boolean): Promise<LoadRes
 }
 
 if (spec.warmupSeconds > 0) await drive(spec.warmupSeconds, false);
+const cpu = process.cpuUsage();
 const result = await drive(spec.durationSeconds, true);
+const used = process.cpuUsage(cpu);
+result.loadGeneratorCpuMs = round((used.user + used.system) / 1000);
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -3,6 +3,7 @@
  * Validated with zod so a wrong value fails at start with the field named.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TributaryError } from '@tributary/protocol';
 import { z } from 'zod';
@@ -26,6 +27,8 @@ export const configSchema = z.object({
   operatorKey: hexKey,
   /** The key that signs receipts (registered on-chain for the operator). Defaults to the operator key. */
   signingKey: hexKey.optional(),
+  /** The built web app (packages/web/dist) to serve at `/`; none without it. */
+  webDir: z.string().optional(),
   /** PostgreSQL URL; without it the node uses embedded PGlite under `home`. */
   databaseUrl: z.string().optional(),
   limits: z
@@ -85,6 +88,15 @@ export const configSchema = z.object({
       pollMs: z.coerce.number().int().min(0).default(5_000),
     })
     .prefault({}),
+  /** The keeper: finalizes nodes' epochs once their challenge window passed and sweeps protocol fees. */
+  keeper: z
+    .object({
+      /** How often it looks for work (0: only when asked through the API). */
+      pollMs: z.coerce.number().int().min(0).default(60_000),
+      /** Epochs one finalize transaction may pass over. */
+      maxFinalizeSteps: z.coerce.number().int().positive().max(256).default(32),
+    })
+    .prefault({}),
   /** Serving models. */
   models: z
     .object({
@@ -93,6 +105,15 @@ export const configSchema = z.object({
        * compares the artifact files' size, mtime and inode with those seen at load.
        */
       rehashIntervalMs: z.coerce.number().int().min(0).default(600_000),
+    })
+    .prefault({}),
+  /** How calls are served. */
+  serving: z
+    .object({
+      /** Worker threads for generation, attribution and receipt signatures (0: all in the request thread). */
+      workers: z.coerce.number().int().min(0).max(64).default(availableParallelism()),
+      /** Most calls whose reservations, or receipts, are written in one transaction. */
+      maxBatch: z.coerce.number().int().positive().max(4096).default(256),
     })
     .prefault({}),
   /** OpenAI-compatible servers that `upstream` models (and RAG retrieval models) forward to, by name. */
@@ -134,8 +155,8 @@ export type LoadConfigParameters = {
  * Loads the configuration.
  *
  * Environment: TRIBUTARY_HOME, TRIBUTARY_CONFIG (a JSON file; default `$home/config.json`),
- * HOST, PORT, PUBLIC_URL, RPC_URL, ADDRESSES_FILE, OPERATOR_KEY, SIGNING_KEY, DATABASE_URL,
- * UPSTREAM_URL, UPSTREAM_API_KEY, CORS_ORIGINS (comma-separated), LOG_LEVEL, LOG_FORMAT.
+ * HOST, PORT, PUBLIC_URL, RPC_URL, ADDRESSES_FILE, OPERATOR_KEY, SIGNING_KEY, DATABASE_URL, WEB_DIR,
+ * UPSTREAM_URL, UPSTREAM_API_KEY, CORS_ORIGINS (comma-separated), LOG_LEVEL, LOG_FORMAT, SERVING_WORKERS.
  */
 export function loadConfig({ env = process.env, overrides = {} }: LoadConfigParameters = {}): Config {
   const home = resolve(overrides.home ?? env.TRIBUTARY_HOME ?? '.tributary');
@@ -157,6 +178,7 @@ export function loadConfig({ env = process.env, overrides = {} }: LoadConfigPara
     operatorKey: env.OPERATOR_KEY,
     signingKey: env.SIGNING_KEY,
     databaseUrl: env.DATABASE_URL,
+    webDir: env.WEB_DIR,
   });
   const cors = env.CORS_ORIGINS
     ? {
@@ -187,6 +209,11 @@ export function loadConfig({ env = process.env, overrides = {} }: LoadConfigPara
     upstreams,
     ...(cors && !overrides.cors ? { cors } : {}),
     log: { ...(fromFile.log as object | undefined), ...log, ...overrides.log },
+    serving: {
+      ...(fromFile.serving as object | undefined),
+      ...definedOnly({ workers: env.SERVING_WORKERS }),
+      ...overrides.serving,
+    },
   };
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {

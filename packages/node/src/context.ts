@@ -6,6 +6,7 @@ import { type ChainContext, createChainContext } from './chain/chainContext.js';
 import type { Indexer } from './chain/indexer.js';
 import type { Config } from './config.js';
 import { createLiveIndexes, type LiveIndexes } from './datanets/liveIndexes.js';
+import { createServing, type Serving } from './inference/serving.js';
 import { createLocks, type Locks } from './locks.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -27,6 +28,8 @@ export type Context = {
   indexer: Indexer;
   /** Models loaded for serving, by model id and artifact hash. */
   loadedModels: Map<string, Promise<LoadedModel>>;
+  /** The runner pool and the batched writers of reservations and receipts. */
+  serving: Serving;
 };
 
 /** Opens the database (running migrations), the blob store and the chain connection. */
@@ -39,7 +42,7 @@ export async function createContext(
     const applied = await migrate(db);
     if (applied.length > 0) logger.info({ applied }, 'database migrated');
     const chain = await createChainContext(config);
-    return {
+    const ctx = {
       config,
       logger,
       db,
@@ -49,7 +52,10 @@ export async function createContext(
       locks: createLocks(),
       indexes: createLiveIndexes(join(config.home, 'indexes')),
       loadedModels: new Map(),
-    };
+    } as Omit<Context, 'indexer'>;
+    // Its writers read the context when they run (the indexer is set by the caller).
+    ctx.serving = createServing(ctx as Context);
+    return ctx;
   } catch (error) {
     await db.close();
     throw error;

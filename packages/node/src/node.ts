@@ -12,6 +12,7 @@ import { type Context, createContext } from './context.js';
 import { indexAllContributions } from './datanets/indexContributions.js';
 import { completeTakedowns } from './datanets/takedown.js';
 import { resumePendingVersions } from './datanets/versions.js';
+import { startKeeper } from './governance/keeper.js';
 import { resumeBuilds } from './jobs/modelBuilds.js';
 import type { Logger } from './logger.js';
 import { startArtifactWatch } from './models/artifactWatch.js';
@@ -74,6 +75,7 @@ export async function startNode(config: Config, logger?: Logger): Promise<Runnin
   const transactions = watchTransactions(ctx);
   const blobs = startBlobCollector(ctx);
   const settlement = startSettlementLoop(ctx);
+  const keeper = startKeeper(ctx);
   const artifactWatch = startArtifactWatch(ctx);
 
   const app = createApp(ctx);
@@ -102,14 +104,14 @@ export async function startNode(config: Config, logger?: Logger): Promise<Runnin
       stopping ??= (async () => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await settlement.stop();
+        await keeper.stop();
         await artifactWatch.stop();
         await evidenceSettled(ctx);
         await transactions.stop();
         await blobs.stop();
         await ctx.indexer.stop();
         await ctx.indexes.close();
-        for (const loading of ctx.loadedModels.values())
-          await (await loading.catch(() => null))?.runner.close();
+        await ctx.serving.close();
         await ctx.db.close();
         log.info('node stopped');
       })();

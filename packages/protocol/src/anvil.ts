@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { TributaryError } from './errors.js';
 
 export type StartAnvilParameters = {
@@ -21,6 +22,14 @@ export type StartAnvilParameters = {
   blockTime?: number;
   /** Extra command-line arguments. */
   args?: string[];
+  /**
+   * Run Anvil under a watchdog that stops it when this process exits in any way (even `kill -9`),
+   * so it is never left running orphaned. Its own process group: a terminal's Ctrl-C reaches only
+   * this process, which then stops Anvil in order.
+   */
+  dieWithParent?: boolean;
+  /** With `dieWithParent`: a file that holds Anvil's pid while it runs (to find an orphan later). */
+  pidFile?: string;
 };
 
 export type AnvilInstance = {
@@ -68,6 +77,8 @@ export function anvilBinaryPath(): string {
   }
 }
 
+const watchdogPath = () => join(dirname(fileURLToPath(import.meta.url)), 'anvilWatchdog.mjs');
+
 /** A TCP port that was free a moment ago. */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -99,8 +110,23 @@ export async function startAnvil(parameters: StartAnvilParameters = {}): Promise
   }
   if (parameters.blockTime) args.push('--block-time', String(parameters.blockTime));
   args.push(...(parameters.args ?? []));
+  const rpcUrl = `http://127.0.0.1:${port}`;
+  // Otherwise the readiness check below would talk to that other chain and call it ours.
+  if (await rpcAnswers(rpcUrl)) {
+    throw new AnvilError({
+      code: 'ANVIL_PORT_IN_USE',
+      message: `a chain already answers on port ${port}; refusing to use a chain this process did not start`,
+      details: ['stop it (an Anvil left running by another program?), or choose another port'],
+    });
+  }
 
-  const child = spawn(anvilBinaryPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = parameters.dieWithParent
+    ? spawn(process.execPath, [watchdogPath(), anvilBinaryPath(), ...args], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        detached: true,
+        env: { ...process.env, ...(parameters.pidFile ? { ANVIL_PID_FILE: parameters.pidFile } : {}) },
+      })
+    : spawn(anvilBinaryPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);
@@ -108,8 +134,12 @@ export async function startAnvil(parameters: StartAnvilParameters = {}): Promise
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // Under the watchdog, Anvil is in the watchdog's process group: a SIGKILL goes to both.
+  const kill = (signal: NodeJS.Signals) =>
+    parameters.dieWithParent && signal === 'SIGKILL' && child.pid
+      ? process.kill(-child.pid, signal)
+      : child.kill(signal);
 
-  const rpcUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) {
@@ -121,7 +151,7 @@ export async function startAnvil(parameters: StartAnvilParameters = {}): Promise
     }
     if (await rpcAnswers(rpcUrl)) break;
     if (Date.now() > deadline) {
-      child.kill('SIGKILL');
+      kill('SIGKILL');
       throw new AnvilError({
         code: 'ANVIL_TIMEOUT',
         message: `Anvil did not answer on ${rpcUrl} within 30 s`,
@@ -138,8 +168,8 @@ export async function startAnvil(parameters: StartAnvilParameters = {}): Promise
     process: child,
     async stop() {
       if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      kill('SIGTERM');
+      const timer = setTimeout(() => kill('SIGKILL'), 10_000);
       await exited;
       clearTimeout(timer);
     },

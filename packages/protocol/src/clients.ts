@@ -9,9 +9,12 @@ import {
   type ContractFunctionName,
   createPublicClient,
   createWalletClient,
+  custom,
   defineChain,
+  type EIP1193Provider,
   type Hex,
   http,
+  type LocalAccount,
   type PublicClient,
   type TransactionReceipt,
   type Transport,
@@ -19,6 +22,16 @@ import {
   type WriteContractParameters,
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
+
+/**
+ * An account a browser wallet holds (EIP-1193: an extension, a wagmi connector): it signs typed
+ * data in the wallet, and its transactions go through the wallet's provider (`eth_sendTransaction`),
+ * each approved by the user there. Made by the SDK's `walletAccount`.
+ */
+export type WalletAccount = LocalAccount & { provider: EIP1193Provider };
+
+const isWalletAccount = (account: Account): account is WalletAccount =>
+  'provider' in account && typeof (account as WalletAccount).provider?.request === 'function';
 
 /** A chain description for an RPC endpoint whose id is known (viem needs one to sign). */
 export function chainFor({ chainId, rpcUrl }: { chainId: number; rpcUrl: string }): Chain {
@@ -39,7 +52,7 @@ export type ProtocolClients = {
 
 export type CreateProtocolClientsParameters = {
   rpcUrl: string;
-  /** A viem account, or a private key. */
+  /** A viem account, a private key, or a wallet's account (transactions then go through the wallet). */
   account: Account | Hex;
   /** The chain id; asked from the RPC when omitted. */
   chainId?: number;
@@ -66,12 +79,15 @@ export async function createProtocolClients(
     chain,
     account,
     publicClient: createPublicClient({ chain, transport, ...(pollingInterval ? { pollingInterval } : {}) }),
-    walletClient: createWalletClient({
-      chain,
-      transport,
-      account,
-      ...(pollingInterval ? { pollingInterval } : {}),
-    }),
+    // A wallet's account sends through the wallet (a JSON-RPC account there), not by local signing.
+    walletClient: isWalletAccount(account)
+      ? createWalletClient({
+          chain,
+          transport: custom(account.provider),
+          account: account.address,
+          ...(pollingInterval ? { pollingInterval } : {}),
+        })
+      : createWalletClient({ chain, transport, account, ...(pollingInterval ? { pollingInterval } : {}) }),
   };
 }
 

@@ -75,7 +75,10 @@ export type DeployConfig = {
   /** Seconds governance has to uphold a challenge before it lapses (longer than a proposal takes). */
   resolutionPeriod: bigint;
   maxPendingEpochs: bigint;
-  rewardPerProposal: bigint;
+  /** Voter rewards paid per reward period (to all voters together, at most), from the budget. */
+  voterRewardPerPeriod: bigint;
+  /** Length of a voter-reward period in seconds: a voter is paid once per period it voted in. */
+  voterRewardPeriod: number;
 };
 
 const DAY = 86_400n;
@@ -102,7 +105,8 @@ export const productionDeployConfig: DeployConfig = {
   // A proposal takes votingDelay + votingPeriod + timelockDelay = 8 days.
   resolutionPeriod: 14n * DAY,
   maxPendingEpochs: 256n,
-  rewardPerProposal: 1_000n * TOKEN,
+  voterRewardPerPeriod: 10_000n * TOKEN,
+  voterRewardPeriod: 7 * 86_400,
 };
 
 /** Parameters for a local network: minutes instead of days, small stakes. */
@@ -120,6 +124,7 @@ export const devDeployConfig: DeployConfig = {
   challengeBondMin: 100n * TOKEN,
   bondAppealPeriod: 3_600n,
   resolutionPeriod: 3_600n,
+  voterRewardPeriod: 86_400,
 };
 
 /** What the addresses file holds. */
@@ -263,7 +268,13 @@ export async function deploy(parameters: DeployParameters): Promise<DeployReturn
       name: 'governanceRewards',
       abi: governanceRewardsAbi,
       bytecode: governanceRewardsBytecode,
-      args: (a) => [must(a, 'governor'), must(a, 'token'), must(a, 'timelock'), config.rewardPerProposal],
+      args: (a) => [
+        must(a, 'governor'),
+        must(a, 'token'),
+        must(a, 'timelock'),
+        config.voterRewardPerPeriod,
+        config.voterRewardPeriod,
+      ],
     },
   ];
 

@@ -9,6 +9,7 @@ export * from './errors.js';
 export * from './feeSplit.js';
 export * from './filename.js';
 export * from './generated/contracts.js';
+export * from './governance/index.js';
 export * from './merkle.js';
 export * from './receipt.js';
 export * from './registerNode.js';

@@ -58,8 +58,16 @@ export type Receipt = {
   };
   /** `sha256`: the salted commitment to the billed prompt text (see `commitText`). */
   input: { sha256: Hex; tokens: number };
-  /** `sha256`: the salted commitment to the answer (same salt). */
-  output: { sha256: Hex; tokens: number };
+  output: {
+    /** The salted commitment to the answer (same salt). */
+    sha256: Hex;
+    tokens: number;
+    /**
+     * Why the answer ended: "stop" or "length", or "cancelled" when the client went away first
+     * (the receipt then charges only the text that had left the node). Absent in older receipts.
+     */
+    finishReason?: 'stop' | 'length' | 'cancelled';
+  };
   /** The sampling settings of the call: with the prompt they let anyone re-run a deterministic model. */
   generation: {
     maxTokens: number;

@@ -36,8 +36,16 @@ import {
 } from '@tributary/protocol';
 import { type Address, bytesToHex, type Hex, type LocalAccount, sha256 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
+import { chainNow } from './chainTime.js';
 import { TributaryApiError } from './errors.js';
-import { challengeOnChain, claimOnChain, depositAndAuthorize, registerModelOnChain } from './models.js';
+import { createGovernanceActions } from './governance.js';
+import {
+  challengeOnChain,
+  claimOnChain,
+  depositAndAuthorize,
+  postBondOnChain,
+  registerModelOnChain,
+} from './models.js';
 
 export type CreateTributaryClientParameters = {
   /** The node's base URL, e.g. http://127.0.0.1:8787 */
@@ -109,6 +117,12 @@ export function createTributaryClient(parameters: CreateTributaryClientParameter
   const getAccount = (address: Address) => request<AccountView>('GET', `/v1/accounts/${address}`);
 
   return {
+    /** Governance: delegate, propose, vote, queue, execute, claim voter rewards, and the views. */
+    ...createGovernanceActions({
+      nodeInfo,
+      needAccount,
+      request: (method, path, body) => request(method, path, body),
+    }),
     /** The account that signs, if any. */
     account,
     /** The API key in use. */
@@ -159,7 +173,7 @@ export function createTributaryClient(parameters: CreateTributaryClientParameter
         policy: policyToChain(policy),
         curator: args.curator ?? node,
         nonce: BigInt((await getAccount(signer.address)).createDatanetNonce),
-        deadline: deadlineIn(600),
+        deadline: (await chainNow((await nodeInfo()).rpcUrl)) + 600n, // checked on-chain
       };
       const signature = await signer.signTypedData({
         domain: datanetRegistryDomain({ chainId, verifyingContract: addresses.datanetRegistry }),
@@ -206,7 +220,7 @@ export function createTributaryClient(parameters: CreateTributaryClientParameter
         message,
       });
       const form = new FormData();
-      form.set('file', new Blob([bytes]), filename);
+      form.set('file', new Blob([new Uint8Array(bytes)]), filename);
       form.set('contributor', signer.address);
       form.set('nonce', message.nonce.toString());
       form.set('deadline', message.deadline.toString());
@@ -214,6 +228,16 @@ export function createTributaryClient(parameters: CreateTributaryClientParameter
       return request<ContributionView>('POST', `/v1/datanets/${args.datanetId}/contributions`, form);
     },
 
+    /** Posts a curated datanet's contribution bond for `content` (before uploading it); returns the amount (0: none asked). */
+    async postBond(args: { datanetId: string | bigint; content: string | Uint8Array }) {
+      const bytes = typeof args.content === 'string' ? new TextEncoder().encode(args.content) : args.content;
+      return postBondOnChain({
+        info: await nodeInfo(),
+        account: needAccount(),
+        datanetId: BigInt(args.datanetId),
+        contentHash: sha256(bytes),
+      });
+    },
     /** Starts a model build ("training") from exact datanet versions. */
     buildModel: (args: {
       name: string;

@@ -18,6 +18,7 @@ import {
   writeAndWait,
 } from '@tributary/protocol';
 import { type Address, type Hex, type LocalAccount, parseEventLogs, parseSignature } from 'viem';
+import { chainNow } from './chainTime.js';
 
 /** Public and wallet clients for the node's chain, on the RPC URL the node publishes. */
 const chainClients = (info: NodeInfo, account: LocalAccount) =>
@@ -96,7 +97,8 @@ export async function depositAndAuthorize(p: {
 }): Promise<void> {
   const clients = await chainClients(p.info, p.account);
   const { addresses, chainId } = p.info;
-  const deadline = BigInt(Math.floor(Date.now() / 1000) + 3600);
+  const now = await chainNow(p.info.rpcUrl);
+  const deadline = now + 3600n;
   if (p.amount > 0n) {
     const nonce = await clients.publicClient.readContract({
       address: addresses.token,
@@ -124,7 +126,7 @@ export async function depositAndAuthorize(p: {
       args: [p.amount, deadline, 27 + yParity, r, s],
     });
   }
-  const expiry = BigInt(Math.floor(Date.now() / 1000) + (p.duration ?? 30 * 86_400));
+  const expiry = now + BigInt(p.duration ?? 30 * 86_400);
   await writeAndWait(clients, {
     address: addresses.paymentEscrow,
     abi: paymentEscrowAbi,
@@ -180,4 +182,37 @@ export async function challengeOnChain(p: {
     args: [p.node, p.epoch, p.evidenceHash],
   });
   return receipt.transactionHash;
+}
+
+/**
+ * Posts a curated datanet's contribution bond for `content` from the contributor's wallet (an
+ * approval, then `postBond`); upload the same content afterwards. Returns the content hash.
+ */
+export async function postBondOnChain(p: {
+  info: NodeInfo;
+  account: LocalAccount;
+  datanetId: bigint;
+  contentHash: Hex;
+}): Promise<{ amount: bigint }> {
+  const clients = await chainClients(p.info, p.account);
+  const registry = { address: p.info.addresses.datanetRegistry, abi: datanetRegistryAbi } as const;
+  const datanet = await clients.publicClient.readContract({
+    ...registry,
+    functionName: 'getDatanet',
+    args: [p.datanetId],
+  });
+  const amount = datanet.policy.contributionBond;
+  if (amount === 0n) return { amount };
+  await writeAndWait(clients, {
+    address: p.info.addresses.token,
+    abi: tributaryTokenAbi,
+    functionName: 'approve',
+    args: [p.info.addresses.datanetRegistry, amount],
+  });
+  await writeAndWait(clients, {
+    ...registry,
+    functionName: 'postBond',
+    args: [p.datanetId, p.contentHash, amount],
+  });
+  return { amount };
 }

@@ -3,24 +3,24 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const TRIBUTARY_BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'tributary.js');
+export const TRIBUTARY_BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'tributary.js');
+
+/** `tributary dev` arguments for a home and free ports (never the fixed defaults). */
+export const devArgs = (home: string, chainPort: number, port: number) => [
+  'dev',
+  '--home',
+  home,
+  '--chain-port',
+  String(chainPort),
+  '--port',
+  String(port),
+];
 
 /** Starts `tributary dev --demo --json` and resolves with its JSON summary once it is up. */
 export async function runDev(home: string, chainPort: number, port: number) {
   const child = spawn(
     process.execPath,
-    [
-      TRIBUTARY_BIN,
-      'dev',
-      '--demo',
-      '--json',
-      '--home',
-      home,
-      '--chain-port',
-      String(chainPort),
-      '--port',
-      String(port),
-    ],
+    [TRIBUTARY_BIN, ...devArgs(home, chainPort, port), '--demo', '--json'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';

@@ -14,6 +14,7 @@ import { installRoutes } from './install.js';
 import { isOutage } from './outage.js';
 import { apiRoutes } from './registry.js';
 import { openAiRoutes } from './routes/openai.js';
+import { webAppRoutes } from './webApp.js';
 
 export type AppEnv = { Variables: { ctx: Context; body: unknown; rawJson: unknown } };
 
@@ -59,7 +60,9 @@ export function createApp(ctx: Context) {
       return c.json(errorJson(error.code, error.message, error.details), status);
     }
     if (isOutage(error)) {
-      ctx.logger.warn({ err: error, path: c.req.path }, 'a dependency is unavailable');
+      // The short reason only: viem's error carries the whole contract ABI and the RPC URL.
+      const reason = (error as { shortMessage?: string }).shortMessage ?? (error as Error).message;
+      ctx.logger.warn({ reason, path: c.req.path }, 'a dependency is unavailable');
       c.header('retry-after', '5');
       return c.json(
         errorJson('UNAVAILABLE', 'the chain or the database is not reachable right now', [
@@ -69,6 +72,7 @@ export function createApp(ctx: Context) {
       );
     }
     ctx.logger.error({ err: error, path: c.req.path }, 'unhandled error');
+    // The message stays in the log: it may hold internals (an RPC URL, a contract call).
     return c.json(errorJson('INTERNAL', 'internal error', ['the node logged it; retry, or report it']), 500);
   });
   app.notFound((c) =>
@@ -79,6 +83,7 @@ export function createApp(ctx: Context) {
   );
   installRoutes(app, apiRoutes());
   app.route('/v1', openAiRoutes());
+  app.route('/', webAppRoutes(ctx)); // the web app, after every API route
   return app;
 }
 

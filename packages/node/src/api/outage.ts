@@ -1,6 +1,7 @@
 /**
  * Whether an error means a dependency is unreachable (the chain's RPC, the database server), so the
- * API answers 503 with Retry-After rather than 500 — and without the URL or the call's details.
+ * API answers 503 with Retry-After rather than 500 — and never the RPC URL, contract or calldata
+ * viem's message holds.
  */
 import { BaseError, HttpRequestError, TimeoutError, WebSocketRequestError } from 'viem';
 
@@ -13,17 +14,15 @@ const CONNECTION_CODES = new Set([
   '57P01',
 ]);
 
-/** True when `error` (or its cause) is a failed connection to the chain or the database. */
+/** True when `error` (or what caused it) is a failed connection to the chain or the database. */
 export function isOutage(error: unknown): boolean {
   if (error instanceof BaseError) {
-    return Boolean(
-      error.walk(
-        (e) =>
-          e instanceof HttpRequestError || e instanceof TimeoutError || e instanceof WebSocketRequestError,
-      ),
+    const cause = error.walk(
+      (e) => e instanceof HttpRequestError || e instanceof TimeoutError || e instanceof WebSocketRequestError,
     );
+    if (cause) return true;
   }
-  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 8; depth++) {
     if (typeof e.code === 'string' && CONNECTION_CODES.has(e.code)) return true;
     e = e.cause as typeof e;
   }

@@ -7,6 +7,7 @@ import { accountRoutes } from './routes/accounts.js';
 import { authRoutes } from './routes/auth.js';
 import { datanetRoutes } from './routes/datanets.js';
 import { docsRoutes } from './routes/docs.js';
+import { governanceRoutes } from './routes/governance.js';
 import { modelRoutes } from './routes/models.js';
 import { openAiRouteDeclarations } from './routes/openaiRoutes.js';
 import { settlementRoutes } from './routes/settlement.js';
@@ -25,6 +26,7 @@ export function apiRoutes(): readonly Route[] {
     ...modelRoutes,
     ...openAiRouteDeclarations,
     ...settlementRoutes,
+    ...governanceRoutes,
   );
   return routes;
 }

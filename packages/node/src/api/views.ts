@@ -4,6 +4,7 @@
  * `@tributary/protocol`'s api.ts; the tests keep the two in step.
  */
 import { z } from 'zod';
+import { governanceTotalsView } from './governanceViews.js';
 
 const hexString = z.string().regex(/^0x[0-9a-fA-F]*$/);
 const addressString = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
@@ -324,6 +325,7 @@ export const protocolTotalsView = z
     treasuryBalance: decimal,
     tokenSupply: decimal,
     emission: decimal,
+    ...governanceTotalsView,
   })
   .meta({ id: 'ProtocolTotals' });
 

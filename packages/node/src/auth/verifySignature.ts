@@ -1,6 +1,6 @@
 /**
  * Checks an EIP-712 signature and its deadline, turning failures into clear 401 errors. Smart
- * accounts (ERC-1271) are accepted through the chain client.
+ * accounts (ERC-1271) are accepted through the chain client; a plain key needs no chain round trip.
  */
 import { type Address, type Hex, type TypedData, type TypedDataDomain, verifyTypedData } from 'viem';
 import type { Context } from '../context.js';

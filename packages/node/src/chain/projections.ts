@@ -3,6 +3,7 @@
  * entity, so replaying events is idempotent, and an entity can be rebuilt from its events after a
  * reorg removes some of them.
  */
+import { communityProjections, governorProjections, unprojectGovernance } from '../governance/projections.js';
 import type { Queryable } from '../store/db.js';
 
 /** A decoded event as the indexer stores it (bigints as decimal strings). */
@@ -290,6 +291,8 @@ const projections: Record<string, Projection> = {
   ...accountProjections,
   ...modelProjections,
   ...escrowProjections,
+  ...governorProjections,
+  ...communityProjections,
 };
 
 /** Applies `event` to the projected tables (events without a projection are only stored). */
@@ -351,6 +354,7 @@ export async function unproject(tx: Queryable, removed: readonly StoredEvent[]):
       }
     }
   };
+  await unprojectGovernance(tx, removed, replay);
   for (const id of datanets) {
     await tx.query('delete from datanets where id = $1', [id]);
     await tx.query('delete from datanet_curators where datanet_id = $1', [id]);

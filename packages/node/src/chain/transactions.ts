@@ -175,7 +175,13 @@ export function watchTransactions(ctx: Context, intervalMs = ctx.config.indexer.
   const tick = () => {
     running = ctx.locks
       .run(senderLock(ctx), () => recoverLostTransactions(ctx))
-      .catch((error) => ctx.logger.warn({ err: error }, 'could not check for lost transactions'))
+      // viem's full error carries the RPC URL and request body: log its short message only.
+      .catch((error) =>
+        ctx.logger.warn(
+          { reason: (error as { shortMessage?: string }).shortMessage ?? String((error as Error).message) },
+          'could not check for lost transactions',
+        ),
+      )
       .finally(() => {
         if (!stopped) timer = setTimeout(tick, intervalMs);
       });

@@ -1,21 +1,28 @@
 /**
  * One paid model call, whatever the API shape: resolve and load the model, count and check the
- * prompt, reserve the maximum cost, run the model (streaming its text), then charge exactly by
- * writing the signed receipt. If anything fails before the receipt, the reservation is released
- * and nothing is charged.
+ * prompt, reserve the maximum cost, run the model on the runner pool, then charge exactly by
+ * writing the signed receipt.
+ *
+ * What is charged: the text that left the node. A finished answer is charged whole. A streamed
+ * answer whose client went away is charged for the text already sent (`finish_reason`
+ * "cancelled"); a non-streamed one for the text generated until the client went away. A call that
+ * fails, or is cancelled before any text, writes no receipt: its reservation is released and
+ * nothing is charged.
  */
 import { randomBytes } from 'node:crypto';
-import { type TracedSpan, tokenIds, traceSpans } from '@tributary/attribution';
 import type { Receipt } from '@tributary/protocol';
 import type { Address, Hex } from 'viem';
 import type { Context } from '../context.js';
 import { badRequest } from '../errors.js';
 import { captureEvidence } from '../models/evidence/captureEvidence.js';
-import type { ChatMessage } from '../models/runner.js';
+import type { ChatMessage, RunInput } from '../models/runner.js';
 import { loadModel, resolveModel, type ServedModel } from '../models/servedModels.js';
 import { type Reservation, release, reserve } from '../payments/reservations.js';
 import { type StoredReceipt, storeReceipt } from '../receipts/storeReceipt.js';
+import type { AttributionSpan, FinishReason, SessionOutcome } from './generationSession.js';
 import { protocolFeeBps } from './protocolFee.js';
+
+export type { AttributionSpan } from './generationSession.js';
 
 export type CallRequest = {
   model: string;
@@ -28,14 +35,6 @@ export type CallRequest = {
   topK?: number | undefined;
   seed?: number | undefined;
   stop?: string[] | undefined;
-};
-
-export type AttributionSpan = {
-  charStart: number;
-  charEnd: number;
-  text: string;
-  count: number;
-  contributions: string[];
 };
 
 /** The `attribution` object added to OpenAI-shaped responses. */
@@ -62,19 +61,42 @@ export type CallAttribution = {
 export type CallOutcome = {
   receipt: Receipt;
   attribution: CallAttribution;
-  finishReason: 'stop' | 'length';
+  finishReason: FinishReason;
   usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+  /** The charged text (a cancelled call's is what left the node). */
+  text: string;
+  /** The model's own time producing text, ms (the rest of a call's time is the node's overhead). */
+  generationMs: number;
+  /** Time from the run's outcome to its durable receipt (group commit, signature), ms. */
+  receiptMs: number;
+};
+
+/** A started call. */
+export type CallRun = {
+  /** Streamed calls: the answer's text as it is generated. */
+  readonly pieces: AsyncIterable<string>;
+  /**
+   * Non-streamed calls: waits for the answer and charges it — or, once `signal` aborts (the client
+   * left), stops generating and charges the text generated so far. Null: nothing to charge.
+   */
+  complete(signal: AbortSignal): Promise<CallOutcome | null>;
+  /**
+   * Streamed calls: charges the first `sentChars` characters (the text that left the node), cut
+   * short (`cancelled`) or the whole answer. Null: nothing to charge.
+   */
+  finish(sentChars: number, cancelled: boolean): Promise<CallOutcome | null>;
+  /** The client left: stop generating now (streamed calls then `finish` with what was sent). */
+  cancel(): void;
 };
 
 export type Call = {
   model: ServedModel;
   requestId: Hex;
   created: number;
-  /**
-   * Reserves the call's maximum cost (402 if the payer cannot cover it), then returns the run:
-   * it yields the answer's text pieces and returns the outcome once the receipt is written.
-   */
-  start(signal: AbortSignal): Promise<AsyncGenerator<string, CallOutcome, void>>;
+  /** The most the call can cost (what is reserved). */
+  maxCost: bigint;
+  /** Reserves the call's maximum cost (402 if the payer cannot cover it), then starts the model. */
+  start(options: { stream: boolean }): Promise<CallRun>;
 };
 
 const DEFAULT_MAX_TOKENS = 256;
@@ -93,7 +115,7 @@ export type Quote = {
 export async function quoteCall(ctx: Context, request: CallRequest): Promise<Quote> {
   const model = await resolveModel(ctx, request.model);
   const { inputText, prompt } = promptOf(request);
-  const inputTokens = tokenIds({ text: inputText }).length;
+  const inputTokens = await ctx.serving.pool.countTokens(inputText);
   if (inputTokens > model.contextTokens) {
     throw badRequest(
       `the prompt is ${inputTokens} tokens; model "${model.name}" takes at most ${model.contextTokens}`,
@@ -119,41 +141,26 @@ export async function prepareCall(ctx: Context, payer: Address, request: CallReq
     seed: request.seed ?? randomBytes(4).readUInt32BE(0),
     stop: request.stop ?? [],
   };
+  const input: RunInput = {
+    prompt,
+    ...(request.messages ? { messages: request.messages } : {}),
+    ...generation,
+    topK: generation.topK ?? undefined,
+  };
   const requestId = `0x${randomBytes(32).toString('hex')}` as Hex;
   const created = Math.floor(Date.now() / 1000);
 
-  async function start(signal: AbortSignal): Promise<AsyncGenerator<string, CallOutcome, void>> {
-    const bps = await protocolFeeBps(ctx);
-    const reservation = await reserve(ctx, payer, maxCost);
-    return run(signal, bps, reservation);
-  }
-
-  async function* run(
-    signal: AbortSignal,
-    bps: number,
+  /** Turns the run's outcome into the charge: a receipt, or (no text) a released reservation. */
+  async function charge(
     reservation: Reservation,
-  ): AsyncGenerator<string, CallOutcome, void> {
-    let output = '';
+    bps: number,
+    outcome: Promise<SessionOutcome>,
+  ): Promise<CallOutcome | null> {
     let charged = false;
     try {
-      const pieces = loaded.runner.run(
-        {
-          prompt,
-          ...(request.messages ? { messages: request.messages } : {}),
-          ...generation,
-          topK: generation.topK ?? undefined,
-        },
-        signal,
-      );
-      let step = await pieces.next();
-      while (!step.done) {
-        output += step.value;
-        yield step.value;
-        step = await pieces.next();
-      }
-      const result = step.value;
-      if (signal.aborted) throw badRequest('the call was cancelled');
-      const outputTokens = Math.min(tokenIds({ text: output }).length, maxTokens);
+      const run = await outcome;
+      if (run.text === '' && run.finishReason === 'cancelled') return null;
+      const storing = performance.now();
       const stored = await storeReceipt(
         ctx,
         {
@@ -164,39 +171,39 @@ export async function prepareCall(ctx: Context, payer: Address, request: CallReq
           split: model.split,
           protocolFeeBps: bps,
           input: { text: inputText, tokens: inputTokens },
-          output: { text: output, tokens: outputTokens },
+          output: { text: run.text, tokens: run.outputTokens, finishReason: run.finishReason },
           generation,
-          attribution: result.attribution,
+          attribution: run.attribution,
           time: Math.floor(Date.now() / 1000),
         },
         reservation,
       );
       charged = true;
+      ctx.serving.reservations.charged(reservation);
       // Where the answer meets each paid contribution, kept so the receipt stays provable.
-      captureEvidence(ctx, stored.receipt, output);
-      // The response shows the answer's spans; a run that traced them already passes them on.
-      const spans =
-        result.spans ?? (output.trim() ? traceSpans({ index: loaded.runner.index, text: output }).spans : []);
-      return outcomeOf(stored, result.finishReason, outputTokens, spans);
+      captureEvidence(ctx, stored.receipt, run.text);
+      return outcomeOf(stored, run, performance.now() - storing);
     } finally {
-      // Failed, cancelled or abandoned before the receipt: nothing is charged.
+      // Failed, or cancelled before any text: nothing is charged.
       if (!charged) await release(ctx, reservation);
     }
   }
 
   function outcomeOf(
     { receipt, id, receiptHash, salt }: StoredReceipt,
-    finishReason: 'stop' | 'length',
-    outputTokens: number,
-    spans: readonly TracedSpan[],
+    run: SessionOutcome,
+    receiptMs: number,
   ): CallOutcome {
     return {
       receipt,
-      finishReason,
+      finishReason: run.finishReason,
+      text: run.text,
+      generationMs: run.generationMs,
+      receiptMs,
       usage: {
         prompt_tokens: inputTokens,
-        completion_tokens: outputTokens,
-        total_tokens: inputTokens + outputTokens,
+        completion_tokens: run.outputTokens,
+        total_tokens: inputTokens + run.outputTokens,
       },
       attribution: {
         receipt_id: id,
@@ -204,13 +211,7 @@ export async function prepareCall(ctx: Context, payer: Address, request: CallReq
         method: receipt.attribution.method,
         index_root: receipt.model.indexRoot,
         fee: receipt.fee,
-        spans: spans.map((s) => ({
-          charStart: s.charStart,
-          charEnd: s.charEnd,
-          text: s.text,
-          count: s.count,
-          contributions: s.contributions,
-        })),
+        spans: run.spans,
         contributions: receipt.attribution.contributions.map((c) => ({
           contribution_id: c.contributionId,
           contributor: c.contributor,
@@ -223,7 +224,33 @@ export async function prepareCall(ctx: Context, payer: Address, request: CallReq
       },
     };
   }
-  return { model, requestId, created, start };
+
+  async function start({ stream }: { stream: boolean }): Promise<CallRun> {
+    const bps = await protocolFeeBps(ctx);
+    const reservation = await reserve(ctx, payer, maxCost);
+    let run: ReturnType<typeof loaded.runner.start>;
+    try {
+      run = loaded.runner.start(input, { stream });
+    } catch (error) {
+      await release(ctx, reservation);
+      throw error;
+    }
+    return {
+      pieces: run.pieces,
+      complete(signal) {
+        const cancel = () => run.cancel();
+        signal.addEventListener('abort', cancel, { once: true });
+        if (signal.aborted) cancel();
+        return charge(reservation, bps, run.outcome).finally(() =>
+          signal.removeEventListener('abort', cancel),
+        );
+      },
+      finish: (sentChars, cancelled) => charge(reservation, bps, run.finish({ chars: sentChars, cancelled })),
+      cancel: () => run.cancel(),
+    };
+  }
+
+  return { model, requestId, created, maxCost, start };
 }
 
 /** The text a call is billed for, and the prompt a text model continues. */

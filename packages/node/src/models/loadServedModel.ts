@@ -8,14 +8,10 @@
  * - a mismatch drops the runner, answers 503 and rebuilds the artifact from the datanet versions
  *   (the build is deterministic); the model serves again once the rebuild has the right hash.
  */
-import { join } from 'node:path';
-import { openIndex } from '@tributary/attribution';
+import { randomUUID } from 'node:crypto';
 import type { Context } from '../context.js';
 import { artifactHashOf, listArtifactFiles } from './artifact.js';
 import { stampArtifact, stampsUnchanged } from './artifactStamps.js';
-import { createInfiniGramRunner } from './kinds/infiniGram.js';
-import { createRetrievalRunner } from './kinds/retrieval.js';
-import { createUpstreamRunner } from './kinds/upstream.js';
 import { rebuildServed, recordArtifactFiles } from './servedArtifact.js';
 import type { LoadedModel, ServedModel } from './servedModels.js';
 import { ModelRebuildingError } from './servingErrors.js';
@@ -55,23 +51,20 @@ export async function loadModel(ctx: Context, model: ServedModel): Promise<Loade
     }
     if (model.takedowns.count === 0) await recordArtifactFiles(ctx.db, model.artifactHash, files);
     runtime.stamps.set(key, stamps);
-    const index = await openIndex({ directory: join(served.dir, 'index') });
-    const params = model.config.params;
-    const runner =
-      model.kind === 'infini-gram'
-        ? createInfiniGramRunner({ index })
-        : model.kind === 'retrieval'
-          ? await createRetrievalRunner({ index, dir: served.dir, params, config: ctx.config })
-          : createUpstreamRunner({
-              config: ctx.config,
-              index,
-              upstream: String(params.upstream ?? 'default'),
-              upstreamModel: String(params.upstreamModel ?? model.name),
-            });
+    // Loaded in every worker of the runner pool (generation runs off the request thread). A load
+    // has its own pool key: a rebuilt artifact has the same hash, and retiring the runner it
+    // replaces must not unload it.
+    const runner = await ctx.serving.pool.load({
+      key: `${key}#${randomUUID()}`,
+      kind: model.kind,
+      dir: served.dir,
+      params: model.config.params,
+      name: model.name,
+    });
     return {
       model,
       runner,
-      indexRoot: index.indexRoot as `0x${string}`,
+      indexRoot: runner.indexRoot,
       takedowns: { count: model.takedowns.count, root: model.takedowns.root },
     };
   })();

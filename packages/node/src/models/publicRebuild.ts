@@ -246,7 +246,9 @@ async function recomputeContributions(
   index: AttributionIndex,
   p: RecomputeReceiptParameters,
 ): Promise<{ contributionId: string; ppm: number }[]> {
-  if (config.kind === 'upstream') {
+  // An answer cut short (the client left) is weighed by its spans, whatever the kind: re-running
+  // the model would give the whole answer, which the payer never got.
+  if (config.kind === 'upstream' || p.receipt.output.finishReason === 'cancelled') {
     return traceAnswer(index, p.output).contributions;
   }
   if (config.kind === 'retrieval' && typeof config.params.upstream === 'string') {

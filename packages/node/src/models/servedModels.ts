@@ -30,6 +30,8 @@ export { loadModel } from './loadServedModel.js';
 export { artifactDir } from './servedArtifact.js';
 export { ModelRebuildingError } from './servingErrors.js';
 
+import type { PooledModel } from '../inference/runnerPool.js';
+
 export type ModelStatusName = 'active' | 'deprecated' | 'delisted';
 
 export type ServedModel = {
@@ -61,7 +63,7 @@ export type ServedModel = {
 
 export type LoadedModel = {
   model: ServedModel;
-  runner: import('./runner.js').ModelRunner;
+  runner: PooledModel;
   indexRoot: Hex;
   /** The takedown state the model serves under (receipts name it). */
   takedowns: { count: number; root: Hex };

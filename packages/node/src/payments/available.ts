@@ -26,38 +26,53 @@ export type PayerFunds = {
 
 /** The payer's funds as the indexer last saw the chain (fast; may lag a fresh deposit). */
 export async function payerFunds(ctx: Context, payer: Address, db: Queryable = ctx.db): Promise<PayerFunds> {
-  const key = addressKey(payer);
-  const node = addressKey(ctx.chain.operator.address);
-  const [row] = await db.query<{
+  return (await payersFunds(ctx, [payer], db)).get(addressKey(payer))!;
+}
+
+/** The funds of several payers in one query, by lower-case address. */
+export async function payersFunds(
+  ctx: Context,
+  payers: readonly string[],
+  db: Queryable = ctx.db,
+): Promise<Map<string, PayerFunds>> {
+  const keys = [...new Set(payers.map(addressKey))];
+  const rows = await db.query<{
+    payer: string;
     balance: string | null;
     remaining: string | null;
     expiry: string | null;
-    unsettled: string;
-    reserved: string;
+    unsettled: string | null;
+    reserved: string | null;
   }>(
-    `select (select balance::text from escrow_balances where payer = $1) as balance,
-            (select remaining::text from escrow_authorizations where payer = $1 and node = $2) as remaining,
-            (select expiry::text from escrow_authorizations where payer = $1 and node = $2) as expiry,
-            (select coalesce((select amount from payer_unsettled where payer = $1), 0)::text) as unsettled,
-            (select coalesce(sum(amount), 0)::text from reservations where payer = $1) as reserved`,
-    [key, node],
+    `select p.payer, b.balance::text as balance, a.remaining::text as remaining, a.expiry::text as expiry,
+            u.amount::text as unsettled,
+            (select sum(r.amount)::text from reservations r where r.payer = p.payer) as reserved
+     from unnest($1::text[]) as p (payer)
+     left join escrow_balances b on b.payer = p.payer
+     left join escrow_authorizations a on a.payer = p.payer and a.node = $2
+     left join payer_unsettled u on u.payer = p.payer`,
+    [keys, addressKey(ctx.chain.operator.address)],
   );
-  return compute(
-    BigInt(row?.balance ?? 0),
-    BigInt(row?.remaining ?? 0),
-    BigInt(row?.expiry ?? 0),
-    BigInt(row!.unsettled),
-    BigInt(row!.reserved),
+  return new Map(
+    rows.map((row) => [
+      row.payer,
+      computeFunds({
+        balance: BigInt(row.balance ?? 0),
+        remaining: BigInt(row.remaining ?? 0),
+        expiry: BigInt(row.expiry ?? 0),
+        unsettled: BigInt(row.unsettled ?? 0),
+        // Stored reservations (PostgreSQL) and those this process holds in memory (PGlite).
+        reserved: BigInt(row.reserved ?? 0) + ctx.serving.reservations.held(row.payer),
+      }),
+    ]),
   );
 }
 
-/** The same, reading balance and authorization from the chain itself (authoritative, slower). */
-export async function payerFundsOnChain(
+/** The escrow account and this node's authorization as the chain says now. */
+export async function escrowOnChain(
   ctx: Context,
   payer: Address,
-  db: Queryable = ctx.db,
-): Promise<PayerFunds> {
-  const local = await payerFunds(ctx, payer, db);
+): Promise<{ balance: bigint; remaining: bigint; expiry: bigint }> {
   const escrow = { address: ctx.chain.addresses.paymentEscrow, abi: paymentEscrowAbi } as const;
   const [account, authorization] = await Promise.all([
     ctx.chain.publicClient.readContract({ ...escrow, functionName: 'accountOf', args: [payer] }),
@@ -67,24 +82,36 @@ export async function payerFundsOnChain(
       args: [payer, ctx.chain.operator.address],
     }),
   ]);
-  return compute(
-    account.balance,
-    authorization.remaining,
-    authorization.expiry,
-    local.unsettled,
-    local.reserved,
-  );
+  return { balance: account.balance, remaining: authorization.remaining, expiry: authorization.expiry };
 }
 
-function compute(
-  balance: bigint,
-  remaining: bigint,
-  expiry: bigint,
-  unsettled: bigint,
-  reserved: bigint,
-): PayerFunds {
+/** The same as `payerFunds`, with balance and authorization read from the chain (authoritative, slower). */
+export async function payerFundsOnChain(
+  ctx: Context,
+  payer: Address,
+  db: Queryable = ctx.db,
+): Promise<PayerFunds> {
+  const [local, chain] = await Promise.all([payerFunds(ctx, payer, db), escrowOnChain(ctx, payer)]);
+  return computeFunds({ ...chain, unsettled: local.unsettled, reserved: local.reserved });
+}
+
+/** What a payer may spend, from its escrow figures and what it already owes or has reserved. */
+export function computeFunds(f: {
+  balance: bigint;
+  remaining: bigint;
+  expiry: bigint;
+  unsettled: bigint;
+  reserved: bigint;
+}): PayerFunds {
   const now = BigInt(Math.floor(Date.now() / 1000));
-  const authorized = expiry > now ? remaining : 0n;
-  const spendable = (balance < authorized ? balance : authorized) - unsettled - reserved;
-  return { balance, authorized, expiry, unsettled, reserved, available: spendable > 0n ? spendable : 0n };
+  const authorized = f.expiry > now ? f.remaining : 0n;
+  const spendable = (f.balance < authorized ? f.balance : authorized) - f.unsettled - f.reserved;
+  return {
+    balance: f.balance,
+    authorized,
+    expiry: f.expiry,
+    unsettled: f.unsettled,
+    reserved: f.reserved,
+    available: spendable > 0n ? spendable : 0n,
+  };
 }

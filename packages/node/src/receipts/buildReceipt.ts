@@ -44,7 +44,7 @@ export type BuildReceiptParameters = {
   /** Fees of this node's earlier receipts in the same epoch. */
   feeBefore: bigint;
   input: { text: string; tokens: number };
-  output: { text: string; tokens: number };
+  output: { text: string; tokens: number; finishReason: 'stop' | 'length' | 'cancelled' };
   /** Salts the input and output commitments (given to the payer only). */
   salt: Hex;
   generation: Receipt['generation'];
@@ -82,7 +82,11 @@ export function buildReceipt(p: BuildReceiptParameters): Receipt {
       ...(p.model.takedowns ? { takedowns: p.model.takedowns } : {}),
     },
     input: { sha256: commitText(p.salt, p.input.text), tokens: p.input.tokens },
-    output: { sha256: commitText(p.salt, p.output.text), tokens: p.output.tokens },
+    output: {
+      sha256: commitText(p.salt, p.output.text),
+      tokens: p.output.tokens,
+      finishReason: p.output.finishReason,
+    },
     generation: p.generation,
     pricing: {
       pricePerInputToken: p.pricing.pricePerInputToken.toString(),

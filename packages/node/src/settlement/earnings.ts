@@ -7,6 +7,7 @@ import { tributaryTokenAbi } from '@tributary/protocol';
 import type { Address } from 'viem';
 import { addressKey } from '../chain/chainContext.js';
 import type { Context } from '../context.js';
+import { governanceTotals } from '../governance/totals.js';
 
 type Row = Record<string, string>;
 
@@ -84,13 +85,14 @@ export async function protocolTotals(ctx: Context) {
     `select coalesce(sum(fee), 0)::text as fees from receipts r join epochs e on e.epoch = r.epoch where e.status in ('settled', 'claimable')`,
   );
   const token = { address: ctx.chain.addresses.token, abi: tributaryTokenAbi } as const;
-  const [supply, treasury] = await Promise.all([
+  const [supply, treasury, governance] = await Promise.all([
     ctx.chain.publicClient.readContract({ ...token, functionName: 'totalSupply' }),
     ctx.chain.publicClient.readContract({
       ...token,
       functionName: 'balanceOf',
       args: [ctx.chain.addresses.timelock],
     }),
+    governanceTotals(ctx),
   ]);
   return {
     calls: fees!.calls,
@@ -106,6 +108,7 @@ export async function protocolTotals(ctx: Context) {
     tokenSupply: supply.toString(),
     /** Tokens created after deployment: none (the supply is fixed; rewards come from fees). */
     emission: '0',
+    ...governance,
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Context } from '../context.js';
 import { crashPoint } from '../faults.js';
+import { startPollLoop } from '../pollLoop.js';
 import { buildEpoch } from './buildEpoch.js';
 import { closeEpoch, epochIsDue } from './closeEpoch.js';
 import { submitEpoch } from './submitEpoch.js';
@@ -36,26 +37,10 @@ export async function settlementPass(
 
 /** Runs passes every `settlement.pollMs` until stopped. */
 export function startSettlementLoop(ctx: Context): { stop(): Promise<void> } {
-  const { pollMs } = ctx.config.settlement;
-  let stopped = false;
-  let running: Promise<unknown> = Promise.resolve();
-  let timer: NodeJS.Timeout | null = null;
-  const schedule = () => {
-    if (stopped || pollMs === 0) return;
-    timer = setTimeout(() => {
-      running = settlementPass(ctx)
-        .catch((error) =>
-          ctx.logger.warn({ reason: (error as Error).message }, 'settlement pass failed; retrying'),
-        )
-        .finally(schedule);
-    }, pollMs);
-  };
-  schedule();
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
+  return startPollLoop({
+    logger: ctx.logger,
+    pollMs: ctx.config.settlement.pollMs,
+    pass: () => settlementPass(ctx),
+    name: 'settlement',
+  });
 }

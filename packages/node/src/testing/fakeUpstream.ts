@@ -1,22 +1,29 @@
 /**
  * A small OpenAI-compatible server for the upstream tests. What it answers depends on the model
- * name: "echo:<text>" streams <text> back; "slow" never answers; "broken" fails with 500;
- * "garbage" streams chunks that are not JSON.
+ * name: "echo:<text>" streams <text> back; "drip:<ms>:<text>" streams it word by word, <ms> apart
+ * ("drip:<ms>+<first ms>:<text>" waits <first ms> before the first word), and stops when the node
+ * hangs up; "slow" never answers; "broken" fails with 500; "garbage" streams chunks that are not
+ * JSON. `streams` records, per streamed answer, how many words were written before it ended.
  */
 import { createServer, type Server } from 'node:http';
 import { freePort } from '@tributary/protocol';
 
+export type StreamRecord = { model: string; words: number; written: number; hungUp: boolean };
 export type FakeUpstream = {
   baseURL: string;
   requests: unknown[];
   /** The Authorization header of each request, as received (undefined when none was sent). */
   authorizations: (string | undefined)[];
+  streams: StreamRecord[];
   stop(): Promise<void>;
 };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function startFakeUpstream(): Promise<FakeUpstream> {
   const requests: unknown[] = [];
   const authorizations: (string | undefined)[] = [];
+  const streams: StreamRecord[] = [];
   const port = await freePort();
   const server: Server = createServer(async (req, res) => {
     let body = '';
@@ -38,12 +45,26 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       res.end();
       return;
     }
-    const text = model.startsWith('echo:') ? model.slice(5) : 'I have nothing to say.';
+    const drip = model.match(/^drip:(\d+)(?:\+(\d+))?:/);
+    const text = drip
+      ? model.slice(drip[0].length)
+      : model.startsWith('echo:')
+        ? model.slice(5)
+        : 'I have nothing to say.';
     const words = text.split(/(?<= )/);
+    const record: StreamRecord = { model, words: words.length, written: 0, hungUp: false };
+    streams.push(record);
+    res.on('close', () => {
+      record.hungUp = !res.writableFinished;
+    });
+    if (drip?.[2]) await sleep(Number(drip[2]));
     for (const word of words) {
+      if (res.destroyed) return;
       res.write(
         `data: ${JSON.stringify({ id: 'up-1', object: 'chat.completion.chunk', created: 0, model, choices: [{ index: 0, delta: { content: word }, finish_reason: null }] })}\n\n`,
       );
+      record.written++;
+      if (drip) await sleep(Number(drip[1]));
     }
     res.write(
       `data: ${JSON.stringify({ id: 'up-1', object: 'chat.completion.chunk', created: 0, model, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`,
@@ -55,6 +76,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,
     requests,
+    streams,
     authorizations,
     stop: () =>
       new Promise((resolve) => {

@@ -112,6 +112,8 @@ export async function startTestNetwork(
     indexer: { pollIntervalMs: 100 },
     // Tests settle by hand (POST /v1/settlement/run) unless they ask for the loop.
     settlement: { pollMs: 0 },
+    // …and run the keeper by hand (POST /v1/governance/keeper/run).
+    keeper: { pollMs: 0 },
     log: { level: process.env.TEST_LOG_LEVEL ?? 'warn', format: 'json' } as ConfigInput['log'],
     ...options.config,
   };

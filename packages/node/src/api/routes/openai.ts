@@ -1,13 +1,19 @@
 /**
  * The OpenAI-compatible API: GET /v1/models, POST /v1/completions, POST /v1/chat/completions,
  * streaming (SSE) and not. Responses carry `usage` and an `attribution` object (with the receipt
- * id); a stream ends with one extra chunk holding usage and attribution, then `[DONE]`. The
- * official `openai` npm client works against it unchanged.
+ * id), and headers with the receipt id, fee, top contributions and the node's overhead
+ * (answerHeaders.ts); a stream ends with one extra chunk holding usage and attribution, then
+ * `[DONE]`. The official `openai` npm client works against it unchanged.
+ *
+ * Metering: a client that goes away mid-stream is charged for the text already sent (the receipt's
+ * finish reason is "cancelled"); a non-streamed call whose client goes away stops generating and is
+ * charged for what was generated. Nothing is charged before the first text.
  */
 import { Hono, type Context as HonoContext } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { ApiError } from '../../errors.js';
+import { answerHeaders, formatMs, HEADERS, streamHeaders } from '../../inference/answerHeaders.js';
+import { respondWithEvents } from '../../inference/eventStream.js';
 import { type CallOutcome, type CallRequest, prepareCall } from '../../inference/serveCall.js';
 import { listServedModels } from '../../models/servedModels.js';
 import { type AppEnv, requireAccount } from '../app.js';
@@ -82,6 +88,7 @@ export function openAiRoutes() {
   });
 
   const handle = (shape: Shape) => async (c: HonoContext<AppEnv>) => {
+    const started = performance.now();
     const ctx = c.get('ctx');
     const payer = await requireAccount(ctx, c.req.header('authorization'));
     const raw = await jsonBody(c);
@@ -106,46 +113,56 @@ export function openAiRoutes() {
         : { prompt: body.prompt }),
     };
     const call = await prepareCall(ctx, payer, request);
+    const prepared = performance.now() - started;
     const id = `${shape === 'chat' ? 'chatcmpl' : 'cmpl'}-${call.requestId.slice(2, 26)}`;
     const object = shape === 'chat' ? 'chat.completion' : 'text_completion';
-    const controller = new AbortController();
+    // The client's connection: when it closes early, the call stops and charges what left the node.
+    const gone = c.req.raw.signal;
 
     // Reserve before answering, so an unpaid call is a plain 402 even when streaming.
-    const run = await call.start(controller.signal);
+    const run = await call.start({ stream: body.stream === true });
+    const reserved = performance.now() - started;
     if (!body.stream) {
-      let text = '';
-      let step = await run.next();
-      while (!step.done) {
-        text += step.value;
-        step = await run.next();
-      }
-      const outcome = step.value;
-      return c.json({
-        id,
-        object,
-        created: call.created,
-        model: call.model.name,
-        choices: [
-          shape === 'chat'
-            ? {
-                index: 0,
-                message: { role: 'assistant', content: text },
-                finish_reason: outcome.finishReason,
-                logprobs: null,
-              }
-            : { index: 0, text, finish_reason: outcome.finishReason, logprobs: null },
-        ],
-        usage: outcome.usage,
-        attribution: outcome.attribution,
-        receipt_id: outcome.attribution.receipt_id,
-      });
+      const outcome = await run.complete(gone);
+      if (!outcome)
+        throw new ApiError(499, 'CANCELLED', 'the client closed the connection before any output');
+      const { text, finishReason } = outcome;
+      const headers = answerHeaders(outcome, { prepared, reserved, total: performance.now() - started });
+      return c.json(
+        {
+          id,
+          object,
+          created: call.created,
+          model: call.model.name,
+          choices: [
+            shape === 'chat'
+              ? {
+                  index: 0,
+                  message: { role: 'assistant', content: text },
+                  finish_reason: finishReason,
+                  logprobs: null,
+                }
+              : { index: 0, text, finish_reason: finishReason, logprobs: null },
+          ],
+          usage: outcome.usage,
+          attribution: outcome.attribution,
+          receipt_id: outcome.attribution.receipt_id,
+          tributary: { overhead_ms: Number(headers[HEADERS.overheadMs]) },
+        },
+        200,
+        headers,
+      );
     }
 
-    return streamSSE(c, async (sse) => {
-      sse.onAbort(() => controller.abort());
+    const beforeStream = reserved;
+    const headers = streamHeaders(call.requestId, call.maxCost, beforeStream);
+    return respondWithEvents(c, headers, async (events) => {
+      const cancel = () => run.cancel();
+      events.onClose(cancel);
+      gone.addEventListener('abort', cancel, { once: true });
       const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
-        sse.writeSSE({
-          data: JSON.stringify({
+        events.send(
+          JSON.stringify({
             id,
             object: `${object}${shape === 'chat' ? '.chunk' : ''}`,
             created: call.created,
@@ -153,43 +170,58 @@ export function openAiRoutes() {
             choices,
             ...extra,
           }),
-        });
-      let outcome: CallOutcome;
+        );
+      // Characters the connection took: they left the node, so they are charged.
+      let sent = 0;
+      let failure: unknown = null;
       try {
-        let first = true;
-        let step = await run.next();
-        while (!step.done) {
+        for await (const piece of run.pieces) {
+          if (events.closed) break;
           const delta =
             shape === 'chat'
-              ? { delta: { ...(first ? { role: 'assistant' } : {}), content: step.value } }
-              : { text: step.value };
-          await chunk([{ index: 0, ...delta, finish_reason: null, logprobs: null }]);
-          first = false;
-          step = await run.next();
+              ? { delta: { ...(sent === 0 ? { role: 'assistant' } : {}), content: piece } }
+              : { text: piece };
+          if (!(await chunk([{ index: 0, ...delta, finish_reason: null, logprobs: null }]))) break;
+          sent += piece.length;
         }
-        outcome = step.value;
       } catch (error) {
-        await run.return(undefined as never).catch(() => {}); // releases the reservation
+        failure = error;
+      }
+      const generated = performance.now();
+      const left = () => events.closed || gone.aborted;
+      let outcome: CallOutcome | null = null;
+      try {
+        outcome = await run.finish(sent, left() || failure !== null);
+      } catch (error) {
+        failure ??= error;
+      } finally {
+        gone.removeEventListener('abort', cancel);
+      }
+      if (failure !== null) {
+        if (left()) return;
         const e =
-          error instanceof ApiError
-            ? error
-            : new ApiError(500, 'INTERNAL', 'internal error', [String(error)]);
-        if (!(error instanceof ApiError)) ctx.logger.error({ err: error }, 'stream failed');
-        await sse.writeSSE({
-          data: JSON.stringify({
+          failure instanceof ApiError
+            ? failure
+            : new ApiError(500, 'INTERNAL', 'internal error', ['the node logged it; retry, or report it']);
+        if (!(failure instanceof ApiError)) ctx.logger.error({ err: failure }, 'stream failed');
+        await events.send(
+          JSON.stringify({
             error: { code: e.code, message: e.message, details: e.details, type: e.code.toLowerCase() },
           }),
-        });
+        );
         return;
       }
+      if (!outcome || left()) return; // charged (or not) as it ended; nobody is listening
+      const overheadMs = beforeStream + (performance.now() - generated);
       const end = shape === 'chat' ? { delta: {} } : { text: '' };
       await chunk([{ index: 0, ...end, finish_reason: outcome.finishReason, logprobs: null }]);
       await chunk([], {
         usage: outcome.usage,
         attribution: outcome.attribution,
         receipt_id: outcome.attribution.receipt_id,
+        tributary: { overhead_ms: Number(formatMs(overheadMs)) },
       });
-      await sse.writeSSE({ data: '[DONE]' });
+      await events.send('[DONE]');
     });
   };
 

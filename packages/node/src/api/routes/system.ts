@@ -70,9 +70,10 @@ export function systemRoutes(routes: () => readonly Route[]): Route[] {
           checks.chain = 'ok';
           checks.indexer = lag <= 10n ? 'ok' : `${lag} blocks behind`;
         } catch {
-          checks.chain = 'unavailable';
+          checks.chain = 'unavailable'; // not the error: it names the RPC URL
         }
         const ready = Object.values(checks).every((v) => v === 'ok');
+        if (!ready) c.header('retry-after', '5');
         return c.json({ status: ready ? 'ready' : 'not ready', checks }, ready ? 200 : 503);
       },
     }),

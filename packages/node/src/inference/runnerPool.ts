@@ -1,0 +1,269 @@
+/**
+ * The runner pool: worker threads that do a call's CPU work (generation, attribution, token
+ * counts, receipt signatures) so that the request thread only parses, routes, meters and stores.
+ * One worker per core by default; every worker holds every loaded model, and a call goes to the
+ * worker with the fewest tasks in flight. With 0 workers the same host runs in this thread.
+ * A worker that dies fails its calls in flight (503) and is replaced.
+ */
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import { tokenIds } from '@tributary/attribution';
+import type { Receipt } from '@tributary/protocol';
+import type { Hex } from 'viem';
+import { ApiError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { RunInput } from '../models/runner.js';
+import type { FinishOptions, SessionOutcome } from './generationSession.js';
+import type { RunnerSpec } from './openRunner.js';
+import {
+  deserializeError,
+  type HostReply,
+  type HostRequest,
+  type HostSetup,
+  type SignedReceipt,
+} from './poolMessages.js';
+import { createRunnerHost } from './runnerHost.js';
+
+export type RunnerPoolOptions = HostSetup & {
+  /** Worker threads; 0 runs everything in this thread. */
+  workers: number;
+  logger: Logger;
+};
+
+/** A model loaded in every worker of the pool. */
+export interface PooledModel {
+  readonly indexRoot: Hex;
+  /** Starts a run on the least busy worker. */
+  start(input: RunInput, options: { stream: boolean }): PooledRun;
+  /** Unloads the model from every worker. */
+  close(): Promise<void>;
+}
+
+/** One run of a pooled model. */
+export interface PooledRun {
+  /** Streamed runs: the text as it is generated; ends when generation stops. */
+  readonly pieces: AsyncIterable<string>;
+  /** Non-streamed runs: the outcome once generation ends (all of it charged, or less if cancelled). */
+  readonly outcome: Promise<SessionOutcome>;
+  /** Streamed runs: ends the run, charging the first `chars` characters. */
+  finish(options: FinishOptions): Promise<SessionOutcome>;
+  /** The client left: stop generating. */
+  cancel(): void;
+}
+
+export interface RunnerPool {
+  readonly workers: number;
+  load(spec: RunnerSpec): Promise<PooledModel>;
+  /** Tokens in `text` (long texts are counted off this thread). */
+  countTokens(text: string): Promise<number>;
+  /** Hashes and signs receipts, spread over the workers. */
+  sign(receipts: Receipt[]): Promise<SignedReceipt[]>;
+  close(): Promise<void>;
+}
+
+/** Texts shorter than this are counted in this thread (a round trip would cost more). */
+const COUNT_INLINE_CHARS = 4096;
+
+type Endpoint = { send(request: HostRequest): void; close(): Promise<void>; inflight: number };
+type Pending = { resolve(value: unknown): void; reject(error: Error): void; endpoint: Endpoint };
+type StreamState = { queue: string[]; ended: boolean; error: Error | null; wake: (() => void) | null };
+
+export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
+  const setup: HostSetup = { upstreams: options.upstreams, signing: options.signing };
+  const pending = new Map<number, Pending>();
+  const streams = new Map<number, StreamState>();
+  const specs = new Map<string, RunnerSpec>();
+  let nextId = 1;
+  let closing = false;
+
+  function onReply(reply: HostReply) {
+    if (reply.t === 'pieces' || reply.t === 'ended') {
+      const state = streams.get(reply.run);
+      if (!state) return;
+      if (reply.t === 'pieces') state.queue.push(reply.text);
+      else state.ended = true;
+      state.wake?.();
+      return;
+    }
+    const task = pending.get(reply.id);
+    if (!task) return;
+    pending.delete(reply.id);
+    task.endpoint.inflight--;
+    if (reply.t === 'ok') task.resolve(reply.value);
+    else task.reject(deserializeError(reply.error));
+  }
+
+  /** Fails what a dead worker had in flight. */
+  function failEndpoint(endpoint: Endpoint, reason: string) {
+    const error = new ApiError(503, 'MODEL_WORKER_FAILED', 'the model worker handling this call stopped', [
+      reason,
+      'retry the call',
+    ]);
+    for (const [id, task] of pending) {
+      if (task.endpoint !== endpoint) continue;
+      pending.delete(id);
+      task.reject(error);
+      const state = streams.get(id);
+      if (state) {
+        state.error = error;
+        state.wake?.();
+      }
+    }
+    endpoint.inflight = 0;
+  }
+
+  // Workers start with the first model loaded (most nodes' first minutes serve no call).
+  const endpoints: Endpoint[] = options.workers > 0 ? [] : [inlineEndpoint(setup, onReply)];
+  const ready = (): Endpoint[] => {
+    if (endpoints.length === 0) {
+      if (closing) {
+        throw new ApiError(503, 'NODE_STOPPING', 'the node is stopping', [
+          'retry the call on a running node',
+        ]);
+      }
+      for (let i = 0; i < options.workers; i++) endpoints.push(spawnWorker());
+    }
+    return endpoints;
+  };
+
+  function spawnWorker(): Endpoint {
+    const worker = new Worker(workerCode(), { eval: true, workerData: setup });
+    worker.unref();
+    const endpoint: Endpoint = {
+      inflight: 0,
+      send: (request) => worker.postMessage(request),
+      close: async () => {
+        await worker.terminate();
+      },
+    };
+    worker.on('message', onReply);
+    worker.on('error', (error) => options.logger.error({ err: error }, 'a model worker failed'));
+    worker.on('exit', (code) => {
+      if (closing) return;
+      options.logger.error({ code }, 'a model worker exited; starting another');
+      failEndpoint(endpoint, `the worker exited with code ${code}`);
+      const replacement = spawnWorker();
+      endpoints[endpoints.indexOf(endpoint)] = replacement;
+      for (const spec of specs.values()) replacement.send({ t: 'load', id: 0, spec });
+    });
+    return endpoint;
+  }
+
+  const leastBusy = () => ready().reduce((best, e) => (e.inflight < best.inflight ? e : best));
+
+  function call<T>(endpoint: Endpoint, request: HostRequest & { id: number }): Promise<T> {
+    endpoint.inflight++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(request.id, { resolve: resolve as (value: unknown) => void, reject, endpoint });
+      endpoint.send(request);
+    });
+  }
+
+  function start(key: string, input: RunInput, { stream }: { stream: boolean }): PooledRun {
+    const endpoint = leastBusy();
+    const run = nextId++;
+    const state: StreamState = { queue: [], ended: false, error: null, wake: null };
+    if (stream) streams.set(run, state);
+    const started = call<SessionOutcome>(endpoint, { t: 'run', id: run, key, input, stream });
+    // A streamed run replies only if it fails to start; that failure ends its pieces.
+    if (stream) {
+      started.catch((error: Error) => {
+        state.error = error;
+        state.wake?.();
+      });
+    } else {
+      started.catch(() => {});
+    }
+    return {
+      outcome: started,
+      pieces: {
+        async *[Symbol.asyncIterator]() {
+          for (;;) {
+            if (state.queue.length > 0) {
+              yield state.queue.shift()!;
+              continue;
+            }
+            if (state.error) throw state.error;
+            if (state.ended) return;
+            await new Promise<void>((resolve) => {
+              state.wake = resolve;
+            });
+            state.wake = null;
+          }
+        },
+      },
+      finish(finishOptions) {
+        streams.delete(run);
+        if (state.error) return Promise.reject(state.error);
+        // A streamed run's start replies only on failure: its slot is the finish's from here.
+        if (pending.delete(run)) endpoint.inflight--;
+        return call<SessionOutcome>(endpoint, { t: 'finish', id: nextId++, run, ...finishOptions });
+      },
+      cancel: () => endpoint.send({ t: 'cancel', run }),
+    };
+  }
+
+  return {
+    workers: options.workers,
+    async load(spec) {
+      specs.set(spec.key, spec);
+      const roots = await Promise.all(
+        ready().map((endpoint) => call<Hex>(endpoint, { t: 'load', id: nextId++, spec })),
+      );
+      return {
+        indexRoot: roots[0]!,
+        start: (input, startOptions) => start(spec.key, input, startOptions),
+        async close() {
+          specs.delete(spec.key);
+          await Promise.all(
+            endpoints.map((endpoint) => call(endpoint, { t: 'unload', id: nextId++, key: spec.key })),
+          );
+        },
+      };
+    },
+    async countTokens(text) {
+      if (text.length < COUNT_INLINE_CHARS || options.workers === 0) return tokenIds({ text }).length;
+      return call<number>(leastBusy(), { t: 'count', id: nextId++, text });
+    },
+    async sign(receipts) {
+      if (receipts.length === 0) return [];
+      // Spread a batch over the workers: each signs a contiguous slice.
+      const parts = Math.min(ready().length, receipts.length);
+      const size = Math.ceil(receipts.length / parts);
+      const slices = await Promise.all(
+        Array.from({ length: parts }, (_, i) =>
+          call<SignedReceipt[]>(endpoints[i]!, {
+            t: 'sign',
+            id: nextId++,
+            receipts: receipts.slice(i * size, (i + 1) * size),
+          }),
+        ),
+      );
+      return slices.flat();
+    },
+    async close() {
+      closing = true;
+      await Promise.all(endpoints.map((endpoint) => endpoint.close()));
+    },
+  };
+}
+
+/** The same host in this thread: replies come back asynchronously, as from a worker. */
+function inlineEndpoint(setup: HostSetup, onReply: (reply: HostReply) => void): Endpoint {
+  const host = createRunnerHost(setup, onReply);
+  return { inflight: 0, send: (request) => host.handle(request), close: () => host.close() };
+}
+
+/**
+ * The worker's bootstrap: it imports the compiled entry, or — when the node runs from its
+ * TypeScript sources (tsx, vitest) — registers tsx in the worker first.
+ */
+function workerCode(): string {
+  const entry = new URL(`./runnerWorker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url)
+    .href;
+  if (!entry.endsWith('.ts')) return `import(${JSON.stringify(entry)})`;
+  const tsx = createRequire(import.meta.url)
+    .resolve('tsx/esm/api')
+    .replace(/\.cjs$/, '.mjs');
+  return `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
+}
