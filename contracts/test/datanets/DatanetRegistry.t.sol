@@ -49,11 +49,7 @@ contract DatanetRegistryTest is ProtocolTest {
         datanets.createDatanet(bytes32(0), policy);
     }
 
-    function _request(uint256 nonce, uint256 deadline)
-        internal
-        view
-        returns (IDatanetRegistry.CreateDatanetRequest memory)
-    {
+    function _request(uint256 nonce, uint256 deadline) internal view returns (IDatanetRegistry.CreateDatanetRequest memory) {
         return IDatanetRegistry.CreateDatanetRequest({
             owner: owner,
             metadataHash: keccak256("meta"),
@@ -72,27 +68,15 @@ contract DatanetRegistryTest is ProtocolTest {
         IDatanetRegistry.Policy memory p = r.policy;
         bytes32 policyHash = keccak256(
             abi.encode(
-                datanets.POLICY_TYPEHASH(),
-                p.contributionMode,
-                p.licence,
-                p.minDataBps,
-                p.contributionBond,
-                p.licenceFee
+                datanets.POLICY_TYPEHASH(), p.contributionMode, p.licence, p.minDataBps, p.contributionBond, p.licenceFee
             )
         );
         bytes32 structHash = keccak256(
             abi.encode(
-                datanets.CREATE_DATANET_TYPEHASH(),
-                r.owner,
-                r.metadataHash,
-                policyHash,
-                r.curator,
-                r.nonce,
-                r.deadline
+                datanets.CREATE_DATANET_TYPEHASH(), r.owner, r.metadataHash, policyHash, r.curator, r.nonce, r.deadline
             )
         );
-        (uint8 v, bytes32 rr, bytes32 s) =
-            vm.sign(pk, keccak256(abi.encodePacked("\x19\x01", domain, structHash)));
+        (uint8 v, bytes32 rr, bytes32 s) = vm.sign(pk, keccak256(abi.encodePacked("\x19\x01", domain, structHash)));
         return abi.encodePacked(rr, s, v);
     }
 
@@ -230,9 +214,7 @@ contract DatanetRegistryTest is ProtocolTest {
         vm.prank(owner);
         datanets.setCurator(id, curator, true);
         vm.expectEmit(address(datanets));
-        emit IDatanetRegistry.DatanetVersionCommitted(
-            id, 1, 0, keccak256("r1"), 2, 100, keccak256("m1"), owner
-        );
+        emit IDatanetRegistry.DatanetVersionCommitted(id, 1, 0, keccak256("r1"), 2, 100, keccak256("m1"), owner);
         vm.prank(owner);
         assertEq(datanets.commitVersion(id, keccak256("r1"), 2, 100, keccak256("m1")), 1);
         vm.prank(curator);
@@ -260,14 +242,10 @@ contract DatanetRegistryTest is ProtocolTest {
         vm.expectRevert(abi.encodeWithSelector(IDatanetRegistry.DatanetUnknown.selector, 9));
         datanets.commitVersion(9, keccak256("r"), 1, 1, bytes32(0));
         vm.prank(owner);
-        vm.expectRevert(
-            abi.encodeWithSelector(IDatanetRegistry.DatanetInvalidVersion.selector, bytes32(0), 3)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IDatanetRegistry.DatanetInvalidVersion.selector, bytes32(0), 3));
         datanets.commitVersion(id, bytes32(0), 3, 1, bytes32(0));
         vm.prank(owner);
-        vm.expectRevert(
-            abi.encodeWithSelector(IDatanetRegistry.DatanetInvalidVersion.selector, keccak256("r"), 0)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IDatanetRegistry.DatanetInvalidVersion.selector, keccak256("r"), 0));
         datanets.commitVersion(id, keccak256("r"), 0, 0, bytes32(0));
     }
 
@@ -293,9 +271,7 @@ contract DatanetRegistryTest is ProtocolTest {
     function test_verifyContribution_provesMembership() public {
         uint256 id = _create();
         bytes32[] memory leaves = _manifest(id);
-        assertTrue(
-            datanets.verifyContribution(id, 1, 3, contributor, keccak256("c"), Merkle.proof(leaves, 2))
-        );
+        assertTrue(datanets.verifyContribution(id, 1, 3, contributor, keccak256("c"), Merkle.proof(leaves, 2)));
         assertFalse(datanets.verifyContribution(id, 1, 3, stranger, keccak256("c"), Merkle.proof(leaves, 2)));
     }
 
@@ -371,18 +347,14 @@ contract DatanetRegistryTest is ProtocolTest {
         datanets.postBond(id, keccak256("doc"), BOND);
         vm.prank(contributor);
         vm.expectRevert(
-            abi.encodeWithSelector(
-                IDatanetRegistry.DatanetBondExists.selector, id, contributor, keccak256("doc")
-            )
+            abi.encodeWithSelector(IDatanetRegistry.DatanetBondExists.selector, id, contributor, keccak256("doc"))
         );
         datanets.postBond(id, keccak256("doc"), BOND);
 
         vm.prank(governance);
         datanets.setBanned(contributor, true);
         vm.prank(contributor);
-        vm.expectRevert(
-            abi.encodeWithSelector(IDatanetRegistry.DatanetContributorBanned.selector, contributor)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IDatanetRegistry.DatanetContributorBanned.selector, contributor));
         datanets.postBond(id, keccak256("other"), BOND);
     }
 
@@ -409,9 +381,7 @@ contract DatanetRegistryTest is ProtocolTest {
         );
         vm.prank(curator);
         datanets.forfeitBond(id, contributor, keccak256("spam"), keccak256("evidence"));
-        vm.expectRevert(
-            abi.encodeWithSelector(IDatanetRegistry.DatanetBondDeadline.selector, appealableUntil)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IDatanetRegistry.DatanetBondDeadline.selector, appealableUntil));
         datanets.completeBond(id, contributor, keccak256("spam"));
         vm.warp(appealableUntil + 1);
         vm.expectEmit(address(datanets));
@@ -435,9 +405,7 @@ contract DatanetRegistryTest is ProtocolTest {
         datanets.forfeitBond(id, contributor, keccak256("doc"), keccak256("e"));
         vm.prank(curator);
         vm.expectRevert(
-            abi.encodeWithSelector(
-                IDatanetRegistry.DatanetWrongBondStage.selector, IDatanetRegistry.BondStage.None
-            )
+            abi.encodeWithSelector(IDatanetRegistry.DatanetWrongBondStage.selector, IDatanetRegistry.BondStage.None)
         );
         datanets.forfeitBond(id, contributor, keccak256("other"), keccak256("e"));
         vm.prank(stranger);
@@ -456,9 +424,7 @@ contract DatanetRegistryTest is ProtocolTest {
         // While appealed nobody but governance decides; the rule cannot run early.
         vm.prank(curator);
         vm.expectRevert(
-            abi.encodeWithSelector(
-                IDatanetRegistry.DatanetWrongBondStage.selector, IDatanetRegistry.BondStage.Appealed
-            )
+            abi.encodeWithSelector(IDatanetRegistry.DatanetWrongBondStage.selector, IDatanetRegistry.BondStage.Appealed)
         );
         datanets.releaseBond(id, contributor, keccak256("honest"));
         vm.prank(stranger);
@@ -524,9 +490,7 @@ contract DatanetRegistryTest is ProtocolTest {
         assertEq(token.balanceOf(contributor), 20 ether);
         vm.prank(contributor);
         vm.expectRevert(
-            abi.encodeWithSelector(
-                IDatanetRegistry.DatanetBondUnknown.selector, id, contributor, keccak256("doc")
-            )
+            abi.encodeWithSelector(IDatanetRegistry.DatanetBondUnknown.selector, id, contributor, keccak256("doc"))
         );
         datanets.reclaimBond(id, keccak256("doc"));
     }

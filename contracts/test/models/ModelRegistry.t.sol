@@ -198,8 +198,7 @@ contract ModelRegistryTest is ProtocolTest {
     function test_settersRevertForNonDeveloper() public {
         uint256 modelId = _register();
         vm.startPrank(stranger);
-        bytes memory err =
-            abi.encodeWithSelector(IModelRegistry.ModelNotDeveloper.selector, modelId, stranger);
+        bytes memory err = abi.encodeWithSelector(IModelRegistry.ModelNotDeveloper.selector, modelId, stranger);
         vm.expectRevert(err);
         models.setPricing(modelId, IModelRegistry.Pricing(3, 4));
         vm.expectRevert(err);

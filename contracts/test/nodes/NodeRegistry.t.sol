@@ -38,9 +38,7 @@ contract NodeRegistryTest is ProtocolTest {
 
         bytes memory expired = signKeyConsent(keyPk, operator, 0, block.timestamp - 1);
         vm.prank(operator);
-        vm.expectRevert(
-            abi.encodeWithSelector(INodeRegistry.NodeSignatureExpired.selector, block.timestamp - 1)
-        );
+        vm.expectRevert(abi.encodeWithSelector(INodeRegistry.NodeSignatureExpired.selector, block.timestamp - 1));
         nodes.register("https://n", key, block.timestamp - 1, expired);
 
         vm.prank(operator);
@@ -117,9 +115,7 @@ contract NodeRegistryTest is ProtocolTest {
     function test_requestUnstake_revertsOverStakeOrZero() public {
         _register();
         vm.prank(operator);
-        vm.expectRevert(
-            abi.encodeWithSelector(INodeRegistry.NodeInsufficientStake.selector, MIN_STAKE + 1, MIN_STAKE)
-        );
+        vm.expectRevert(abi.encodeWithSelector(INodeRegistry.NodeInsufficientStake.selector, MIN_STAKE + 1, MIN_STAKE));
         nodes.requestUnstake(MIN_STAKE + 1);
         vm.prank(operator);
         vm.expectRevert(INodeRegistry.NodeZeroAmount.selector);

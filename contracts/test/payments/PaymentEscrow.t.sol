@@ -47,9 +47,7 @@ contract PaymentEscrowTest is ProtocolTest {
     function _permit(uint256 amount, uint256 deadline) internal view returns (uint8, bytes32, bytes32) {
         bytes32 structHash = keccak256(
             abi.encode(
-                keccak256(
-                    "Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)"
-                ),
+                keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)"),
                 payer,
                 address(escrow),
                 amount,
@@ -91,9 +89,7 @@ contract PaymentEscrowTest is ProtocolTest {
 
     function test_authorize_revertsOnPastExpiryOrZeroNode() public {
         vm.startPrank(payer);
-        vm.expectRevert(
-            abi.encodeWithSelector(IPaymentEscrow.EscrowInvalidExpiry.selector, uint64(block.timestamp))
-        );
+        vm.expectRevert(abi.encodeWithSelector(IPaymentEscrow.EscrowInvalidExpiry.selector, uint64(block.timestamp)));
         escrow.authorize(node, 1, uint64(block.timestamp));
         vm.expectRevert(IPaymentEscrow.EscrowZeroAddress.selector);
         escrow.authorize(address(0), 1, uint64(block.timestamp + 1));
@@ -111,10 +107,7 @@ contract PaymentEscrowTest is ProtocolTest {
         vm.prank(address(distributor));
         vm.expectRevert(
             abi.encodeWithSelector(
-                IPaymentEscrow.EscrowAuthorizationExpired.selector,
-                payer,
-                node,
-                block.timestamp - 1 - SETTLEMENT_GRACE
+                IPaymentEscrow.EscrowAuthorizationExpired.selector, payer, node, block.timestamp - 1 - SETTLEMENT_GRACE
             )
         );
         escrow.debit(node, single(payer), single(1));
@@ -151,9 +144,7 @@ contract PaymentEscrowTest is ProtocolTest {
     function test_requestWithdrawal_revertsOverBalanceOrZero() public {
         payerReady(payer, node, 1 ether, 1 ether);
         vm.startPrank(payer);
-        vm.expectRevert(
-            abi.encodeWithSelector(IPaymentEscrow.EscrowInsufficientBalance.selector, payer, 2 ether, 1 ether)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IPaymentEscrow.EscrowInsufficientBalance.selector, payer, 2 ether, 1 ether));
         escrow.requestWithdrawal(2 ether);
         vm.expectRevert(IPaymentEscrow.EscrowZeroAmount.selector);
         escrow.requestWithdrawal(0);
@@ -178,18 +169,14 @@ contract PaymentEscrowTest is ProtocolTest {
         assertEq(escrow.accountOf(payer).balance, 7 ether);
         assertEq(escrow.authorizationOf(payer, node).remaining, 1 ether);
         vm.prank(address(distributor));
-        vm.expectRevert(
-            abi.encodeWithSelector(IPaymentEscrow.EscrowCapExceeded.selector, payer, node, 2 ether, 1 ether)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IPaymentEscrow.EscrowCapExceeded.selector, payer, node, 2 ether, 1 ether));
         escrow.debit(node, single(payer), single(2 ether));
     }
 
     function test_debit_revertsWithoutBalance() public {
         payerReady(payer, node, 1 ether, 5 ether);
         vm.prank(address(distributor));
-        vm.expectRevert(
-            abi.encodeWithSelector(IPaymentEscrow.EscrowInsufficientBalance.selector, payer, 2 ether, 1 ether)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IPaymentEscrow.EscrowInsufficientBalance.selector, payer, 2 ether, 1 ether));
         escrow.debit(node, single(payer), single(2 ether));
     }
 
@@ -197,9 +184,7 @@ contract PaymentEscrowTest is ProtocolTest {
         payerReady(payer, node, 1 ether, 1 ether);
         address other = makeAddr("other");
         vm.prank(address(distributor));
-        vm.expectRevert(
-            abi.encodeWithSelector(IPaymentEscrow.EscrowAuthorizationExpired.selector, payer, other, 0)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IPaymentEscrow.EscrowAuthorizationExpired.selector, payer, other, 0));
         escrow.debit(other, single(payer), single(1));
     }
 

@@ -125,18 +125,14 @@ contract ChallengesTest is ProtocolTest {
             cumulative += 95 ether;
             _settle(e, cumulative, 100 ether);
             _challenge(griefer, e);
-            vm.expectRevert(
-                abi.encodeWithSelector(IRewardDistributor.RewardsNotChallengeable.selector, node, e)
-            );
+            vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsNotChallengeable.selector, node, e));
             distributor.challenge(node, e, "again");
             vm.warp(block.timestamp + 3 days);
         }
         // Epoch 1's deadline passed long ago; epoch 5 is still within its own.
         distributor.expireChallenge(node, 1);
         distributor.expireChallenge(node, 2);
-        assertEq(
-            distributor.getNodeState(node).frozenFrom, 3, "the freeze moves to the lowest open challenge"
-        );
+        assertEq(distributor.getNodeState(node).frozenFrom, 3, "the freeze moves to the lowest open challenge");
         assertTrue(_claimable(2, 190 ether), "older epochs pay while newer ones are challenged");
         vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsNotChallengeable.selector, node, 1));
         distributor.challenge(node, 1, "again");
@@ -239,9 +235,7 @@ contract ChallengesTest is ProtocolTest {
         nodes.setUnstakeDelay(0);
         vm.warp(block.timestamp + 30 days);
         vm.prank(node);
-        distributor.settleEpoch(
-            header(1, bytes32(uint256(1)), 20 ether, 1, 2), 0, single(payer), single(10 ether)
-        );
+        distributor.settleEpoch(header(1, bytes32(uint256(1)), 20 ether, 1, 2), 0, single(payer), single(10 ether));
         vm.warp(block.timestamp + 30 days);
         vm.prank(node);
         nodes.requestUnstake(1 ether);

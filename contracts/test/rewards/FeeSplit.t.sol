@@ -13,11 +13,7 @@ contract FeeSplitHarness {
         return FeeSplit.split(fee, before, p, c, d, x);
     }
 
-    function largestRemainder(uint256 amount, uint256[] memory weights)
-        external
-        pure
-        returns (uint256[] memory)
-    {
+    function largestRemainder(uint256 amount, uint256[] memory weights) external pure returns (uint256[] memory) {
         return FeeSplit.largestRemainder(amount, weights);
     }
 }
@@ -26,8 +22,7 @@ contract FeeSplitTest is Test {
     FeeSplitHarness internal harness = new FeeSplitHarness();
 
     function test_split_fixedInputs() public view {
-        (uint256 protocol, uint256 compute, uint256 developer, uint256 data) =
-            harness.split(100, 0, 500, 2000, 3000, 5000);
+        (uint256 protocol, uint256 compute, uint256 developer, uint256 data) = harness.split(100, 0, 500, 2000, 3000, 5000);
         // protocol floor(5) = 5; 95 → 19, 28.5, 47.5 → the leftover unit goes to the first tied remainder.
         assertEq(protocol, 5);
         assertEq(compute, 19);
@@ -77,10 +72,7 @@ contract FeeSplitTest is Test {
 
     /// @dev Receipts of an epoch, each split after the ones before it, give the protocol exactly
     ///      its share of the epoch's total: what settleEpoch checks on-chain.
-    function testFuzz_split_protocolSharesAddUpPerEpoch(uint64[8] memory fees, uint16 protocolBps)
-        public
-        view
-    {
+    function testFuzz_split_protocolSharesAddUpPerEpoch(uint64[8] memory fees, uint16 protocolBps) public view {
         protocolBps = uint16(bound(protocolBps, 0, 10_000));
         uint256 before;
         uint256 protocolTotal;
@@ -97,10 +89,7 @@ contract FeeSplitTest is Test {
         testFuzz_split_protocolSharesAddUpPerEpoch(fees, 333);
     }
 
-    function testFuzz_largestRemainder_isExactAndFair(uint128 amount, uint256[] memory rawWeights)
-        public
-        view
-    {
+    function testFuzz_largestRemainder_isExactAndFair(uint128 amount, uint256[] memory rawWeights) public view {
         vm.assume(rawWeights.length > 0 && rawWeights.length <= 24);
         uint256[] memory weights = new uint256[](rawWeights.length);
         uint256 total;

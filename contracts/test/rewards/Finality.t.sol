@@ -39,9 +39,7 @@ contract FinalityTest is ProtocolTest {
         leaves[0] = Merkle.creditLeaf(account, amount);
     }
 
-    function _settle(address node, address payer, uint64 epoch, address account, uint256 credit, uint128 fee)
-        internal
-    {
+    function _settle(address node, address payer, uint64 epoch, address account, uint256 credit, uint128 fee) internal {
         vm.prank(node);
         distributor.settleEpoch(
             header(epoch, Merkle.root(_leaf(account, credit)), fee, 1, 1), 0, single(payer), single(fee)
@@ -69,9 +67,7 @@ contract FinalityTest is ProtocolTest {
 
         _setWindow(1 hours);
         vm.startPrank(nodeA);
-        distributor.settleEpoch(
-            header(2, bytes32(uint256(2)), 20 ether, 1, 2), 0, single(payerA), single(10 ether)
-        );
+        distributor.settleEpoch(header(2, bytes32(uint256(2)), 20 ether, 1, 2), 0, single(payerA), single(10 ether));
         distributor.abandonOpenEpoch();
         vm.stopPrank();
         _settle(nodeA, payerA, 3, accomplice, 95 ether + 9.5 ether, 10 ether);
@@ -79,9 +75,7 @@ contract FinalityTest is ProtocolTest {
         IRewardDistributor.Epoch memory third = distributor.getEpoch(nodeA, 3);
         assertGe(third.claimableAt, firstClaimableAt, "finality in epoch order");
         vm.warp(block.timestamp + 1 hours);
-        vm.expectRevert(
-            abi.encodeWithSelector(IRewardDistributor.RewardsEpochNotClaimable.selector, nodeA, 3)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsEpochNotClaimable.selector, nodeA, 3));
         distributor.claim(nodeA, 3, accomplice, 104.5 ether, new bytes32[](0));
 
         // Epoch 1 is still challengeable; the challenge is upheld and voids 1..3.
@@ -89,20 +83,14 @@ contract FinalityTest is ProtocolTest {
         distributor.refundVoidedPage(nodeA, 1, 0, single(payerA), single(100 ether));
         distributor.refundVoidedPage(nodeA, 2, 0, single(payerA), single(10 ether));
         distributor.refundVoidedPage(nodeA, 3, 0, single(payerA), single(10 ether));
-        assertEq(
-            escrow.accountOf(payerA).balance, 1_000 ether, "node A's payers made whole from node A's money"
-        );
+        assertEq(escrow.accountOf(payerA).balance, 1_000 ether, "node A's payers made whole from node A's money");
         assertEq(distributor.getNodeState(nodeA).held, 0);
 
         vm.warp(firstClaimableAt);
-        assertEq(
-            distributor.claim(nodeB, 1, honest, 95 ether, new bytes32[](0)), 95 ether, "node B untouched"
-        );
+        assertEq(distributor.claim(nodeB, 1, honest, 95 ether, new bytes32[](0)), 95 ether, "node B untouched");
         assertEq(token.balanceOf(accomplice), 0);
         distributor.finalize(nodeB, 1);
-        assertEq(
-            token.balanceOf(address(distributor)), distributor.protocolFeesAccrued(), "only B's fee is left"
-        );
+        assertEq(token.balanceOf(address(distributor)), distributor.protocolFeesAccrued(), "only B's fee is left");
     }
 
     /// @dev The same with adjacent epochs: the window shrinks between epoch 1 and epoch 2.
@@ -113,9 +101,7 @@ contract FinalityTest is ProtocolTest {
         _settle(nodeA, payerA, 2, accomplice, 190 ether, 100 ether);
         assertEq(distributor.getEpoch(nodeA, 2).claimableAt, firstClaimableAt);
         vm.warp(firstClaimableAt - 1);
-        vm.expectRevert(
-            abi.encodeWithSelector(IRewardDistributor.RewardsEpochNotClaimable.selector, nodeA, 2)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsEpochNotClaimable.selector, nodeA, 2));
         distributor.claim(nodeA, 2, accomplice, 190 ether, new bytes32[](0));
         vm.warp(firstClaimableAt);
         assertEq(distributor.claim(nodeA, 2, accomplice, 190 ether, new bytes32[](0)), 190 ether);
@@ -125,9 +111,7 @@ contract FinalityTest is ProtocolTest {
     ///      their cumulative roots may carry its credits.
     function test_finality_voidedOpenEpochStillBoundsLaterEpochs() public {
         vm.prank(nodeA);
-        distributor.settleEpoch(
-            header(1, bytes32(uint256(1)), 20 ether, 1, 2), 0, single(payerA), single(10 ether)
-        );
+        distributor.settleEpoch(header(1, bytes32(uint256(1)), 20 ether, 1, 2), 0, single(payerA), single(10 ether));
         uint64 wouldBeClaimableAt = uint64(block.timestamp) + 7 days;
         _setWindow(1 hours);
         vm.prank(nodeA);
@@ -144,9 +128,7 @@ contract FinalityTest is ProtocolTest {
         _settle(nodeA, payerA, 2, accomplice, 190 ether, 100 ether);
         vm.warp(block.timestamp + 1 hours);
         assertEq(distributor.claim(nodeA, 1, accomplice, 95 ether, new bytes32[](0)), 95 ether);
-        vm.expectRevert(
-            abi.encodeWithSelector(IRewardDistributor.RewardsEpochNotClaimable.selector, nodeA, 2)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsEpochNotClaimable.selector, nodeA, 2));
         distributor.claim(nodeA, 2, accomplice, 190 ether, new bytes32[](0));
     }
 
@@ -160,11 +142,7 @@ contract FinalityTest is ProtocolTest {
         vm.warp(block.timestamp + 7 days);
         distributor.claim(nodeA, 1, accomplice, 95 ether, new bytes32[](0));
         distributor.finalize(nodeA, 1);
-        assertEq(
-            distributor.getNodeState(nodeA).held,
-            0,
-            "A's fee went to the protocol, its credits to A's recipient"
-        );
+        assertEq(distributor.getNodeState(nodeA).held, 0, "A's fee went to the protocol, its credits to A's recipient");
         assertEq(distributor.getNodeState(nodeB).held, 50 ether, "B's money is B's");
         assertEq(token.balanceOf(address(distributor)), 50 ether + 5 ether);
     }

@@ -48,7 +48,13 @@ abstract contract ProtocolTest is Test {
         nodes = new NodeRegistry(token, governance, MIN_STAKE, UNSTAKE_DELAY);
         models = new ModelRegistry(token, datanets, nodes, governance);
         escrow = new PaymentEscrow(token, governance, UNLOCK_DELAY, SETTLEMENT_GRACE);
-        distributor = new RewardDistributor(token, escrow, nodes, governance, defaultParameters());
+        distributor = new RewardDistributor(
+            token,
+            escrow,
+            nodes,
+            governance,
+            defaultParameters()
+        );
         escrow.setDistributor(address(distributor)); // as the deployer, once
         nodes.setSettlement(address(distributor)); // likewise
     }
@@ -101,9 +107,7 @@ abstract contract ProtocolTest is Test {
         payerReadyUntil(payer, node, amount, cap, uint64(block.timestamp + 7 days));
     }
 
-    function payerReadyUntil(address payer, address node, uint256 amount, uint128 cap, uint64 expiry)
-        internal
-    {
+    function payerReadyUntil(address payer, address node, uint256 amount, uint128 cap, uint64 expiry) internal {
         fund(payer, amount);
         vm.startPrank(payer);
         token.approve(address(escrow), amount);

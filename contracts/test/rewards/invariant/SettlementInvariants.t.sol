@@ -74,10 +74,7 @@ contract SettlementInvariantsTest is StdInvariant, ProtocolTest {
             assertLe(state.totalClaimed, state.cumulativeFunded, "claims within funding");
             held += state.held;
         }
-        assertEq(
-            distributor.bondsHeld(),
-            handler.ghostBondsIn() - handler.ghostBondsReturned() - handler.ghostBondsForfeited()
-        );
+        assertEq(distributor.bondsHeld(), handler.ghostBondsIn() - handler.ghostBondsReturned() - handler.ghostBondsForfeited());
         assertEq(
             token.balanceOf(address(distributor)),
             held + distributor.protocolFeesAccrued() + distributor.bondsHeld(),
@@ -109,8 +106,7 @@ contract SettlementInvariantsTest is StdInvariant, ProtocolTest {
             address node = handler.nodes(n);
             IRewardDistributor.NodeState memory state = distributor.getNodeState(node);
             // Final epochs were checked once as they became final (the handler's sync); here the rest.
-            uint64 previous =
-                state.finalizedEpoch == 0 ? 0 : distributor.getEpoch(node, state.finalizedEpoch).claimableAt;
+            uint64 previous = state.finalizedEpoch == 0 ? 0 : distributor.getEpoch(node, state.finalizedEpoch).claimableAt;
             for (uint64 e = state.finalizedEpoch + 1; e <= state.lastEpoch; ++e) {
                 IRewardDistributor.Epoch memory epoch = distributor.getEpoch(node, e);
                 if (epoch.claimableAt != 0) {
