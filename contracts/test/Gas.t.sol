@@ -30,6 +30,8 @@ contract GasTest is ProtocolTest {
         vm.revertToState(start);
         _settlements();
         vm.revertToState(start);
+        _settlementAtScale();
+        vm.revertToState(start);
         _claims();
         vm.revertToState(start);
         _claimMany();
@@ -82,7 +84,9 @@ contract GasTest is ProtocolTest {
         leaves[0] = Merkle.creditLeaf(alice, epoch * count * 0.5 ether);
         leaves[1] = Merkle.creditLeaf(makeAddr("bob"), epoch * count * 0.45 ether);
         vm.prank(node);
-        distributor.settleEpoch(header(epoch, Merkle.root(leaves), uint128(count * 1 ether), 1, 1), 0, payers, debits);
+        distributor.settleEpoch(
+            header(epoch, Merkle.root(leaves), uint128(count * 1 ether), 1, 1), 0, payers, debits
+        );
     }
 
     function _settlements() internal {
@@ -99,6 +103,51 @@ contract GasTest is ProtocolTest {
         uint256 again = _record("settleEpoch_100returningPayers");
         emit log_named_uint("gas per returning payer", (again - 21_000) / 100);
         assertGt(hundred, again);
+    }
+
+    /// @dev The issue's scale: one epoch of 10,000 calls from 1,000 distinct payers (10 calls
+    ///      each, summed into one debit per payer), in full pages, as a steady epoch (the payers
+    ///      paid the node before). Recorded: the whole settlement, and per call.
+    function _settlementAtScale() internal {
+        uint256 count = 1_000;
+        uint256 calls = 10_000;
+        uint256 page = distributor.MAX_PAGE_PAYERS();
+        address[] memory payers = new address[](count);
+        uint128[] memory debits = new uint128[](count);
+        for (uint256 i; i < count; ++i) {
+            payers[i] = address(uint160(0x10000 + i));
+            debits[i] = 0.01 ether;
+            payerReady(payers[i], node, 1 ether, 1 ether);
+        }
+        _settlePages(1, payers, debits, page); // the payers' first epoch
+        uint256 total = _settlePages(2, payers, debits, page);
+        vm.serializeUint(measured, "settleEpoch_1000payers_total", total);
+        vm.serializeUint(measured, "settleEpoch_1000payers_perCallAt10kCalls", total / calls);
+        emit log_named_uint("gas per call, 10,000 calls from 1,000 payers", total / calls);
+        emit log_named_uint("gas per distinct payer", total / count);
+    }
+
+    /// @dev Settles epoch `epoch` debiting every payer, `page` payers a page; returns the gas of all pages.
+    function _settlePages(uint64 epoch, address[] memory payers, uint128[] memory debits, uint256 page)
+        internal
+        returns (uint256 gas)
+    {
+        uint256 count = payers.length;
+        uint32 pages = uint32((count + page - 1) / page);
+        IRewardDistributor.EpochHeader memory h =
+            header(epoch, keccak256(abi.encode(epoch)), uint128(count) * debits[0], 1, pages);
+        for (uint32 p; p < pages; ++p) {
+            uint256 from = p * page;
+            uint256 to = from + page < count ? from + page : count;
+            address[] memory slice = new address[](to - from);
+            uint128[] memory amounts = new uint128[](to - from);
+            for (uint256 i = from; i < to; ++i) {
+                (slice[i - from], amounts[i - from]) = (payers[i], debits[i]);
+            }
+            vm.prank(node);
+            distributor.settleEpoch(h, p, slice, amounts);
+            gas += vm.lastCallGas().gasTotalUsed;
+        }
     }
 
     function _claims() internal {
@@ -131,7 +180,9 @@ contract GasTest is ProtocolTest {
             address payer = address(uint160(0x9000 + i));
             payerReady(payer, ops[i], 20 ether, 20 ether);
             vm.prank(ops[i]);
-            distributor.settleEpoch(header(1, Merkle.root(leaves), 20 ether, 1, 1), 0, single(payer), single(20 ether));
+            distributor.settleEpoch(
+                header(1, Merkle.root(leaves), 20 ether, 1, 1), 0, single(payer), single(20 ether)
+            );
             claims[i] = IRewardDistributor.Claim(ops[i], 1, alice, 10 ether, Merkle.proof(leaves, 0));
         }
         vm.warp(block.timestamp + CHALLENGE_WINDOW);

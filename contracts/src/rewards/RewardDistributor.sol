@@ -90,9 +90,13 @@ contract RewardDistributor is IRewardDistributor, Ownable2Step {
         address treasury;
     }
 
-    constructor(IERC20 token_, IPaymentEscrow escrow_, INodeRegistry nodes_, address governance, Parameters memory params)
-        Ownable(governance)
-    {
+    constructor(
+        IERC20 token_,
+        IPaymentEscrow escrow_,
+        INodeRegistry nodes_,
+        address governance,
+        Parameters memory params
+    ) Ownable(governance) {
         if (token_.totalSupply() > type(uint96).max) revert RewardsInvalidParameter();
         token = token_;
         escrow = escrow_;
@@ -106,9 +110,12 @@ contract RewardDistributor is IRewardDistributor, Ownable2Step {
     /// @notice Settles one page of debits of the caller's epoch `header.epoch`. Page 0 opens the
     ///         epoch (the next after the node's last); the last page (`pageCount - 1`) checks that
     ///         the debits add up to `totalFee` and starts the challenge window.
-    function settleEpoch(EpochHeader calldata header, uint32 page, address[] calldata payers, uint128[] calldata amounts)
-        external
-    {
+    function settleEpoch(
+        EpochHeader calldata header,
+        uint32 page,
+        address[] calldata payers,
+        uint128[] calldata amounts
+    ) external {
         if (!nodes.isActive(msg.sender)) revert RewardsNodeNotActive(msg.sender);
         if (payers.length != amounts.length) revert RewardsLengthMismatch(payers.length, amounts.length);
         if (payers.length > MAX_PAGE_PAYERS) revert RewardsPageTooLarge(payers.length, MAX_PAGE_PAYERS);
@@ -122,7 +129,9 @@ contract RewardDistributor is IRewardDistributor, Ownable2Step {
             if (header.epoch != state.lastEpoch || epoch.status != EpochStatus.Open) {
                 revert RewardsInvalidEpoch(state.lastEpoch, header.epoch);
             }
-            if (epoch.headerHash != keccak256(abi.encode(header))) revert RewardsHeaderMismatch(header.epoch);
+            if (epoch.headerHash != keccak256(abi.encode(header))) {
+                revert RewardsHeaderMismatch(header.epoch);
+            }
             if (page != epoch.pagesDone) revert RewardsInvalidPage(epoch.pagesDone, page);
             if (payers.length > 0 && payers[0] <= epoch.lastPayer) {
                 revert RewardsUnsortedPayers(epoch.lastPayer, payers[0]);
@@ -156,7 +165,9 @@ contract RewardDistributor is IRewardDistributor, Ownable2Step {
     function abandonOpenEpoch() external {
         NodeState storage state = _nodeStates[msg.sender];
         uint64 last = state.lastEpoch;
-        if (last == 0 || _epochs[msg.sender][last].status != EpochStatus.Open) revert RewardsNoOpenEpoch(msg.sender);
+        if (last == 0 || _epochs[msg.sender][last].status != EpochStatus.Open) {
+            revert RewardsNoOpenEpoch(msg.sender);
+        }
         _void(msg.sender, state, last, "abandoned");
     }
 
@@ -183,10 +194,13 @@ contract RewardDistributor is IRewardDistributor, Ownable2Step {
     /// @notice Pays `account` its cumulative credit from `node` as of final epoch `epoch`, minus
     ///         what it claimed before. Anyone may call; the tokens go to `account`.
     /// @return amount What was paid.
-    function claim(address node, uint64 epoch, address account, uint256 cumulativeAmount, bytes32[] calldata proof)
-        external
-        returns (uint256 amount)
-    {
+    function claim(
+        address node,
+        uint64 epoch,
+        address account,
+        uint256 cumulativeAmount,
+        bytes32[] calldata proof
+    ) external returns (uint256 amount) {
         return _claim(node, epoch, account, cumulativeAmount, proof);
     }
 
@@ -210,7 +224,10 @@ contract RewardDistributor is IRewardDistributor, Ownable2Step {
     function challenge(address node, uint64 epoch, bytes32 evidenceHash) external {
         Epoch storage stored = _epochs[node][epoch];
         Challenge storage record = _challenges[node][epoch];
-        if (stored.status != EpochStatus.Settled || block.timestamp >= stored.claimableAt || record.resolveBy != 0) {
+        if (
+            stored.status != EpochStatus.Settled || block.timestamp >= stored.claimableAt
+                || record.resolveBy != 0
+        ) {
             revert RewardsNotChallengeable(node, epoch);
         }
         uint96 bond = challengeBondFor(node, epoch).toUint96();
@@ -246,7 +263,9 @@ contract RewardDistributor is IRewardDistributor, Ownable2Step {
     function expireChallenge(address node, uint64 epoch) external {
         if (_epochs[node][epoch].status != EpochStatus.Challenged) revert RewardsNotChallenged(node, epoch);
         Challenge storage record = _challenges[node][epoch];
-        if (block.timestamp <= record.resolveBy) revert RewardsChallengePending(node, epoch, record.resolveBy);
+        if (block.timestamp <= record.resolveBy) {
+            revert RewardsChallengePending(node, epoch, record.resolveBy);
+        }
         _dismiss(node, epoch, record);
         emit ChallengeLapsed(node, epoch);
     }
@@ -256,7 +275,9 @@ contract RewardDistributor is IRewardDistributor, Ownable2Step {
     function returnChallengeBond(address node, uint64 epoch) external {
         Challenge storage record = _challenges[node][epoch];
         uint96 bond = record.bond;
-        if (_epochs[node][epoch].status != EpochStatus.Voided || bond == 0) revert RewardsNoBondToReturn(node, epoch);
+        if (_epochs[node][epoch].status != EpochStatus.Voided || bond == 0) {
+            revert RewardsNoBondToReturn(node, epoch);
+        }
         record.bond = 0;
         bondsHeld -= bond;
         token.safeTransfer(record.challenger, bond);
@@ -322,7 +343,11 @@ contract RewardDistributor is IRewardDistributor, Ownable2Step {
     }
 
     /// @notice `amount` divided in proportion to `weights` by largest remainder (ties to the lower index).
-    function splitByWeights(uint256 amount, uint256[] calldata weights) external pure returns (uint256[] memory) {
+    function splitByWeights(uint256 amount, uint256[] calldata weights)
+        external
+        pure
+        returns (uint256[] memory)
+    {
         return FeeSplit.largestRemainder(amount, weights);
     }
 
@@ -381,7 +406,9 @@ contract RewardDistributor is IRewardDistributor, Ownable2Step {
         uint64 last = state.lastEpoch;
         uint64 expected = last + 1;
         if (header.epoch != expected) revert RewardsInvalidEpoch(expected, header.epoch);
-        if (last != 0 && _epochs[node][last].status == EpochStatus.Open) revert RewardsInvalidEpoch(last, header.epoch);
+        if (last != 0 && _epochs[node][last].status == EpochStatus.Open) {
+            revert RewardsInvalidEpoch(last, header.epoch);
+        }
         _checkHeader(header);
         uint64 pending = last - _advance(node, state, maxPendingEpochs);
         if (pending >= maxPendingEpochs) revert RewardsTooManyPendingEpochs(pending);
@@ -418,7 +445,8 @@ contract RewardDistributor is IRewardDistributor, Ownable2Step {
         uint16 bps = header.protocolFeeBps;
         if (
             bps != protocolFeeBps
-                && (bps != previousProtocolFeeBps || block.timestamp > protocolFeeChangedAt + FEE_CHANGE_GRACE)
+                && (bps != previousProtocolFeeBps
+                    || block.timestamp > protocolFeeChangedAt + FEE_CHANGE_GRACE)
         ) revert RewardsWrongProtocolFeeBps(bps, protocolFeeBps);
         // Receipts' protocol shares are cumulative within an epoch, so together they are exactly
         // the protocol's share of the total: checked here, not taken on trust.
@@ -448,7 +476,10 @@ contract RewardDistributor is IRewardDistributor, Ownable2Step {
     /// @dev Moves the finality pointer over epochs that passed their window unchallenged
     ///      (accruing their protocol fees out of the node's holdings) and over voided ones. Stops at
     ///      the first epoch that is open, challenged or still in its window. Returns the new pointer.
-    function _advance(address node, NodeState storage state, uint64 maxSteps) private returns (uint64 finalized) {
+    function _advance(address node, NodeState storage state, uint64 maxSteps)
+        private
+        returns (uint64 finalized)
+    {
         finalized = state.finalizedEpoch;
         uint64 last = state.lastEpoch;
         uint256 accrued;
@@ -534,10 +565,13 @@ contract RewardDistributor is IRewardDistributor, Ownable2Step {
         return 0;
     }
 
-    function _claim(address node, uint64 epoch, address account, uint256 cumulativeAmount, bytes32[] calldata proof)
-        private
-        returns (uint256 amount)
-    {
+    function _claim(
+        address node,
+        uint64 epoch,
+        address account,
+        uint256 cumulativeAmount,
+        bytes32[] calldata proof
+    ) private returns (uint256 amount) {
         Epoch storage stored = _finalEpoch(node, epoch);
         bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(account, cumulativeAmount))));
         if (!MerkleProof.verifyCalldata(proof, stored.creditsRoot, leaf)) {
@@ -570,13 +604,21 @@ contract RewardDistributor is IRewardDistributor, Ownable2Step {
         if (cumulativeAmount <= already) revert RewardsNothingToClaim(account, cumulativeAmount, already);
         amount = cumulativeAmount - already;
         NodeState storage state = _nodeStates[node];
-        uint256 totalClaimed = state.totalClaimed + amount;
-        if (totalClaimed > funded) revert RewardsExceedsFunding(node, amount, funded - state.totalClaimed);
+        // Both ledger fields share one slot: check first, then write them together (one SSTORE).
+        (uint96 claimedBefore, uint96 held) = (state.totalClaimed, state.held);
+        uint256 totalClaimed = claimedBefore + amount;
+        if (totalClaimed > funded) {
+            // Later epochs' claims may already exceed what this older epoch funded: nothing is left.
+            revert RewardsExceedsFunding(node, amount, funded > claimedBefore ? funded - claimedBefore : 0);
+        }
+        if (amount > held) revert RewardsNodeUnderfunded(node, amount, held);
         _claimed[node][account] = cumulativeAmount;
-        // casting to 'uint96' is safe because totalClaimed <= funded <= the token's supply
+        // casting to 'uint96' is safe because amount <= held and totalClaimed <= funded, both
+        // within the token's supply (96 bits)
         // forge-lint: disable-next-line(unsafe-typecast)
         state.totalClaimed = uint96(totalClaimed);
-        _takeHeld(node, state, amount);
+        // forge-lint: disable-next-line(unsafe-typecast)
+        state.held = held - uint96(amount);
     }
 
     /// @dev Takes `amount` out of what the distributor holds for `node`.
@@ -594,8 +636,8 @@ contract RewardDistributor is IRewardDistributor, Ownable2Step {
         if (
             params.protocolFeeBps > _BPS || params.challengeBondBps > _BPS || params.maxPendingEpochs == 0
                 || params.maxPendingEpochs > MAX_PENDING_EPOCHS || params.challengeWindow == 0
-                || params.challengeWindow > MAX_PERIOD || params.challengeBondMin == 0 || params.resolutionPeriod == 0
-                || params.resolutionPeriod > MAX_PERIOD
+                || params.challengeWindow > MAX_PERIOD || params.challengeBondMin == 0
+                || params.resolutionPeriod == 0 || params.resolutionPeriod > MAX_PERIOD
         ) revert RewardsInvalidParameter();
         if (params.treasury == address(0)) revert RewardsZeroAddress();
         protocolFeeBps = params.protocolFeeBps;

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {IDatanetRegistry} from "../../src/datanets/IDatanetRegistry.sol";
+import {IModelRegistry} from "../../src/models/IModelRegistry.sol";
 import {IRewardDistributor} from "../../src/rewards/IRewardDistributor.sol";
 import {RewardDistributor} from "../../src/rewards/RewardDistributor.sol";
 import {ProtocolTest} from "../utils/ProtocolTest.sol";
 
-/// @notice Finding 9 of "Contracts v2": every loop of the distributor has a maximum, and its
-///         worst case costs at most 15 M gas (half a 30 M block), measured as a transaction pays.
+/// @notice Finding 9 of "Contracts v2": every loop the protocol runs for others (the distributor's,
+///         the escrow's pages, a model version's datanets) has a maximum, and its worst case costs
+///         at most 15 M gas (half a 30 M block), measured as a transaction pays. (`claimMany` and
+///         GovernanceRewards' claim loop run over the caller's own list: only the caller pays.)
 contract BoundsTest is ProtocolTest {
     uint256 internal constant HALF_BLOCK = 15_000_000;
     address internal node = makeAddr("node");
@@ -28,7 +32,9 @@ contract BoundsTest is ProtocolTest {
     function _settleMany(uint64 count) internal {
         for (uint64 e = 1; e <= count; ++e) {
             vm.prank(node);
-            distributor.settleEpoch(header(e, bytes32(uint256(e)), 1 ether, 1, 1), 0, single(payer), single(1 ether));
+            distributor.settleEpoch(
+                header(e, bytes32(uint256(e)), 1 ether, 1, 1), 0, single(payer), single(1 ether)
+            );
         }
     }
 
@@ -52,15 +58,21 @@ contract BoundsTest is ProtocolTest {
     function test_bounds_cascadingVoidOverMaxPendingChallengedEpochs() public {
         _settleMany(maxPending);
         vm.prank(node);
-        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsTooManyPendingEpochs.selector, maxPending));
-        distributor.settleEpoch(header(maxPending + 1, bytes32(0), 1 ether, 1, 1), 0, single(payer), single(1 ether));
+        vm.expectRevert(
+            abi.encodeWithSelector(IRewardDistributor.RewardsTooManyPendingEpochs.selector, maxPending)
+        );
+        distributor.settleEpoch(
+            header(maxPending + 1, bytes32(0), 1 ether, 1, 1), 0, single(payer), single(1 ether)
+        );
         _challengeAll(maxPending);
         vm.prank(governance);
         distributor.resolveChallenge(node, 1, true, "fraud");
         uint256 gas = _lastGas();
         emit log_named_uint("cascading void over 1,024 challenged epochs", gas);
         assertLe(gas, HALF_BLOCK);
-        assertEq(uint8(distributor.getEpoch(node, maxPending).status), uint8(IRewardDistributor.EpochStatus.Voided));
+        assertEq(
+            uint8(distributor.getEpoch(node, maxPending).status), uint8(IRewardDistributor.EpochStatus.Voided)
+        );
         assertEq(distributor.getNodeState(node).openChallenges, 0);
     }
 
@@ -68,7 +80,9 @@ contract BoundsTest is ProtocolTest {
         _settleMany(maxPending);
         vm.warp(block.timestamp + 30 days);
         vm.prank(node);
-        distributor.settleEpoch(header(maxPending + 1, bytes32(0), 1 ether, 1, 1), 0, single(payer), single(1 ether));
+        distributor.settleEpoch(
+            header(maxPending + 1, bytes32(0), 1 ether, 1, 1), 0, single(payer), single(1 ether)
+        );
         uint256 gas = _lastGas();
         emit log_named_uint("settlement finalizing 1,024 epochs", gas);
         assertLe(gas, HALF_BLOCK);
@@ -102,7 +116,9 @@ contract BoundsTest is ProtocolTest {
             payerReady(payers[i], node, 1 ether, 1 ether); // emptied by the debit: the worst refund
         }
         vm.prank(node);
-        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsPageTooLarge.selector, count + 1, count));
+        vm.expectRevert(
+            abi.encodeWithSelector(IRewardDistributor.RewardsPageTooLarge.selector, count + 1, count)
+        );
         distributor.settleEpoch(header(1, bytes32(0), uint128(count + 1) * 1 ether, 1, 1), 0, payers, amounts);
         assembly ("memory-safe") {
             mstore(payers, count)
@@ -120,5 +136,43 @@ contract BoundsTest is ProtocolTest {
         uint256 refundGas = _lastGas();
         emit log_named_uint("refunding a full page to emptied balances", refundGas);
         assertLe(refundGas, HALF_BLOCK);
+    }
+
+    /// @dev A model version names at most `MAX_DATANETS_PER_VERSION` datanets; the worst case
+    ///      licenses every one, each paying a fee to a different owner who held no tokens yet.
+    function test_bounds_registerModelWithMaxDatanets() public {
+        uint256 count = models.MAX_DATANETS_PER_VERSION();
+        IModelRegistry.RegisterModelParams memory params = defaultModelParams(node, 0);
+        params.datanets = new IModelRegistry.DatanetVersionRef[](count + 1);
+        IDatanetRegistry.Policy memory policy = openPolicy();
+        policy.licence = IDatanetRegistry.Licence.Licensed;
+        policy.licenceFee = 1 ether;
+        for (uint256 i; i <= count; ++i) {
+            address owner = address(uint160(0xD000 + i));
+            vm.startPrank(owner);
+            uint256 id = datanets.createDatanet(keccak256(abi.encode("meta", i)), policy);
+            datanets.commitVersion(id, keccak256(abi.encode("root", i)), 3, 1000, keccak256("manifest"));
+            vm.stopPrank();
+            params.datanets[i] = IModelRegistry.DatanetVersionRef({datanetId: id, version: 1});
+        }
+        params.maxLicenceFees = (count + 1) * 1 ether;
+        address developer = makeAddr("developer");
+        fund(developer, params.maxLicenceFees);
+        vm.prank(developer);
+        token.approve(address(models), type(uint256).max);
+        vm.prank(developer);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.ModelInvalidDatanetCount.selector, count + 1));
+        models.registerModel(params);
+        IModelRegistry.DatanetVersionRef[] memory refs = params.datanets;
+        assembly ("memory-safe") {
+            mstore(refs, count)
+        }
+        vm.prank(developer);
+        uint256 modelId = models.registerModel(params);
+        uint256 gas = _lastGas();
+        emit log_named_uint("registering a model on 32 licensed datanets", gas);
+        assertLe(gas, HALF_BLOCK);
+        assertTrue(models.isLicensed(modelId, params.datanets[count - 1].datanetId));
+        assertEq(token.balanceOf(address(uint160(0xD000 + count - 1))), 1 ether);
     }
 }

@@ -97,7 +97,9 @@ contract RewardDistributorTest is ProtocolTest {
         vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsHeaderMismatch.selector, 1));
         distributor.settleEpoch(other, 1, single(payer), single(70 ether));
 
-        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsUnsortedPayers.selector, payer2, payer));
+        vm.expectRevert(
+            abi.encodeWithSelector(IRewardDistributor.RewardsUnsortedPayers.selector, payer2, payer)
+        );
         distributor.settleEpoch(h, 1, single(payer), single(70 ether));
 
         vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsInvalidEpoch.selector, 1, 2));
@@ -108,9 +110,13 @@ contract RewardDistributorTest is ProtocolTest {
     function test_settleEpoch_revertsWhenDebitsDoNotAddUp() public {
         Credits memory c = _credits(1, 1);
         vm.startPrank(node);
-        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsDebitMismatch.selector, 99 ether, 100 ether));
+        vm.expectRevert(
+            abi.encodeWithSelector(IRewardDistributor.RewardsDebitMismatch.selector, 99 ether, 100 ether)
+        );
         distributor.settleEpoch(header(1, c.root, 100 ether, 1, 1), 0, single(payer), single(99 ether));
-        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsDebitMismatch.selector, 101 ether, 100 ether));
+        vm.expectRevert(
+            abi.encodeWithSelector(IRewardDistributor.RewardsDebitMismatch.selector, 101 ether, 100 ether)
+        );
         distributor.settleEpoch(header(1, c.root, 100 ether, 1, 1), 0, single(payer), single(101 ether));
         vm.stopPrank();
     }
@@ -182,7 +188,9 @@ contract RewardDistributorTest is ProtocolTest {
         _settle(1, c, 100 ether); // priced at the old 5%
         vm.warp(block.timestamp + 1 days + 1);
         vm.prank(node);
-        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsWrongProtocolFeeBps.selector, 500, 800));
+        vm.expectRevert(
+            abi.encodeWithSelector(IRewardDistributor.RewardsWrongProtocolFeeBps.selector, 500, 800)
+        );
         distributor.settleEpoch(header(2, c.root, 1 ether, 1, 1), 0, single(payer), single(1 ether));
     }
 
@@ -216,7 +224,11 @@ contract RewardDistributorTest is ProtocolTest {
         distributor.claim(node, 1, alice, 60 ether, Merkle.proof(c1.leaves, 0));
         assertEq(token.balanceOf(alice), 60 ether);
 
-        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsNothingToClaim.selector, alice, 60 ether, 60 ether));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IRewardDistributor.RewardsNothingToClaim.selector, alice, 60 ether, 60 ether
+            )
+        );
         distributor.claim(node, 1, alice, 60 ether, Merkle.proof(c1.leaves, 0));
 
         Credits memory c2 = _credits(60 ether + 57 ether, 35 ether + 38 ether);
@@ -233,7 +245,9 @@ contract RewardDistributorTest is ProtocolTest {
         _settle(1, c, 100 ether);
         vm.warp(block.timestamp + CHALLENGE_WINDOW);
         bytes32[] memory proof = Merkle.proof(c.leaves, 0);
-        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsInvalidProof.selector, node, 1, alice));
+        vm.expectRevert(
+            abi.encodeWithSelector(IRewardDistributor.RewardsInvalidProof.selector, node, 1, alice)
+        );
         distributor.claim(node, 1, alice, 61 ether, proof);
         vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsInvalidProof.selector, node, 1, bob));
         distributor.claim(node, 1, bob, 60 ether, proof);
@@ -249,8 +263,29 @@ contract RewardDistributorTest is ProtocolTest {
         _settle(1, c, 100 ether);
         vm.warp(block.timestamp + CHALLENGE_WINDOW);
         distributor.claim(node, 1, alice, 80 ether, Merkle.proof(c.leaves, 0));
-        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsExceedsFunding.selector, node, 80 ether, 15 ether));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IRewardDistributor.RewardsExceedsFunding.selector, node, 80 ether, 15 ether
+            )
+        );
         distributor.claim(node, 1, bob, 80 ether, Merkle.proof(c.leaves, 1));
+    }
+
+    /// @dev Found by the ledger handler's refusal check: once the node's recipients have claimed
+    ///      more (through later epochs) than an older epoch funded, a claim against that older
+    ///      epoch must say `RewardsExceedsFunding` with nothing available, not panic (0x11).
+    function test_claim_olderEpochBeyondItsFundingSaysSo() public {
+        Credits memory first = _credits(95 ether, 0);
+        _settle(1, first, 100 ether);
+        Credits memory second = _credits(95 ether, 190 ether);
+        _settle(2, second, 200 ether);
+        vm.warp(block.timestamp + CHALLENGE_WINDOW);
+        distributor.claim(node, 2, bob, 190 ether, Merkle.proof(second.leaves, 1));
+        vm.expectRevert(
+            abi.encodeWithSelector(IRewardDistributor.RewardsExceedsFunding.selector, node, 95 ether, 0)
+        );
+        distributor.claim(node, 1, alice, 95 ether, Merkle.proof(first.leaves, 0));
+        assertEq(distributor.claim(node, 2, alice, 95 ether, Merkle.proof(second.leaves, 0)), 95 ether);
     }
 
     function test_claimMany_acrossThreeNodes() public {
@@ -426,7 +461,9 @@ contract RewardDistributorTest is ProtocolTest {
         vm.prank(node);
         distributor.settleEpoch(header(1, c.root, 100 ether, 1, 2), 0, single(payer), single(30 ether));
         uint64 staleAt = uint64(block.timestamp) + distributor.STALE_OPEN_EPOCH();
-        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.RewardsEpochNotStale.selector, node, 1, staleAt));
+        vm.expectRevert(
+            abi.encodeWithSelector(IRewardDistributor.RewardsEpochNotStale.selector, node, 1, staleAt)
+        );
         distributor.voidStaleEpoch(node);
         vm.warp(staleAt);
         vm.prank(stranger);
@@ -520,7 +557,8 @@ contract RewardDistributorTest is ProtocolTest {
     }
 
     function test_setParameters_onlyGovernanceWithinRange() public {
-        RewardDistributor.Parameters memory p = RewardDistributor.Parameters(100, 2 days, 1 ether, 50, 3 days, 10, treasury);
+        RewardDistributor.Parameters memory p =
+            RewardDistributor.Parameters(100, 2 days, 1 ether, 50, 3 days, 10, treasury);
         vm.prank(stranger);
         vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, stranger));
         distributor.setParameters(p);

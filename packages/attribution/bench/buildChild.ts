@@ -12,6 +12,7 @@ import { allocateSegmentText, finishSegmentSteps, type SegmentLayout } from '../
 import { writeSegmentFile } from '../src/segmentFile.js';
 import { runSteps } from '../src/steps.js';
 import type { BuildArena } from '../src/suffixArray.js';
+import { peakResidentBytes } from './peakResidentBytes.js';
 import { generateZipfCorpus } from './zipfCorpus.js';
 
 const { values } = parseArgs({
@@ -98,7 +99,7 @@ process.stdout.write(
     buildSeconds,
     writeSeconds,
     baselineRssBytes,
-    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    peakRssBytes: peakResidentBytes(),
     webAssembly: arena !== null,
     fileBytes: bytes,
   })}\n`,

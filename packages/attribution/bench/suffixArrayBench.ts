@@ -13,7 +13,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { indexTokenIds } from '../src/tokenizer.js';
-import { bundleChild } from './bundleChild.js';
 import type { RealCorpusResult } from './realCorpora.js';
 import { generateZipfCorpus } from './zipfCorpus.js';
 

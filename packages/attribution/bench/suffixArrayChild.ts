@@ -9,6 +9,7 @@
 import { closeSync, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { buildSuffixArray, createBuildArena } from '../src/suffixArray.js';
+import { peakResidentBytes } from './peakResidentBytes.js';
 import { buildSuffixArray as buildPrevious } from './previousSuffixArray.js';
 
 const { values } = parseArgs({
@@ -41,7 +42,7 @@ process.stdout.write(
     tokens: n,
     seconds,
     cpuSeconds: (used.user + used.system) / 1e6,
-    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    peakRssBytes: peakResidentBytes(),
     webAssembly: arena !== null,
   })}\n`,
 );

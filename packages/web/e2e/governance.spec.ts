@@ -1,24 +1,26 @@
 /**
- * Journey 7, governance: a holder (dev account 1) delegates to itself, proposes banning a contributor from a
- * template (the action shown in words before signing), votes for it with a reason, queues it
- * after the vote and executes it after the timelock delay (the test plays the chain's clock);
- * the chain then bans the account.
+ * Journey 7, governance: a holder (dev account 1: the dev network gives accounts 1–8 15M TRIB
+ * each, any three reach quorum) delegates to itself, proposes banning a contributor from a
+ * protocol template (the action shown in words before signing), and three holders vote for it
+ * with reasons; it is queued after the vote and executed after the timelock delay (the test
+ * plays the chain's clock); the chain then bans the account, and after the voter-reward period
+ * the proposer claims its voter reward. Runs last (vitest.config's sequencer): it moves the
+ * chain's clock a week ahead, past the deadlines other journeys sign with the wall clock.
  */
-import { datanetRegistryAbi } from '@tributary/protocol';
-import { createPublicClient, http } from 'viem';
+import { ANVIL_PRIVATE_KEYS, datanetRegistryAbi, tributaryTokenAbi } from '@tributary/protocol';
+import { createPublicClient, type Hex, http } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { describe, expect, it } from 'vitest';
+import type { Journey } from './harness';
 import { advanceChainTime, devClient, startJourney } from './harness';
 
 describe('governance journey', () => {
-  it('delegates, proposes from a template, votes with a reason, queues and executes', async () => {
+  it('delegates, proposes from a template, votes with reasons, queues, executes and claims voter rewards', async () => {
     const banned = privateKeyToAccount(generatePrivateKey()).address; // an account no other journey uses
     const info = await devClient(0).info();
     const j = await startJourney('governance');
     try {
       await j.open('/governance', 'Governance');
-      // A voter of the dev distribution (1.5% of the supply each): the 4% quorum takes three, so
-      // accounts 2 and 3 also vote for it (through the SDK) below.
       await j.connectDev(1);
       const power = j.page.getByRole('region', { name: 'Your votes' });
       await power.getByRole('button', { name: 'Delegate to myself' }).click();
@@ -31,7 +33,8 @@ describe('governance journey', () => {
       await form.getByLabel('Template').selectOption({ label: 'Ban a contributor' });
       await form.getByLabel('Account to ban').fill(banned);
       const description = `Ban ${banned.slice(0, 10)} (web journey)`;
-      await form.getByLabel('Description (why; voters read it)').fill(description);
+      await form.getByLabel('Title (voters read it first)').fill(description);
+      await form.getByLabel('Why (optional)').fill('spam in three datanets');
       await form.getByText(`It will: Ban ${banned} from contributing to any datanet`).waitFor();
       await j.checkA11y('governance form');
       await form.getByRole('button', { name: 'Propose' }).click();
@@ -43,18 +46,19 @@ describe('governance journey', () => {
       await card.getByText(`Ban ${banned} from contributing to any datanet`).waitFor();
       await advanceChainTime(2); // past the voting delay
       await card.getByText('Active', { exact: true }).waitFor();
-      await card.getByLabel('Reason').fill('spam from this account in three datanets');
-      await card.getByRole('button', { name: 'Vote for' }).click();
-      await card.getByText('Done: the chain recorded it.').waitFor({ timeout: 60_000 });
-      await expect(card.getByText(/^For [1-9][\d,]* TRIB/).count()).resolves.toBe(1);
-      await card
-        .getByRole('list', { name: 'Votes' })
-        .getByText(/voted for with [\d,]+ TRIB: “spam from this account in three datanets”/)
-        .waitFor();
-      const proposal = (await devClient(2).proposals()).find((p) => p.title.includes(description))!;
-      await Promise.all(
-        [2, 3].map((i) => devClient(i).castVote({ proposalId: proposal.id, support: 'for' })),
-      );
+      for (const voter of [1, 2, 3]) {
+        if (voter !== 1) await switchAccount(j, voter);
+        await card.getByLabel('Reason').fill(`spam in three datanets (voter ${voter})`);
+        await card.getByRole('button', { name: 'Vote for' }).click();
+        await card.getByText('Done: the chain recorded it.').waitFor({ timeout: 60_000 });
+        await card
+          .getByRole('list', { name: 'Votes' })
+          .getByText(
+            new RegExp(`voted for with [\\d,.]+ TRIB: “spam in three datanets \\(voter ${voter}\\)”`),
+          )
+          .waitFor();
+      }
+      await expect(card.getByText(/^For [1-9][\d,.]* TRIB/).count()).resolves.toBe(1);
 
       await advanceChainTime(301); // past the voting period
       await card.getByRole('button', { name: 'Queue in the timelock' }).click();
@@ -71,6 +75,40 @@ describe('governance journey', () => {
         args: [banned],
       });
       expect(isBanned).toBe(true);
+
+      // Voter rewards open when the reward period the votes fell in ends.
+      await switchAccount(j, 1);
+      const rewards = j.page.getByRole('region', { name: 'Voter rewards' });
+      const account1 = (await devClient(1).getGovernanceAccount(devAddress(1))).rewards;
+      expect(account1.upcoming.length).toBeGreaterThan(0);
+      const opensAt = Math.max(...account1.upcoming.map((u) => u.opensAt));
+      const now = Number((await chain.getBlock({ blockTag: 'latest' })).timestamp);
+      await advanceChainTime(opensAt - now + 1);
+      const claim = rewards.getByRole('button', { name: 'Claim voter rewards' });
+      await expect.poll(() => claim.isEnabled(), { timeout: 30_000 }).toBe(true);
+      const before = await chain.readContract({
+        address: info.addresses.token,
+        abi: tributaryTokenAbi,
+        functionName: 'balanceOf',
+        args: [devAddress(1)],
+      });
+      await claim.click();
+      await rewards.getByText(/^Claimed [1-9][\d,.]* TRIB\.$/).waitFor({ timeout: 60_000 });
+      const after = await chain.readContract({
+        address: info.addresses.token,
+        abi: tributaryTokenAbi,
+        functionName: 'balanceOf',
+        args: [devAddress(1)],
+      });
+      expect(after).toBeGreaterThan(before);
+      // The node's index catches up with the claim: it reports exactly what the chain paid.
+      await expect
+        .poll(
+          async () => BigInt((await devClient(1).getGovernanceAccount(devAddress(1))).rewards.claimedTotal),
+          { timeout: 30_000 },
+        )
+        .toBe(after - before);
+      await expect.poll(() => claim.isEnabled(), { timeout: 30_000 }).toBe(false); // nothing left
       await j.checkA11y('governance after execution');
       await j.screenshot();
     } finally {
@@ -78,3 +116,11 @@ describe('governance journey', () => {
     }
   });
 });
+
+const devAddress = (index: number) => privateKeyToAccount(ANVIL_PRIVATE_KEYS[index] as Hex).address;
+
+/** Signs in the browser as another dev account. */
+async function switchAccount(j: Journey, index: number) {
+  await j.page.getByRole('button', { name: 'Disconnect' }).click();
+  await j.connectDev(index);
+}

@@ -9,6 +9,7 @@ import {TributaryToken} from "../../../src/token/TributaryToken.sol";
 import {DatanetRegistry} from "../../../src/datanets/DatanetRegistry.sol";
 import {IDatanetRegistry} from "../../../src/datanets/IDatanetRegistry.sol";
 import {ProtocolTest} from "../../utils/ProtocolTest.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
 /// @notice Contributors post bonds; a curator or the owner releases them or moves to forfeit them
 ///         with evidence; contributors appeal; governance decides in time or not; anyone completes
@@ -100,14 +101,18 @@ contract BondHandler is CommonBase, StdCheats, StdUtils {
         if (contributor == address(0)) (contributor, hash) = _postOne(index);
         address caller = count["release"] == 0 ? curator : _actor(actor); // once per run for sure
         IDatanetRegistry.Bond memory bond = registry.getBond(datanetId, contributor, hash);
+        bytes32 before = _fingerprint(contributor, hash);
         vm.prank(caller);
         try registry.releaseBond(datanetId, contributor, hash) {
             if (
                 caller == address(0xBAD)
-                    || (bond.stage != IDatanetRegistry.BondStage.Held && bond.stage != IDatanetRegistry.BondStage.Forfeiting)
+                    || (bond.stage != IDatanetRegistry.BondStage.Held
+                        && bond.stage != IDatanetRegistry.BondStage.Forfeiting)
             ) _breach("release not allowed");
             ++count["release"];
-        } catch {}
+        } catch (bytes memory reason) {
+            _refused(reason, before, contributor, hash);
+        }
     }
 
     /// @notice The owner, a curator or a stranger moves to forfeit a bond, with or without
@@ -117,13 +122,19 @@ contract BondHandler is CommonBase, StdCheats, StdUtils {
         if (contributor == address(0)) (contributor, hash) = _postOne(index);
         address caller = _actor(actor);
         IDatanetRegistry.Bond memory bond = registry.getBond(datanetId, contributor, hash);
+        bytes32 before = _fingerprint(contributor, hash);
         vm.prank(caller);
-        try registry.forfeitBond(datanetId, contributor, hash, evidence ? keccak256("evidence") : bytes32(0)) {
-            bool allowed = caller != address(0xBAD) && evidence && bond.stage == IDatanetRegistry.BondStage.Held
-                && block.timestamp < bond.postedAt + registry.bondTimeout();
+        try registry.forfeitBond(
+            datanetId, contributor, hash, evidence ? keccak256("evidence") : bytes32(0)
+        ) {
+            bool allowed =
+                caller != address(0xBAD) && evidence && bond.stage == IDatanetRegistry.BondStage.Held
+                    && block.timestamp < bond.postedAt + registry.bondTimeout();
             if (!allowed) _breach("forfeit not allowed");
             ++count["forfeit"];
-        } catch {}
+        } catch (bytes memory reason) {
+            _refused(reason, before, contributor, hash);
+        }
     }
 
     function _actor(uint8 actor) internal view returns (address) {
@@ -137,7 +148,7 @@ contract BondHandler is CommonBase, StdCheats, StdUtils {
 
     function _postOne(uint256 seed) internal returns (address contributor, bytes32 hash) {
         contributor = contributors[seed % 3];
-        hash = keccak256(abi.encode("fresh", _who.length));
+        hash = keccak256(abi.encode("fresh", count["post"])); // never bonded before
         vm.prank(contributor);
         registry.postBond(datanetId, hash, BOND);
         _list(contributor, hash);
@@ -150,12 +161,14 @@ contract BondHandler is CommonBase, StdCheats, StdUtils {
         if (contributor == address(0)) (contributor, hash) = _forfeitOne(index);
         IDatanetRegistry.Bond memory bond = registry.getBond(datanetId, contributor, hash);
         if (late) vm.warp(uint256(bond.deadline) + 1);
+        bytes32 before = _fingerprint(contributor, hash);
         vm.prank(contributor);
         try registry.appealForfeit(datanetId, hash) {
             if (late) _breach("late appeal accepted");
             ++count["appeal"];
-        } catch {
+        } catch (bytes memory reason) {
             if (block.timestamp <= bond.deadline) _breach("timely appeal refused");
+            _refused(reason, before, contributor, hash);
         }
     }
 
@@ -163,6 +176,7 @@ contract BondHandler is CommonBase, StdCheats, StdUtils {
         if (_who.length == 0) return;
         (address contributor, bytes32 hash) = (_who[index % _who.length], _what[index % _what.length]);
         IDatanetRegistry.Bond memory bond = registry.getBond(datanetId, contributor, hash);
+        bytes32 before = _fingerprint(contributor, hash);
         vm.prank(governance);
         try registry.decideAppeal(datanetId, contributor, hash, forfeit) {
             if (bond.stage != IDatanetRegistry.BondStage.Appealed || block.timestamp > bond.deadline) {
@@ -170,19 +184,24 @@ contract BondHandler is CommonBase, StdCheats, StdUtils {
             }
             if (forfeit) _forfeited(contributor, bond.amount);
             ++count["decided"];
-        } catch {}
+        } catch (bytes memory reason) {
+            _refused(reason, before, contributor, hash);
+        }
     }
 
     /// @notice Anyone carries out what a deadline decided (trying before it, too); a forfeiture is
     ///         made first if none is pending.
     function complete(uint256 index, bool wait) external action {
         (address contributor, bytes32 hash) = _inStage(index, IDatanetRegistry.BondStage.Forfeiting);
-        if (contributor == address(0)) (contributor, hash) = _inStage(index, IDatanetRegistry.BondStage.Appealed);
+        if (contributor == address(0)) {
+            (contributor, hash) = _inStage(index, IDatanetRegistry.BondStage.Appealed);
+        }
         if (contributor == address(0)) (contributor, hash) = _forfeitOne(index);
         IDatanetRegistry.Bond memory bond = registry.getBond(datanetId, contributor, hash);
         if ((wait || count["forfeit completed"] == 0) && bond.deadline >= block.timestamp) {
             vm.warp(uint256(bond.deadline) + 1);
         }
+        bytes32 before = _fingerprint(contributor, hash);
         try registry.completeBond(datanetId, contributor, hash) {
             if (block.timestamp <= bond.deadline) _breach("completed early");
             if (bond.stage == IDatanetRegistry.BondStage.Forfeiting) {
@@ -191,13 +210,18 @@ contract BondHandler is CommonBase, StdCheats, StdUtils {
             } else {
                 ++count["undecided appeal returned"];
             }
-        } catch {
+        } catch (bytes memory reason) {
             if (block.timestamp > bond.deadline) _breach("deadline passed, not completable");
+            _refused(reason, before, contributor, hash);
         }
     }
 
     /// @dev A bond at `stage`, searching from `index`; zero if none.
-    function _inStage(uint256 index, IDatanetRegistry.BondStage stage) internal view returns (address, bytes32) {
+    function _inStage(uint256 index, IDatanetRegistry.BondStage stage)
+        internal
+        view
+        returns (address, bytes32)
+    {
         for (uint256 i; i < _who.length; ++i) {
             uint256 k = (index + i) % _who.length;
             if (registry.getBond(datanetId, _who[k], _what[k]).stage == stage) return (_who[k], _what[k]);
@@ -220,12 +244,14 @@ contract BondHandler is CommonBase, StdCheats, StdUtils {
         IDatanetRegistry.Bond memory bond = registry.getBond(datanetId, contributor, hash);
         uint256 at = uint256(bond.postedAt) + registry.bondTimeout();
         if ((wait || count["reclaim"] == 0) && block.timestamp < at) vm.warp(at);
+        bytes32 before = _fingerprint(contributor, hash);
         vm.prank(contributor);
         try registry.reclaimBond(datanetId, hash) {
             if (block.timestamp < at) _breach("reclaim not allowed");
             ++count["reclaim"];
-        } catch {
+        } catch (bytes memory reason) {
             if (block.timestamp >= at) _breach("due reclaim refused");
+            _refused(reason, before, contributor, hash);
         }
     }
 
@@ -248,6 +274,44 @@ contract BondHandler is CommonBase, StdCheats, StdUtils {
     function _breach(bytes32 what) internal {
         ++breaches;
         lastBreach = what;
+    }
+
+    /// @dev What a refused bond action must leave as it was: the registry's tokens, the bond, and
+    ///      the balances of everyone a bond could go to.
+    function _fingerprint(address contributor, bytes32 hash) internal view returns (bytes32) {
+        return keccak256(
+            abi.encode(
+                token.balanceOf(address(registry)),
+                registry.getBond(datanetId, contributor, hash),
+                token.balanceOf(contributor),
+                token.balanceOf(owner),
+                token.balanceOf(curator),
+                token.balanceOf(governance),
+                token.balanceOf(registry.owner())
+            )
+        );
+    }
+
+    /// @dev A refused bond action failed with an error of the bond rules (never a panic, a token
+    ///      error or an empty revert) and changed nothing.
+    function _refused(bytes memory reason, bytes32 before, address contributor, bytes32 hash) internal {
+        bytes4[8] memory rules = [
+            IDatanetRegistry.DatanetNotCurator.selector,
+            IDatanetRegistry.DatanetWrongBondStage.selector,
+            IDatanetRegistry.DatanetNoEvidence.selector,
+            IDatanetRegistry.DatanetBondExpired.selector,
+            IDatanetRegistry.DatanetBondDeadline.selector,
+            IDatanetRegistry.DatanetBondLocked.selector,
+            IDatanetRegistry.DatanetBondUnknown.selector,
+            Ownable.OwnableUnauthorizedAccount.selector
+        ];
+        bool known;
+        for (uint256 i; i < rules.length && reason.length >= 4; ++i) {
+            if (bytes4(reason) == rules[i]) known = true;
+        }
+        if (!known) _breach("refused for a wrong reason");
+        if (_fingerprint(contributor, hash) != before) _breach("a refused action changed state");
+        ++count["refused as expected"];
     }
 }
 

@@ -34,7 +34,13 @@ contract LicenceHandler is CommonBase, StdCheats, StdUtils {
     bytes32 public lastBreach;
     mapping(bytes32 => uint256) public count;
 
-    constructor(TributaryToken token_, DatanetRegistry datanets_, ModelRegistry models_, address node_, address holder) {
+    constructor(
+        TributaryToken token_,
+        DatanetRegistry datanets_,
+        ModelRegistry models_,
+        address node_,
+        address holder
+    ) {
         token = token_;
         datanets = datanets_;
         models = models_;
@@ -94,17 +100,19 @@ contract LicenceHandler is CommonBase, StdCheats, StdUtils {
         params.artifactHash = keccak256(abi.encode("artifact", seed));
         params.datanets = _refs(seed);
         params.maxLicenceFees = _cap(cap);
+        if (count["licence fee paid"] == 0) _surelyPaying(params); // once per run for sure
         uint256 modelId = models.modelCount() + 1;
         (uint256 due, bool duplicate) = _due(modelId, params.datanets);
         uint256 before = token.balanceOf(developer);
+        bytes32 print = _fingerprint(developer, modelId);
         vm.prank(developer);
         try models.registerModel(params) returns (uint256 id) {
             _checkPaid(developer, before, due, params.maxLicenceFees, duplicate);
             _recordLicences(id, params.datanets);
             ++count["register"];
-        } catch {
+        } catch (bytes memory reason) {
             if (token.balanceOf(developer) != before) _breach("refused but charged");
-            ++count["refused"];
+            _refused(reason, print, developer, modelId);
         }
     }
 
@@ -117,14 +125,15 @@ contract LicenceHandler is CommonBase, StdCheats, StdUtils {
         uint256 maxFees = _cap(cap);
         (uint256 due, bool duplicate) = _due(modelId, refs);
         uint256 before = token.balanceOf(developer);
+        bytes32 print = _fingerprint(developer, modelId);
         vm.prank(developer);
         try models.publishVersion(modelId, keccak256(abi.encode("v", seed)), bytes32(0), refs, maxFees) {
             _checkPaid(developer, before, due, maxFees, duplicate);
             _recordLicences(modelId, refs);
             ++count["publish"];
-        } catch {
+        } catch (bytes memory reason) {
             if (token.balanceOf(developer) != before) _breach("refused but charged");
-            ++count["refused"];
+            _refused(reason, print, developer, modelId);
         }
     }
 
@@ -134,16 +143,46 @@ contract LicenceHandler is CommonBase, StdCheats, StdUtils {
         uint256 modelId = modelSeed % total + 1;
         IModelRegistry.Model memory model = models.getModel(modelId);
         dataBps = uint16(bound(dataBps, 0, 8_000));
+        bytes32 print = _fingerprint(model.developer, modelId);
         vm.prank(model.developer);
         try models.setSplit(modelId, IModelRegistry.Split(10_000 - 2_000 - dataBps, 2_000, dataBps)) {
             if (dataBps < model.requiredDataBps) _breach("data share under a minimum");
-        } catch {}
+        } catch (bytes memory reason) {
+            if (dataBps >= model.requiredDataBps) _breach("valid split refused");
+            _refused(reason, print, model.developer, modelId);
+        }
+    }
+
+    /// @dev Makes `params` license a datanet that charges a fee (re-licensing the first datanet if
+    ///      its owner opened them all), with no cap and a data share every minimum allows: owners'
+    ///      policy changes cannot leave a whole run without a fee paid.
+    function _surelyPaying(IModelRegistry.RegisterModelParams memory params) internal {
+        uint256 paying = datanetIds[0];
+        for (uint256 i; i < datanetIds.length; ++i) {
+            IDatanetRegistry.Policy memory p = datanets.getDatanet(datanetIds[i]).policy;
+            if (p.licence == IDatanetRegistry.Licence.Licensed && p.licenceFee > 0) {
+                paying = datanetIds[i];
+                break;
+            }
+        }
+        IDatanetRegistry.Policy memory policy = datanets.getDatanet(paying).policy;
+        if (policy.licence != IDatanetRegistry.Licence.Licensed || policy.licenceFee == 0) {
+            (policy.licence, policy.licenceFee) = (IDatanetRegistry.Licence.Licensed, 10 ether);
+            vm.prank(datanets.getDatanet(paying).owner);
+            datanets.updatePolicy(paying, policy);
+        }
+        params.datanets = new IModelRegistry.DatanetVersionRef[](1);
+        params.datanets[0] = IModelRegistry.DatanetVersionRef(paying, 1);
+        params.maxLicenceFees = type(uint256).max;
+        params.split = IModelRegistry.Split(1_000, 1_000, 8_000);
     }
 
     function _createDatanet(uint256 ownerIndex, uint256 seed, uint256 contributions) internal {
         vm.startPrank(owners[ownerIndex]);
         uint256 id = datanets.createDatanet(keccak256(abi.encode(seed)), _policy(seed));
-        datanets.commitVersion(id, keccak256(abi.encode("root", seed)), uint64(contributions % 10 + 1), 100, bytes32(0));
+        datanets.commitVersion(
+            id, keccak256(abi.encode("root", seed)), uint64(contributions % 10 + 1), 100, bytes32(0)
+        );
         vm.stopPrank();
         datanetIds.push(id);
     }
@@ -165,7 +204,9 @@ contract LicenceHandler is CommonBase, StdCheats, StdUtils {
     function _refs(uint256 seed) internal view returns (IModelRegistry.DatanetVersionRef[] memory refs) {
         refs = new IModelRegistry.DatanetVersionRef[](seed % 3 + 1);
         for (uint256 i; i < refs.length; ++i) {
-            refs[i] = IModelRegistry.DatanetVersionRef(datanetIds[uint256(keccak256(abi.encode(seed, i))) % datanetIds.length], 1);
+            refs[i] = IModelRegistry.DatanetVersionRef(
+                datanetIds[uint256(keccak256(abi.encode(seed, i))) % datanetIds.length], 1
+            );
         }
     }
 
@@ -185,7 +226,9 @@ contract LicenceHandler is CommonBase, StdCheats, StdUtils {
         }
     }
 
-    function _checkPaid(address developer, uint256 before, uint256 due, uint256 maxFees, bool duplicate) internal {
+    function _checkPaid(address developer, uint256 before, uint256 due, uint256 maxFees, bool duplicate)
+        internal
+    {
         uint256 paid = before - token.balanceOf(developer);
         if (duplicate) _breach("duplicate datanet accepted");
         if (paid != due) _breach("charged other than fees due");
@@ -209,6 +252,40 @@ contract LicenceHandler is CommonBase, StdCheats, StdUtils {
     function _breach(bytes32 what) internal {
         ++breaches;
         lastBreach = what;
+    }
+
+    /// @dev What a refused registration, version or split must leave as it was: the models, the
+    ///      model's versions and split, and the balances of the developer and every datanet owner.
+    function _fingerprint(address developer, uint256 modelId) internal view returns (bytes32) {
+        bytes memory model = modelId <= models.modelCount() ? abi.encode(models.getModel(modelId)) : bytes("");
+        return keccak256(
+            abi.encode(
+                models.modelCount(),
+                model,
+                token.balanceOf(address(models)),
+                token.balanceOf(developer),
+                token.balanceOf(owners[0]),
+                token.balanceOf(owners[1]),
+                token.balanceOf(owners[2])
+            )
+        );
+    }
+
+    /// @dev A refusal names a licence rule (never a panic, a token error or an empty revert) and
+    ///      changes nothing.
+    function _refused(bytes memory reason, bytes32 before, address developer, uint256 modelId) internal {
+        bytes4[3] memory rules = [
+            IModelRegistry.ModelLicenceFeesTooHigh.selector,
+            IModelRegistry.ModelDataShareTooLow.selector,
+            IModelRegistry.ModelDuplicateDatanet.selector
+        ];
+        bool known;
+        for (uint256 i; i < rules.length && reason.length >= 4; ++i) {
+            if (bytes4(reason) == rules[i]) known = true;
+        }
+        if (!known) _breach("refused for a wrong reason");
+        if (_fingerprint(developer, modelId) != before) _breach("a refused action changed state");
+        ++count["refused"];
     }
 }
 

@@ -4,6 +4,8 @@ pragma solidity ^0.8.24;
 import {CommonBase} from "forge-std/Base.sol";
 import {StdCheats} from "forge-std/StdCheats.sol";
 import {StdUtils} from "forge-std/StdUtils.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {INodeRegistry} from "../../../src/nodes/INodeRegistry.sol";
 import {TributaryToken} from "../../../src/token/TributaryToken.sol";
 import {NodeRegistry} from "../../../src/nodes/NodeRegistry.sol";
 import {PaymentEscrow} from "../../../src/payments/PaymentEscrow.sol";
@@ -134,6 +136,60 @@ abstract contract LedgerBooks is CommonBase, StdCheats, StdUtils {
         lastBreach = what;
     }
 
+    /// @dev Everything an invalid action must leave as it was: the contracts' token balances, fees
+    ///      and bonds held, each node's ledger and stake, each payer's account and allowances.
+    function _fingerprint() internal view returns (bytes32 print) {
+        print = keccak256(
+            abi.encode(
+                token.balanceOf(address(distributor)),
+                token.balanceOf(address(escrow)),
+                token.balanceOf(address(registry)),
+                distributor.bondsHeld(),
+                distributor.protocolFeesAccrued()
+            )
+        );
+        for (uint256 n; n < nodes.length; ++n) {
+            print =
+                keccak256(abi.encode(print, distributor.getNodeState(nodes[n]), registry.getNode(nodes[n])));
+            for (uint256 p; p < payers.length; ++p) {
+                print = keccak256(
+                    abi.encode(
+                        print, escrow.accountOf(payers[p]), escrow.authorizationOf(payers[p], nodes[n])
+                    )
+                );
+            }
+        }
+    }
+
+    /// @dev An invalid action was refused: it must have failed with an error that says why (one
+    ///      of `expected`, not a panic, a token error or an empty revert) and changed nothing.
+    function _refused(bytes memory reason, bytes32 before, bytes4[] memory expected, bytes32 what) internal {
+        bool known;
+        if (reason.length >= 4) {
+            for (uint256 i; i < expected.length; ++i) {
+                if (bytes4(reason) == expected[i]) known = true;
+            }
+        }
+        if (!known) _breach(what);
+        if (_fingerprint() != before) _breach("a refused action changed state");
+        ++count["refused as expected"];
+    }
+
+    function _errors(bytes4 a) internal pure returns (bytes4[] memory list) {
+        list = new bytes4[](1);
+        list[0] = a;
+    }
+
+    function _errors(bytes4 a, bytes4 b) internal pure returns (bytes4[] memory list) {
+        list = new bytes4[](2);
+        (list[0], list[1]) = (a, b);
+    }
+
+    function _errors(bytes4 a, bytes4 b, bytes4 c) internal pure returns (bytes4[] memory list) {
+        list = new bytes4[](3);
+        (list[0], list[1], list[2]) = (a, b, c);
+    }
+
     function _status(address node, uint64 epoch) internal view returns (IRewardDistributor.EpochStatus) {
         return distributor.getEpoch(node, epoch).status;
     }
@@ -154,7 +210,8 @@ abstract contract LedgerBooks is CommonBase, StdCheats, StdUtils {
         base = new uint256[](recipients.length);
         for (uint64 e = distributor.getNodeState(node).lastEpoch; e > 0; --e) {
             IRewardDistributor.EpochStatus s = _status(node, e);
-            if (s == IRewardDistributor.EpochStatus.Settled || s == IRewardDistributor.EpochStatus.Challenged) {
+            if (s == IRewardDistributor.EpochStatus.Settled || s == IRewardDistributor.EpochStatus.Challenged)
+            {
                 return _credits[node][e];
             }
         }
@@ -176,7 +233,8 @@ abstract contract LedgerBooks is CommonBase, StdCheats, StdUtils {
         for (uint64 x = distributor.getNodeState(node).finalizedEpoch + 1; x <= epoch; ++x) {
             IRewardDistributor.Epoch memory s = distributor.getEpoch(node, x);
             if (
-                s.status == IRewardDistributor.EpochStatus.Open || s.status == IRewardDistributor.EpochStatus.Challenged
+                s.status == IRewardDistributor.EpochStatus.Open
+                    || s.status == IRewardDistributor.EpochStatus.Challenged
                     || s.status == IRewardDistributor.EpochStatus.None
                     || (s.status == IRewardDistributor.EpochStatus.Settled && block.timestamp < s.claimableAt)
             ) return true;
@@ -237,7 +295,10 @@ contract LedgerHandler is LedgerBooks {
     // ------------------------------------------------------------ nodes settle
 
     /// @notice A node settles an epoch of one or two pages (all of it unless `leaveOpen`).
-    function settle(uint256 nodeSeed, uint256 seed, bool twoPages, bool overCredit, bool leaveOpen) external action {
+    function settle(uint256 nodeSeed, uint256 seed, bool twoPages, bool overCredit, bool leaveOpen)
+        external
+        action
+    {
         address node = nodes[nodeSeed % nodes.length];
         if (_openEpochOf(node) != 0) return;
         if (_open(node, seed, twoPages, overCredit) && twoPages && !leaveOpen) _finish(node);
@@ -256,11 +317,20 @@ contract LedgerHandler is LedgerBooks {
         address node = nodes[nodeSeed % nodes.length];
         if (_openEpochOf(node) == 0 && !_openMakingRoom(node, seed)) return;
         uint64 epoch = _openEpochOf(node);
+        bytes32 before = _fingerprint();
         try distributor.voidStaleEpoch(node) {
-            if (block.timestamp < distributor.getEpoch(node, epoch).openedAt + distributor.STALE_OPEN_EPOCH()) {
+            if (block.timestamp < distributor.getEpoch(node, epoch).openedAt + distributor.STALE_OPEN_EPOCH())
+            {
                 _breach("voided a fresh epoch");
             }
-        } catch {}
+        } catch (bytes memory reason) {
+            _refused(
+                reason,
+                before,
+                _errors(IRewardDistributor.RewardsEpochNotStale.selector),
+                "fresh void: wrong error"
+            );
+        }
         if (_status(node, epoch) == IRewardDistributor.EpochStatus.Open) {
             vm.warp(distributor.getEpoch(node, epoch).openedAt + distributor.STALE_OPEN_EPOCH());
             try distributor.voidStaleEpoch(node) {
@@ -281,7 +351,8 @@ contract LedgerHandler is LedgerBooks {
     }
 
     /// @notice Attack: a node debits a payer beyond its remaining cap (within its balance), beyond
-    ///         its balance, after its authorization lapsed, or twice in one page. Each must fail.
+    ///         its balance, after its authorization lapsed, or twice in one page, or shaves the
+    ///         protocol fee off its header. Each must fail, saying why, with nothing changed.
     function debitBeyondLimits(uint256 nodeSeed, uint256 payerSeed, uint8 kind) external action {
         address node = nodes[nodeSeed % nodes.length];
         if (_openEpochOf(node) != 0 || !registry.isActive(node)) return;
@@ -291,7 +362,7 @@ contract LedgerHandler is LedgerBooks {
         address[] memory list = new address[](1);
         uint128[] memory amounts = new uint128[](1);
         list[0] = payer;
-        kind = kind % 3;
+        kind = kind % 4;
         if (kind == 0) {
             // Over the cap while the balance could pay: only the cap check stops it.
             if (a.remaining >= 1_000_000 ether) return;
@@ -304,12 +375,17 @@ contract LedgerHandler is LedgerBooks {
             amounts[0] = uint128(want);
         } else if (kind == 1) {
             amounts[0] = uint128(balance + 1); // over the balance
-        } else {
+        } else if (kind == 2) {
             list = new address[](2); // the same payer twice
             amounts = new uint128[](2);
             (list[0], list[1], amounts[0], amounts[1]) = (payer, payer, 1, 1);
+        } else {
+            // A debit the payer can afford, under a header whose protocol fee is one unit short.
+            uint256 affordable = balance < a.remaining ? balance : a.remaining;
+            if (affordable < 1 ether || block.timestamp > a.settleUntil) return;
+            amounts[0] = 1 ether;
         }
-        _attemptSettle(node, list, amounts);
+        _attemptSettle(node, list, amounts, kind == 3);
         ++count["debit attack"];
     }
 
@@ -327,7 +403,9 @@ contract LedgerHandler is LedgerBooks {
         bool unsafe_ = _unsafeToClaim(node, epoch);
         uint256 amount = _credits[node][epoch][index] + (inflate ? 1 : 0);
         (bool paid,) = _claim(node, epoch, index, amount);
-        if (paid && (unsafe_ || inflate)) _breach(inflate ? bytes32("inflated claim paid") : bytes32("unfinal claim paid"));
+        if (paid && (unsafe_ || inflate)) {
+            _breach(inflate ? bytes32("inflated claim paid") : bytes32("unfinal claim paid"));
+        }
         ++count[paid ? bytes32("claim") : bytes32("claim refused")];
     }
 
@@ -357,8 +435,10 @@ contract LedgerHandler is LedgerBooks {
     }
 
     /// @notice `claimMany` over both nodes' final epochs, with one entry repeated: it pays each
-    ///         credit once, skips what was claimed, and pays exactly what it reports.
-    function claimMany(uint256 who) external action {
+    ///         credit once, skips what was claimed, and pays exactly what it reports. As an attack
+    ///         (`attack` odd) one more entry is bad (an inflated amount, or a genuine credit of an
+    ///         epoch not final yet): the whole batch must fail, saying why, with nothing paid.
+    function claimMany(uint256 who, uint256 attack) external action {
         uint256 index = who % recipients.length;
         address account = recipients[index];
         IRewardDistributor.Claim[] memory claims = new IRewardDistributor.Claim[](nodes.length + 1);
@@ -376,11 +456,16 @@ contract LedgerHandler is LedgerBooks {
         assembly ("memory-safe") {
             mstore(claims, used)
         }
+        if (attack % 2 == 1) {
+            _claimManyAttack(claims, index, attack);
+            return;
+        }
         uint256[] memory before = new uint256[](nodes.length);
         for (uint256 n; n < nodes.length; ++n) {
             before[n] = distributor.claimed(nodes[n], account);
         }
         uint256 balance = token.balanceOf(account);
+        bytes32 print = _fingerprint();
         try distributor.claimMany(claims) returns (uint256 total) {
             uint256 paidAll;
             for (uint256 n; n < nodes.length; ++n) {
@@ -389,14 +474,76 @@ contract LedgerHandler is LedgerBooks {
                 ghostPaid[nodes[n]][account] += paid;
                 paidAll += paid;
             }
-            if (token.balanceOf(account) - balance != total || paidAll != total) _breach("claimMany misreported");
+            if (token.balanceOf(account) - balance != total || paidAll != total) {
+                _breach("claimMany misreported");
+            }
             for (uint256 i; i + 1 < used; ++i) {
                 claimedFrom[claims[i].node][claims[i].epoch] = true;
             }
             ++count["claimMany"];
-        } catch {
-            ++count["claimMany refused"]; // an over-crediting root hit its funding bound
+        } catch (bytes memory reason) {
+            // Only an over-crediting root's funding bound may stop a batch of final credits.
+            _refused(
+                reason,
+                print,
+                _errors(IRewardDistributor.RewardsExceedsFunding.selector),
+                "claimMany: wrong error"
+            );
+            ++count["claimMany refused"];
         }
+    }
+
+    function _claimManyAttack(IRewardDistributor.Claim[] memory valid, uint256 index, uint256 seed) internal {
+        IRewardDistributor.Claim[] memory claims = new IRewardDistributor.Claim[](valid.length + 1);
+        uint256 at = seed % claims.length;
+        for (uint256 i; i < valid.length; ++i) {
+            claims[i < at ? i : i + 1] = valid[i];
+        }
+        address node = nodes[(seed >> 8) % nodes.length];
+        address account = recipients[index];
+        // What the node will have paid the account by the bad entry: valid entries placed before it
+        // raise it, and an entry at or below it would be skipped as already claimed, not refused.
+        uint256 already = distributor.claimed(node, account);
+        for (uint256 i; i < valid.length; ++i) {
+            if (valid[i].node == node && valid[i].cumulativeAmount > already) already = valid[i].cumulativeAmount;
+        }
+        uint64 epoch = _unfinalWithCredit(node, index, already);
+        if (epoch != 0 && (seed >> 16) % 2 == 0) {
+            claims[at] = IRewardDistributor.Claim(
+                node, epoch, account, _credits[node][epoch][index], Merkle.proof(_leaves(node, epoch), index)
+            );
+        } else {
+            epoch = _newestSettled(node);
+            if (epoch == 0) return;
+            uint256 credit = _credits[node][epoch][index];
+            uint256 inflated = (credit > already ? credit : already) + 1;
+            claims[at] = IRewardDistributor.Claim(
+                node, epoch, account, inflated, Merkle.proof(_leaves(node, epoch), index)
+            );
+        }
+        bytes32 before = _fingerprint();
+        try distributor.claimMany(claims) {
+            _breach("claimMany paid a bad entry");
+        } catch (bytes memory reason) {
+            bytes4[] memory expected = _errors(
+                IRewardDistributor.RewardsEpochNotClaimable.selector,
+                IRewardDistributor.RewardsInvalidProof.selector,
+                IRewardDistributor.RewardsExceedsFunding.selector // a valid entry of an over-crediting root, first
+            );
+            _refused(reason, before, expected, "claimMany attack: wrong error");
+            ++count["claimMany attack"];
+        }
+    }
+
+    /// @dev An epoch of `node` that is not safe to claim from yet, crediting recipient `index`
+    ///      more than `already`; 0 if none.
+    function _unfinalWithCredit(address node, uint256 index, uint256 already) internal view returns (uint64) {
+        uint64 last = distributor.getNodeState(node).lastEpoch;
+        for (uint64 e = distributor.getNodeState(node).finalizedEpoch + 1; e <= last; ++e) {
+            if (_credits[node][e].length == 0 || _credits[node][e][index] <= already) continue;
+            if (_unsafeToClaim(node, e)) return e;
+        }
+        return 0;
     }
 
     // ------------------------------------------------------------ challenges
@@ -418,9 +565,17 @@ contract LedgerHandler is LedgerBooks {
             _give(attacker, 1_000_000 ether);
             vm.startPrank(attacker);
             token.approve(address(distributor), type(uint256).max);
+            bytes32 before = _fingerprint();
             try distributor.challenge(node, other, "again") {
                 _breach("challenged outside its window");
-            } catch {}
+            } catch (bytes memory reason) {
+                _refused(
+                    reason,
+                    before,
+                    _errors(IRewardDistributor.RewardsNotChallengeable.selector),
+                    "rechallenge: wrong error"
+                );
+            }
             vm.stopPrank();
         }
     }
@@ -434,6 +589,7 @@ contract LedgerHandler is LedgerBooks {
         IRewardDistributor.Challenge memory c = distributor.getChallenge(node, epoch);
         bool late = block.timestamp > c.resolveBy;
         uint256 challengerBefore = token.balanceOf(c.challenger);
+        bytes32 before = _fingerprint();
         vm.prank(governance);
         try distributor.resolveChallenge(node, epoch, upheld, "decided") {
             if (late) _breach("decided after the deadline");
@@ -445,8 +601,14 @@ contract LedgerHandler is LedgerBooks {
                 ghostBondsForfeited += c.bond;
                 ++count["rejected"];
             }
-        } catch {
+        } catch (bytes memory reason) {
             if (!late) _breach("timely decision refused");
+            _refused(
+                reason,
+                before,
+                _errors(IRewardDistributor.RewardsChallengeLapsed.selector),
+                "late decision: wrong error"
+            );
         }
     }
 
@@ -458,9 +620,17 @@ contract LedgerHandler is LedgerBooks {
         if (epoch == 0) return;
         uint64 resolveBy = distributor.getChallenge(node, epoch).resolveBy;
         if (block.timestamp <= resolveBy) {
+            bytes32 before = _fingerprint();
             try distributor.expireChallenge(node, epoch) {
                 _breach("expired before its deadline");
-            } catch {}
+            } catch (bytes memory reason) {
+                _refused(
+                    reason,
+                    before,
+                    _errors(IRewardDistributor.RewardsChallengePending.selector),
+                    "early expiry: wrong error"
+                );
+            }
             vm.warp(uint256(resolveBy) + 1);
         }
         _expireLapsed(node);
@@ -491,9 +661,17 @@ contract LedgerHandler is LedgerBooks {
             uint128[] memory wrong = pages[p].amounts;
             if (wrong.length > 0) {
                 wrong[0] += 1;
+                bytes32 before = _fingerprint();
                 try distributor.refundVoidedPage(node, e, p, pages[p].payers, wrong) {
                     _breach("wrong refund paid");
-                } catch {}
+                } catch (bytes memory reason) {
+                    _refused(
+                        reason,
+                        before,
+                        _errors(IRewardDistributor.RewardsInvalidRefund.selector),
+                        "wrong refund: wrong error"
+                    );
+                }
                 wrong[0] -= 1;
             }
             distributor.refundVoidedPage(node, e, p, pages[p].payers, pages[p].amounts);
@@ -531,14 +709,21 @@ contract LedgerHandler is LedgerBooks {
         }
         IPaymentEscrow.Authorization memory current = escrow.authorizationOf(payer, node);
         bool live = block.timestamp <= current.settleUntil;
+        bytes32 before = _fingerprint();
         vm.prank(payer);
         try escrow.authorize(node, cap, uint64(block.timestamp + bound(cap, 1 hours, 365 days))) {
             if (live && cap < current.remaining) _breach("live cap lowered");
             ghostCap[payer][node] = cap;
             ghostDebitedSince[payer][node] = 0;
             ghostRefundedSince[payer][node] = 0;
-        } catch {
+        } catch (bytes memory reason) {
             if (!live || cap >= current.remaining) _breach("authorization refused");
+            _refused(
+                reason,
+                before,
+                _errors(IPaymentEscrow.EscrowCapDecrease.selector),
+                "cap decrease: wrong error"
+            );
         }
     }
 
@@ -566,13 +751,20 @@ contract LedgerHandler is LedgerBooks {
         if (wait) vm.warp(block.timestamp + registry.unstakeDelay());
         bool locked = distributor.stakeLocked(node);
         NodeRegistry.Node memory before = registry.getNode(node);
+        bytes32 print = _fingerprint();
         vm.prank(node);
         try registry.withdrawUnstaked() {
             if (locked) _breach("stake left while locked");
             ++count["stake withdrawn"];
-        } catch {
-            if (locked) ++count["stake lock held"];
-            else if (before.unstaking > 0 && block.timestamp >= before.unstakeAvailableAt) _breach("unlocked stake kept");
+        } catch (bytes memory reason) {
+            if (locked) {
+                ++count["stake lock held"];
+            } else if (before.unstaking > 0 && block.timestamp >= before.unstakeAvailableAt) {
+                _breach("unlocked stake kept");
+            }
+            bytes4[] memory expected =
+                _errors(INodeRegistry.NodeStakeLocked.selector, INodeRegistry.NodeUnstakeLocked.selector);
+            _refused(reason, print, expected, "withdrawal: wrong error");
         }
         _topUpStake(node);
     }
@@ -580,10 +772,15 @@ contract LedgerHandler is LedgerBooks {
     /// @notice Only governance or the distributor may slash.
     function _slashAttempt(uint256 nodeSeed, address caller) internal {
         if (caller == governance || caller == address(distributor)) return;
+        bytes32 before = _fingerprint();
         vm.prank(caller);
         try registry.slash(nodes[nodeSeed % nodes.length], 1, caller, "") {
             _breach("stranger slashed");
-        } catch {}
+        } catch (bytes memory reason) {
+            _refused(
+                reason, before, _errors(INodeRegistry.NodeNotSlasher.selector), "stranger slash: wrong error"
+            );
+        }
     }
 
     // ------------------------------------------------------------ governance and time
@@ -599,19 +796,24 @@ contract LedgerHandler is LedgerBooks {
             maxPendingEpochs: uint64(bound(seed >> 160, 1, 64)),
             treasury: distributor.treasury()
         });
+        address caller = governance;
+        bytes4 expected = IRewardDistributor.RewardsInvalidParameter.selector;
         if (invalid) {
-            uint256 which = (seed >> 200) % 4;
+            uint256 which = (seed >> 200) % 5;
             if (which == 0) p.challengeWindow = 0;
             else if (which == 1) p.resolutionPeriod = 0;
             else if (which == 2) p.maxPendingEpochs = distributor.MAX_PENDING_EPOCHS() + 1;
-            else p.challengeBondMin = 0;
+            else if (which == 3) p.challengeBondMin = 0;
+            else (caller, expected) = (payers[0], Ownable.OwnableUnauthorizedAccount.selector); // valid, not governance
         }
-        vm.prank(governance);
+        bytes32 before = _fingerprint();
+        vm.prank(caller);
         try distributor.setParameters(p) {
             if (invalid) _breach("invalid parameters set");
             ++count["parameters"];
-        } catch {
+        } catch (bytes memory reason) {
             if (!invalid) _breach("valid parameters refused");
+            _refused(reason, before, _errors(expected), "parameters: wrong error");
         }
     }
 
@@ -658,7 +860,10 @@ contract LedgerHandler is LedgerBooks {
     }
 
     /// @notice A payer deposits, (re)authorizes a node, or withdraws.
-    function payer(uint8 kind, uint256 payerSeed, uint256 nodeSeed, uint256 amount, bool flag) external action {
+    function payer(uint8 kind, uint256 payerSeed, uint256 nodeSeed, uint256 amount, bool flag)
+        external
+        action
+    {
         kind %= 3;
         if (kind == 0) _deposit(payerSeed, amount);
         else if (kind == 1) _authorize(payerSeed, nodeSeed, uint128(amount), flag);
@@ -693,7 +898,10 @@ contract LedgerHandler is LedgerBooks {
     function _newestSettled(address node) internal view returns (uint64) {
         for (uint64 e = distributor.getNodeState(node).lastEpoch; e > 0; --e) {
             IRewardDistributor.EpochStatus s = _status(node, e);
-            if (s == IRewardDistributor.EpochStatus.Settled || s == IRewardDistributor.EpochStatus.Challenged) return e;
+            if (s == IRewardDistributor.EpochStatus.Settled || s == IRewardDistributor.EpochStatus.Challenged)
+            {
+                return e;
+            }
         }
         return 0;
     }
@@ -769,11 +977,15 @@ contract LedgerHandler is LedgerBooks {
     }
 
     /// @dev A claim as anyone would make it; returns whether it paid and, if not, why (roughly).
-    function _claim(address node, uint64 epoch, uint256 index, uint256 amount) internal returns (bool, bytes32) {
+    function _claim(address node, uint64 epoch, uint256 index, uint256 amount)
+        internal
+        returns (bool, bytes32)
+    {
         address account = recipients[index];
         if (amount <= distributor.claimed(node, account)) return (false, "nothing");
         bytes32[] memory proof = Merkle.proof(_leaves(node, epoch), index);
         uint256 before = token.balanceOf(account);
+        bytes32 print = _fingerprint();
         try distributor.claim(node, epoch, account, amount, proof) returns (uint256 paid) {
             if (token.balanceOf(account) - before != paid) _breach("claim misreported");
             ghostClaimed[node] += paid;
@@ -781,8 +993,16 @@ contract LedgerHandler is LedgerBooks {
             claimedFrom[node][epoch] = true;
             return (true, "");
         } catch (bytes memory reason) {
-            bytes4 selector = bytes4(reason);
-            if (selector == IRewardDistributor.RewardsExceedsFunding.selector) return (false, "funding");
+            // Never for want of money (a token error, `RewardsNodeUnderfunded`): only these.
+            bytes4[] memory expected = _errors(
+                IRewardDistributor.RewardsExceedsFunding.selector,
+                IRewardDistributor.RewardsEpochNotClaimable.selector,
+                IRewardDistributor.RewardsInvalidProof.selector
+            );
+            _refused(reason, print, expected, "claim refused: wrong error");
+            if (bytes4(reason) == IRewardDistributor.RewardsExceedsFunding.selector) {
+                return (false, "funding");
+            }
             return (false, "refused");
         }
     }
@@ -866,18 +1086,36 @@ contract LedgerHandler is LedgerBooks {
 
     /// @dev An adversarial one-page settlement: it must revert; if it does not, the debit is
     ///      recorded as the money it moved (so the cap invariant sees it) and breached.
-    function _attemptSettle(address node, address[] memory list, uint128[] memory amounts) internal {
+    function _attemptSettle(address node, address[] memory list, uint128[] memory amounts, bool shaveFee)
+        internal
+    {
         IRewardDistributor.EpochHeader memory h = _header(node, _sum(amounts), amounts.length, false, 1);
+        // One unit short (or, at a zero rate, one unit over): the fee must be exact.
+        if (shaveFee) h.protocolFee = h.protocolFee == 0 ? 1 : h.protocolFee - 1;
+        bytes32 before = _fingerprint();
         vm.prank(node);
         try distributor.settleEpoch(h, 0, list, amounts) {
             _recordPage(node, h.epoch, list, amounts);
-            _breach("debit beyond limits");
-        } catch {
+            _breach(shaveFee ? bytes32("protocol fee shaved") : bytes32("debit beyond limits"));
+        } catch (bytes memory reason) {
             delete _credits[node][h.epoch];
+            bytes4[] memory expected = new bytes4[](6);
+            expected[0] = IRewardDistributor.RewardsTooManyPendingEpochs.selector;
+            if (shaveFee) {
+                expected[1] = IRewardDistributor.RewardsInvalidHeader.selector;
+            } else {
+                expected[1] = IPaymentEscrow.EscrowCapExceeded.selector;
+                expected[2] = IPaymentEscrow.EscrowInsufficientBalance.selector;
+                expected[3] = IPaymentEscrow.EscrowAuthorizationExpired.selector;
+                expected[4] = IPaymentEscrow.EscrowUnsortedPayers.selector;
+            }
+            _refused(reason, before, expected, "debit attack: wrong error");
         }
     }
 
-    function _recordPage(address node, uint64 epoch, address[] memory list, uint128[] memory amounts) internal {
+    function _recordPage(address node, uint64 epoch, address[] memory list, uint128[] memory amounts)
+        internal
+    {
         _pages[node][epoch].push(Page(list, amounts, false));
         ghostDebited[node] += _sum(amounts);
         for (uint256 i; i < list.length; ++i) {
@@ -912,11 +1150,15 @@ contract LedgerHandler is LedgerBooks {
     }
 
     /// @dev Adds `distributable` to the node's recipients' cumulative credits at random; returns the root.
-    function _publish(address node, uint64 epoch, uint256 distributable, uint256 seed) internal returns (bytes32) {
+    function _publish(address node, uint64 epoch, uint256 distributable, uint256 seed)
+        internal
+        returns (bytes32)
+    {
         uint256[] memory amounts = _base(node);
         uint256 left = distributable;
         for (uint256 i; i < amounts.length; ++i) {
-            uint256 share = i + 1 == amounts.length ? left : uint256(keccak256(abi.encode(seed, "w", i))) % (left + 1);
+            uint256 share =
+                i + 1 == amounts.length ? left : uint256(keccak256(abi.encode(seed, "w", i))) % (left + 1);
             left -= share;
             amounts[i] += share;
         }

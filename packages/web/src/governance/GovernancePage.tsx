@@ -1,32 +1,33 @@
 /**
- * Governance: your votes and delegate (delegate with one transaction), a proposal from a
- * template (its action shown in words before you sign), and every proposal with its decoded
- * actions, tally against quorum, and the next step its state allows: vote with a reason, queue,
- * execute. Read from the chain and refreshed every few seconds (states follow the chain's clock).
+ * Governance: your votes, delegate and voter rewards (claim with one transaction), a proposal
+ * from a template (its action shown in words before you sign), and every proposal with its
+ * decoded actions, tally against quorum, votes with reasons and the next step its state allows:
+ * vote with a reason, queue, execute. Lists and tallies come from the node's governance index
+ * (/v1/governance), refreshed every few seconds; writes go through the SDK with the wallet.
  */
+
 import { type QueryKey, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { GovernanceAccountView, ProposalSummaryView } from '@tributary/protocol';
+import type { TributaryClient } from '@tributary/sdk';
 import { useState } from 'react';
 import { type Address, isAddress } from 'viem';
-import { useNode } from '../app/node';
+import { reader } from '../app/reader';
 import { ActionStatus } from '../ui/ActionStatus';
 import { Address as AddressText, Trib } from '../ui/bits';
+import { formatTrib } from '../ui/format';
 import { QueryView } from '../ui/QueryView';
 import { useWallet } from '../wallet/useWallet';
-import { governanceWriter, listProposals, type Proposal, votingPower } from './chain';
-import { describeCall, TEMPLATES } from './templates';
-
-type Writer = Awaited<ReturnType<typeof governanceWriter>>;
+import { previewTemplate, TEMPLATE_FORMS } from './templates';
 
 /** A governance write through the connected wallet, refreshing what it changed. */
-function useGovernanceAction<A>(run: (w: Writer, args: A) => Promise<unknown>, invalidates: QueryKey[]) {
-  const node = useNode();
+function useGovernanceAction<A, R>(
+  run: (c: TributaryClient, args: A) => Promise<R>,
+  invalidates: QueryKey[],
+) {
   const wallet = useWallet();
   const queries = useQueryClient();
   return useMutation({
-    mutationFn: async (args: A) => {
-      const { address, provider } = await wallet.walletProvider();
-      return run(await governanceWriter(node, address, provider), args);
-    },
+    mutationFn: async (args: A) => run(await wallet.signer(), args),
     onSettled: () => Promise.all(invalidates.map((queryKey) => queries.invalidateQueries({ queryKey }))),
   });
 }
@@ -54,10 +55,13 @@ export function GovernancePage() {
 }
 
 function PowerPanel({ address }: { address: Address }) {
-  const node = useNode();
-  const power = useQuery({ queryKey: ['gov', 'power', address], queryFn: () => votingPower(node, address) });
+  const power = useQuery({
+    queryKey: ['gov', 'account', address],
+    queryFn: () => reader.getGovernanceAccount(address),
+    refetchInterval: 3_000,
+  });
   const [to, setTo] = useState('');
-  const delegate = useGovernanceAction((w, target: Address) => w.delegate(target), [['gov']]);
+  const delegate = useGovernanceAction((c, target: Address) => c.delegate({ to: target }), [['gov']]);
   return (
     <section className="panel" aria-label="Your votes">
       <h2>Your votes</h2>
@@ -66,15 +70,15 @@ function PowerPanel({ address }: { address: Address }) {
           <dl className="facts">
             <dt>Tokens</dt>
             <dd>
-              <Trib value={p.balance} />
+              <Trib value={BigInt(p.balance)} />
             </dd>
             <dt>Voting power</dt>
             <dd>
-              <Trib value={p.votes} />
+              <Trib value={BigInt(p.votes)} />
             </dd>
             <dt>Delegated to</dt>
             <dd>
-              {/^0x0+$/.test(p.delegate) ? (
+              {!p.delegate ? (
                 'nobody yet (tokens vote only once delegated)'
               ) : p.delegate.toLowerCase() === address.toLowerCase() ? (
                 'yourself'
@@ -102,26 +106,51 @@ function PowerPanel({ address }: { address: Address }) {
         </button>
       </div>
       <ActionStatus action={delegate} done={() => 'Delegated. Votes count from proposals made after this.'} />
+      {power.data && <VoterRewards account={power.data} />}
+    </section>
+  );
+}
+
+/** Voter rewards: claimable now (one transaction claims them all), opening later, and claimed. */
+function VoterRewards({ account }: { account: GovernanceAccountView }) {
+  const claim = useGovernanceAction((c, _: undefined) => c.claimVoterRewards(), [['gov']]);
+  const r = account.rewards;
+  return (
+    <section aria-label="Voter rewards">
+      <h3>Voter rewards</h3>
+      <p>
+        Claimable <Trib value={BigInt(r.claimableTotal)} />, claimed <Trib value={BigInt(r.claimedTotal)} />
+        {r.upcoming.length > 0 && (
+          <>
+            ; {r.upcoming.length} more open on{' '}
+            {new Date(Math.min(...r.upcoming.map((u) => u.opensAt)) * 1000).toLocaleString()}
+          </>
+        )}
+      </p>
+      <button
+        type="button"
+        disabled={r.claimable.length === 0 || claim.isPending}
+        onClick={() => claim.mutate(undefined)}
+      >
+        Claim voter rewards
+      </button>
+      <ActionStatus action={claim} done={(paid) => `Claimed ${formatTrib(paid.amount)}.`} />
     </section>
   );
 }
 
 function NewProposal() {
-  const node = useNode();
-  const [templateId, setTemplateId] = useState(TEMPLATES[0]!.id);
+  const [kind, setKind] = useState(TEMPLATE_FORMS[0]!.kind);
   const [values, setValues] = useState<Record<string, string>>({});
-  const [description, setDescription] = useState('');
-  const template = TEMPLATES.find((t) => t.id === templateId)!;
-  let call: ReturnType<typeof template.encode> | null = null;
-  let problem = '';
-  try {
-    call = template.encode(node, values);
-  } catch (error) {
-    problem = (error as Error).message;
-  }
+  const [title, setTitle] = useState('');
+  const [body, setBody] = useState('');
+  const form = TEMPLATE_FORMS.find((t) => t.kind === kind)!;
+  const preview = previewTemplate(form, values);
   const propose = useGovernanceAction(
-    (w, _: undefined) =>
-      w.propose({ targets: [call!.target], values: [call!.value], calldatas: [call!.calldata], description }),
+    (c, _: undefined) =>
+      'input' in preview
+        ? c.propose({ title: title.trim(), body: body.trim() || undefined, templates: [preview.input] })
+        : Promise.reject(new Error(preview.problem)),
     [['gov']],
   );
   return (
@@ -130,27 +159,27 @@ function NewProposal() {
       aria-label="New proposal"
       onSubmit={(e) => {
         e.preventDefault();
-        if (call && description.trim()) propose.mutate(undefined);
+        if ('input' in preview && title.trim()) propose.mutate(undefined);
       }}
     >
       <h2>New proposal</h2>
       <label>
         Template
         <select
-          value={templateId}
+          value={kind}
           onChange={(e) => {
-            setTemplateId(e.target.value);
+            setKind(e.target.value as typeof kind);
             setValues({});
           }}
         >
-          {TEMPLATES.map((t) => (
-            <option key={t.id} value={t.id}>
+          {TEMPLATE_FORMS.map((t) => (
+            <option key={t.kind} value={t.kind}>
               {t.title}
             </option>
           ))}
         </select>
       </label>
-      {template.fields.map((f) => (
+      {form.fields.map((f) => (
         <label key={f.name}>
           {f.label}
           <input
@@ -161,19 +190,29 @@ function NewProposal() {
         </label>
       ))}
       <label>
-        Description (why; voters read it)
-        <textarea rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />
+        Title (voters read it first)
+        <input value={title} onChange={(e) => setTitle(e.target.value)} />
+      </label>
+      <label>
+        Why (optional)
+        <textarea rows={2} value={body} onChange={(e) => setBody(e.target.value)} />
       </label>
       <p aria-live="polite">
-        {call ? (
+        {'words' in preview ? (
           <>
-            It will: <strong>{describeCall(node, { target: call.target, calldata: call.calldata })}</strong>
+            It will: <strong>{preview.words}</strong>
           </>
         ) : (
-          <span className="muted">{Object.keys(values).length > 0 ? problem : 'Fill in the template.'}</span>
+          <span className="muted">
+            {Object.keys(values).length > 0 ? preview.problem : 'Fill in the template.'}
+          </span>
         )}
       </p>
-      <button type="submit" className="primary" disabled={!call || !description.trim() || propose.isPending}>
+      <button
+        type="submit"
+        className="primary"
+        disabled={!('input' in preview) || !title.trim() || propose.isPending}
+      >
         Propose
       </button>
       <ActionStatus action={propose} done={() => 'Proposed. Voting opens after the voting delay.'} />
@@ -182,10 +221,9 @@ function NewProposal() {
 }
 
 function Proposals() {
-  const node = useNode();
   const proposals = useQuery({
     queryKey: ['gov', 'proposals'],
-    queryFn: () => listProposals(node),
+    queryFn: () => reader.proposals(),
     refetchInterval: 3_000,
   });
   return (
@@ -200,7 +238,7 @@ function Proposals() {
         {(list) => (
           <ul className="cards">
             {list.map((p) => (
-              <ProposalCard key={p.id.toString()} proposal={p} />
+              <ProposalCard key={p.id} proposal={p} />
             ))}
           </ul>
         )}
@@ -209,24 +247,28 @@ function Proposals() {
   );
 }
 
-function ProposalCard({ proposal: p }: { proposal: Proposal }) {
-  const node = useNode();
+function ProposalCard({ proposal: p }: { proposal: ProposalSummaryView }) {
   const wallet = useWallet();
   const [reason, setReason] = useState('');
+  const detail = useQuery({
+    queryKey: ['gov', 'proposal', p.id],
+    queryFn: () => reader.getProposal(p.id),
+    refetchInterval: 3_000, // votes arrive as the node indexes them
+  });
   const action = useGovernanceAction(
-    (w, step: 'for' | 'against' | 'abstain' | 'queue' | 'execute') =>
+    (c, step: 'for' | 'against' | 'abstain' | 'queue' | 'execute') =>
       step === 'queue'
-        ? w.queue(p)
+        ? c.queue({ proposalId: p.id })
         : step === 'execute'
-          ? w.execute(p)
-          : w.vote(p.id, step === 'against' ? 0 : step === 'for' ? 1 : 2, reason),
+          ? c.execute({ proposalId: p.id })
+          : c.castVote({ proposalId: p.id, support: step, reason: reason.trim() || undefined }),
     [['gov']],
   );
-  const title = p.description.split('\n')[0] || `Proposal ${p.id.toString().slice(0, 8)}…`;
-  const headingId = `proposal-${p.id.toString().slice(0, 16)}`;
+  const headingId = `proposal-${p.id.slice(0, 16)}`;
+  const votes = detail.data?.votes ?? [];
   return (
     <li aria-labelledby={headingId}>
-      <h3 id={headingId}>{title}</h3>
+      <h3 id={headingId}>{p.title || `Proposal ${p.id.slice(0, 8)}…`}</h3>
       <p>
         <span className={`tag${p.state === 'Executed' || p.state === 'Succeeded' ? ' good' : ''}`}>
           {p.state}
@@ -235,32 +277,27 @@ function ProposalCard({ proposal: p }: { proposal: Proposal }) {
       </p>
       <p>It will:</p>
       <ul>
-        {p.targets.map((target, i) => (
+        {p.summaries.map((summary, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: a proposal's actions are fixed and ordered
-          <li key={i}>{describeCall(node, { target, calldata: p.calldatas[i]! })}</li>
+          <li key={i}>{summary}</li>
         ))}
       </ul>
       <p>
-        For <Trib value={p.votes.for} />, against <Trib value={p.votes.against} />, abstain{' '}
-        <Trib value={p.votes.abstain} />
-        {p.quorum > 0n && (
-          <>
-            {' '}
-            (quorum <Trib value={p.quorum} />)
-          </>
-        )}
+        For <Trib value={BigInt(p.tally.for)} />, against <Trib value={BigInt(p.tally.against)} />, abstain{' '}
+        <Trib value={BigInt(p.tally.abstain)} /> (quorum <Trib value={BigInt(p.quorum)} />)
       </p>
-      {p.ballots.length > 0 && (
+      {votes.length > 0 && (
         <ul aria-label="Votes">
-          {p.ballots.map((b) => (
+          {votes.map((b) => (
             <li key={b.voter}>
-              <AddressText value={b.voter} /> voted {SUPPORT[b.support] ?? b.support} with{' '}
-              <Trib value={b.weight} />
+              <AddressText value={b.voter} /> voted {b.support === 'abstain' ? 'abstaining' : b.support} with{' '}
+              <Trib value={BigInt(b.weight)} />
               {b.reason && <>: “{b.reason}”</>}
             </li>
           ))}
         </ul>
       )}
+      <p className="muted">Next: {p.next.message}</p>
       {wallet.address && p.state === 'Active' && (
         <div className="inline-form">
           <label>
@@ -288,10 +325,7 @@ function ProposalCard({ proposal: p }: { proposal: Proposal }) {
           Execute
         </button>
       )}
-      {p.state === 'Pending' && <p className="muted">Voting opens after the voting delay.</p>}
       <ActionStatus action={action} done={() => 'Done: the chain recorded it.'} />
     </li>
   );
 }
-
-const SUPPORT = ['against', 'for', 'abstaining'];

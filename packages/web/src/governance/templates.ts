@@ -1,147 +1,98 @@
 /**
- * Proposal templates: a governed action as a form, encoded to the call the timelock will make,
- * and any proposal's calls decoded back to plain words (so voters read what they vote on).
- * The protocol package is to grow the full set (issue 12); these are the ones the app offers now.
+ * The proposal templates as forms: each turns what a person types into the protocol package's
+ * template (which encodes, validates and describes it: the app keeps no copy of those rules).
  */
-import {
-  datanetRegistryAbi,
-  governanceRewardsAbi,
-  modelRegistryAbi,
-  type NodeInfo,
-} from '@tributary/protocol';
-import {
-  type Address,
-  decodeFunctionData,
-  encodeFunctionData,
-  type Hex,
-  hexToString,
-  isAddress,
-  parseEther,
-  stringToHex,
-} from 'viem';
-import { formatTrib } from '../ui/format';
+import { describeTemplate, type ProposalTemplateInput, proposalTemplateSchema } from '@tributary/protocol';
+import { parseEther } from 'viem';
 
 export type Field = { name: string; label: string; placeholder?: string };
-export type Call = { target: Address; value: bigint; calldata: Hex };
 
-export type Template = {
-  id: string;
+export type TemplateForm = {
+  kind: ProposalTemplateInput['kind'];
   title: string;
   fields: Field[];
-  encode: (info: NodeInfo, values: Record<string, string>) => Call;
+  toInput: (values: Record<string, string>) => ProposalTemplateInput;
 };
 
-const need = (ok: boolean, problem: string) => {
-  if (!ok) throw new Error(problem);
-};
+const account = (label: string): Field => ({ name: 'account', label, placeholder: '0x…' });
+const modelId: Field = { name: 'modelId', label: 'Model id', placeholder: '1' };
+const reason: Field = { name: 'reason', label: 'Reason (32 bytes at most)', placeholder: 'licence breach' };
+/** TRIB typed with decimals → wei; anything else is left for the schema to refuse in words. */
+const tokens = (v = '') => (/^\d+(\.\d+)?$/.test(v) ? parseEther(v).toString() : v);
 
-export const TEMPLATES: Template[] = [
+export const TEMPLATE_FORMS: TemplateForm[] = [
   {
-    id: 'ban',
+    kind: 'ban-contributor',
     title: 'Ban a contributor',
-    fields: [{ name: 'account', label: 'Account to ban', placeholder: '0x…' }],
-    encode: (info, v) => {
-      need(isAddress(v.account ?? ''), 'the account is not an address (0x and 40 hex digits)');
-      return {
-        target: info.addresses.datanetRegistry,
-        value: 0n,
-        calldata: encodeFunctionData({
-          abi: datanetRegistryAbi,
-          functionName: 'setBanned',
-          args: [v.account as Address, true],
-        }),
-      };
-    },
+    fields: [account('Account to ban')],
+    toInput: (v) => ({ kind: 'ban-contributor', account: v.account ?? '' }),
   },
   {
-    id: 'unban',
+    kind: 'unban-contributor',
     title: 'Lift a contributor’s ban',
-    fields: [{ name: 'account', label: 'Account to unban', placeholder: '0x…' }],
-    encode: (info, v) => {
-      need(isAddress(v.account ?? ''), 'the account is not an address (0x and 40 hex digits)');
-      return {
-        target: info.addresses.datanetRegistry,
-        value: 0n,
-        calldata: encodeFunctionData({
-          abi: datanetRegistryAbi,
-          functionName: 'setBanned',
-          args: [v.account as Address, false],
-        }),
-      };
-    },
+    fields: [account('Account to unban')],
+    toInput: (v) => ({ kind: 'unban-contributor', account: v.account ?? '' }),
   },
   {
-    id: 'delist',
+    kind: 'delist-model',
     title: 'Delist a model',
-    fields: [
-      { name: 'modelId', label: 'Model id', placeholder: '1' },
-      { name: 'reason', label: 'Reason (31 characters at most)', placeholder: 'licence breach' },
-    ],
-    encode: (info, v) => {
-      need(/^\d+$/.test(v.modelId ?? ''), 'the model id is a number');
-      need(
-        (v.reason ?? '').length > 0 && (v.reason ?? '').length <= 31,
-        'give a reason of 1 to 31 characters',
-      );
-      return {
-        target: info.addresses.modelRegistry,
-        value: 0n,
-        calldata: encodeFunctionData({
-          abi: modelRegistryAbi,
-          functionName: 'delist',
-          args: [BigInt(v.modelId!), stringToHex(v.reason!, { size: 32 })],
-        }),
-      };
-    },
+    fields: [modelId, reason],
+    toInput: (v) => ({ kind: 'delist-model', modelId: v.modelId ?? '', reason: v.reason ?? '' }),
   },
   {
-    id: 'voterReward',
-    title: 'Set the voter reward per period',
-    fields: [{ name: 'amount', label: 'Reward per period (TRIB)', placeholder: '1000' }],
-    encode: (info, v) => {
-      need(/^\d+(\.\d+)?$/.test(v.amount ?? ''), 'the amount is a number of TRIB');
-      return {
-        target: info.addresses.governanceRewards,
-        value: 0n,
-        calldata: encodeFunctionData({
-          abi: governanceRewardsAbi,
-          functionName: 'setRewardPerPeriod',
-          args: [parseEther(v.amount!)],
-        }),
-      };
-    },
+    kind: 'relist-model',
+    title: 'Relist a model',
+    fields: [modelId, reason],
+    toInput: (v) => ({ kind: 'relist-model', modelId: v.modelId ?? '', reason: v.reason ?? '' }),
+  },
+  {
+    kind: 'treasury-grant',
+    title: 'Grant from the treasury',
+    fields: [account('Recipient'), { name: 'amount', label: 'Amount (TRIB)', placeholder: '1000' }],
+    toInput: (v) => ({
+      kind: 'treasury-grant',
+      recipients: [{ account: v.account ?? '', amount: tokens(v.amount) }],
+    }),
+  },
+  {
+    kind: 'fund-voter-rewards',
+    title: 'Fund the voter-reward budget',
+    fields: [{ name: 'amount', label: 'Amount (TRIB)', placeholder: '10000' }],
+    toInput: (v) => ({ kind: 'fund-voter-rewards', amount: tokens(v.amount) }),
+  },
+  {
+    kind: 'set-parameter',
+    title: 'Set a protocol parameter',
+    fields: [
+      { name: 'parameter', label: 'Parameter', placeholder: 'protocolFeeBps' },
+      { name: 'value', label: 'New value (as the contract stores it)', placeholder: '400' },
+    ],
+    toInput: (v) => ({ kind: 'set-parameter', parameter: v.parameter ?? '', value: v.value ?? '' }),
+  },
+  {
+    kind: 'adopt-model',
+    title: 'Adopt a model into community governance',
+    fields: [modelId],
+    toInput: (v) => ({ kind: 'adopt-model', modelId: v.modelId ?? '' }),
+  },
+  {
+    kind: 'release-model',
+    title: 'Hand a model back to its developer',
+    fields: [modelId],
+    toInput: (v) => ({ kind: 'release-model', modelId: v.modelId ?? '' }),
   },
 ];
 
-/** A call in plain words, or its raw form when no known contract function matches. */
-export function describeCall(info: NodeInfo, call: { target: Address; calldata: Hex }): string {
-  const is = (a: Address) => a.toLowerCase() === call.target.toLowerCase();
-  try {
-    if (is(info.addresses.datanetRegistry)) {
-      const d = decodeFunctionData({ abi: datanetRegistryAbi, data: call.calldata });
-      if (d.functionName === 'setBanned') {
-        const [account, banned] = d.args as [Address, boolean];
-        return banned ? `Ban ${account} from contributing to any datanet` : `Lift the ban on ${account}`;
-      }
-      return `DatanetRegistry.${d.functionName}(${(d.args ?? []).join(', ')})`;
-    }
-    if (is(info.addresses.modelRegistry)) {
-      const d = decodeFunctionData({ abi: modelRegistryAbi, data: call.calldata });
-      if (d.functionName === 'delist') {
-        const [id, reason] = d.args as [bigint, Hex];
-        const words = hexToString(reason, { size: 32 });
-        return `Delist model #${id} (reason: ${words})`;
-      }
-      return `ModelRegistry.${d.functionName}(${(d.args ?? []).join(', ')})`;
-    }
-    if (is(info.addresses.governanceRewards)) {
-      const d = decodeFunctionData({ abi: governanceRewardsAbi, data: call.calldata });
-      if (d.functionName === 'setRewardPerPeriod')
-        return `Pay voters ${formatTrib(d.args[0] as bigint)} per period`;
-      return `GovernanceRewards.${d.functionName}(${(d.args ?? []).join(', ')})`;
-    }
-  } catch {
-    // falls through to the raw call
+/** The template a form's values make, in words, or the first problem with them. */
+export function previewTemplate(
+  form: TemplateForm,
+  values: Record<string, string>,
+): { input: ProposalTemplateInput; words: string } | { problem: string } {
+  const input = form.toInput(values);
+  const parsed = proposalTemplateSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return { problem: `${issue.path.join('.') || 'template'}: ${issue.message}` };
   }
-  return `Call ${call.target} with ${call.calldata.slice(0, 10)}… (not a known action: check it before voting)`;
+  return { input, words: describeTemplate(parsed.data) };
 }
