@@ -106,12 +106,26 @@ export async function writeAndWait<
   { publicClient, walletClient }: Pick<ProtocolClients, 'publicClient' | 'walletClient'>,
   request: Omit<WriteContractParameters<abi, functionName, args, Chain, Account>, 'account' | 'chain'>,
 ): Promise<TransactionReceipt> {
+  const account = walletClient.account;
+  // The estimate runs against the newest block; the transaction runs in the next one, where a
+  // timestamp-keyed vote checkpoint may be new rather than updated (about 20 k gas more). A margin
+  // keeps such a transaction from running out of gas only sometimes.
+  const gas =
+    request.gas ?? withGasMargin(await publicClient.estimateContractGas({ ...request, account } as never));
   const hash = await walletClient.writeContract({
     ...request,
-    account: walletClient.account,
+    gas,
+    account,
     chain: walletClient.chain,
   } as WriteContractParameters);
   const receipt = await publicClient.waitForTransactionReceipt({ hash });
-  if (receipt.status !== 'success') throw new Error(`transaction ${hash} reverted`);
+  if (receipt.status !== 'success') {
+    throw new Error(
+      `transaction ${hash} (${String(request.functionName)} on ${request.address}) reverted, using ${receipt.gasUsed} of ${gas} gas`,
+    );
+  }
   return receipt;
 }
+
+/** A gas estimate with room for state that changes before the transaction is mined. */
+export const withGasMargin = (estimate: bigint): bigint => (estimate * 12n) / 10n + 25_000n;

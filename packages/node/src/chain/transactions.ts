@@ -6,6 +6,8 @@
  * transaction whose block the chain lost (a reorg, a rolled-back dev chain) is found and sent
  * again, and success is reported only after the configured confirmations.
  */
+
+import { withGasMargin } from '@tributary/protocol';
 import {
   type Abi,
   type Address,
@@ -244,7 +246,7 @@ async function signAndStore(
     to: parameters.address,
     data,
     nonce: Number(nonce),
-    gas: (gas * 12n) / 10n,
+    gas: withGasMargin(gas),
   });
   const raw = await walletClient.signTransaction(
     request as Parameters<typeof walletClient.signTransaction>[0],
