@@ -10,6 +10,7 @@ export * from './feeSplit.js';
 export * from './filename.js';
 export * from './generated/contracts.js';
 export * from './governance/index.js';
+export * from './licenceFees.js';
 export * from './lineage.js';
 export * from './lineageReport.js';
 export * from './merkle.js';

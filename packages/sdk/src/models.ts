@@ -5,7 +5,7 @@
 import {
   createProtocolClients,
   datanetRegistryAbi,
-  Licence,
+  licenceFeesDue,
   modelRegistryAbi,
   type NodeInfo,
   paymentEscrowAbi,
@@ -46,16 +46,7 @@ export async function registerModelOnChain(
 ): Promise<{ modelId: string; txHash: Hex }> {
   const clients = await chainClients(p.info, p.account);
   const { addresses } = p.info;
-  let fees = 0n;
-  for (const ref of p.datanets) {
-    const datanet = await clients.publicClient.readContract({
-      address: addresses.datanetRegistry,
-      abi: datanetRegistryAbi,
-      functionName: 'getDatanet',
-      args: [BigInt(ref.datanetId)],
-    });
-    if (datanet.policy.licence === Licence.Licensed) fees += datanet.policy.licenceFee;
-  }
+  const fees = await licenceFeesDue(clients.publicClient, addresses.datanetRegistry, p.datanets);
   if (fees > 0n) {
     await writeAndWait(clients, {
       address: addresses.token,

@@ -6,8 +6,7 @@
 import {
   ANVIL_PRIVATE_KEYS,
   createProtocolClients,
-  datanetRegistryAbi,
-  Licence,
+  licenceFeesDue,
   modelRegistryAbi,
   tributaryTokenAbi,
   writeAndWait,
@@ -37,16 +36,7 @@ export async function registerOnChain(net: TestNetwork, p: RegisterOnChainParame
     pollingInterval: 50,
   });
   const { addresses } = net.chain;
-  let fees = 0n;
-  for (const ref of p.datanets) {
-    const datanet = await clients.publicClient.readContract({
-      address: addresses.datanetRegistry,
-      abi: datanetRegistryAbi,
-      functionName: 'getDatanet',
-      args: [BigInt(ref.datanetId)],
-    });
-    if (datanet.policy.licence === Licence.Licensed) fees += datanet.policy.licenceFee;
-  }
+  const fees = await licenceFeesDue(clients.publicClient, addresses.datanetRegistry, p.datanets);
   if (fees > 0n) {
     await writeAndWait(clients, {
       address: addresses.token,
