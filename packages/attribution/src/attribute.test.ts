@@ -214,4 +214,38 @@ describe('largestRemainder', () => {
       { seed: 5, numRuns: 300 },
     );
   });
+
+  it('gives exactly the shares of bigint arithmetic, with small weights and past the safe-integer edge', () => {
+    // The reference: floor shares, then one more to the largest remainders, ties to the earliest.
+    const reference = (weights: number[], whole: number) => {
+      const total = weights.reduce((sum, w) => sum + BigInt(w), 0n);
+      if (total === 0n) return weights.map(() => 0);
+      const shares = weights.map((w) => (BigInt(w) * BigInt(whole)) / total);
+      const rest = weights.map((w, k) => BigInt(w) * BigInt(whole) - shares[k]! * total);
+      const left = BigInt(whole) - shares.reduce((a, b) => a + b, 0n);
+      const order = weights
+        .map((_, k) => k)
+        .sort((a, b) => (rest[b]! > rest[a]! ? 1 : rest[b]! < rest[a]! ? -1 : a - b));
+      for (const k of order.slice(0, Number(left))) shares[k]! += 1n;
+      return shares.map(Number);
+    };
+    const weightsNear = (max: number) =>
+      fc.array(fc.integer({ min: 0, max }), { minLength: 1, maxLength: 40 });
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          weightsNear(10),
+          weightsNear(10_000),
+          weightsNear(2 ** 26),
+          weightsNear(2 ** 33),
+          weightsNear(2 ** 45),
+        ),
+        fc.constantFrom(1, 7, 1_000_000, 999_983),
+        (weights, whole) => {
+          expect(largestRemainder(weights, whole)).toEqual(reference(weights, whole));
+        },
+      ),
+      { seed: 11, numRuns: 2_000 },
+    );
+  });
 });

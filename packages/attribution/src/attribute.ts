@@ -140,6 +140,11 @@ export function attribute(parameters: AttributeParameters): AttributeReturnType 
  * largestRemainder([1, 1, 1], 1_000_000); // [333334, 333333, 333333]
  */
 export function largestRemainder(weights: readonly number[], whole: number): number[] {
+  // Plain numbers are exact while total × (whole + 1) stays a safe integer (every product, and a
+  // share times the total, is below it), and far cheaper than bigints: infini-gram answers call
+  // this once per generated token.
+  const plainTotal = weights.reduce((sum, w) => sum + w, 0);
+  if (Number.isSafeInteger(plainTotal * (whole + 1))) return largestRemainderSafe(weights, whole, plainTotal);
   const total = weights.reduce((sum, w) => sum + BigInt(w), 0n);
   if (total === 0n) return weights.map(() => 0);
   const bigWhole = BigInt(whole);
@@ -155,6 +160,26 @@ export function largestRemainder(weights: readonly number[], whole: number): num
     left--;
   }
   return shares.map(Number);
+}
+
+/** {@link largestRemainder} when `total × (whole + 1)` is a safe integer: the same shares, in numbers. */
+function largestRemainderSafe(weights: readonly number[], whole: number, total: number): number[] {
+  if (total === 0) return weights.map(() => 0);
+  const shares = weights.map((w) => {
+    // A float quotient can round up to the next integer: step back when it overshot.
+    const share = Math.floor((w * whole) / total);
+    return share * total > w * whole ? share - 1 : share;
+  });
+  const remainders = weights.map((w, k) => w * whole - shares[k]! * total);
+  let left = whole - shares.reduce((sum, s) => sum + s, 0);
+  if (left === 0) return shares;
+  const order = weights.map((_, k) => k).sort((a, b) => remainders[b]! - remainders[a]! || a - b);
+  for (const k of order) {
+    if (left === 0) break;
+    shares[k]! += 1;
+    left--;
+  }
+  return shares;
 }
 
 /** Owners (contributor, datanet) of contributions, looked up in the index's segments. */
