@@ -6,6 +6,7 @@
  */
 import { type Abi, type Address, decodeEventLog, type Hex, type Log } from 'viem';
 import type { Context } from '../context.js';
+import { freshRuns } from '../freshRuns.js';
 import type { Queryable } from '../store/db.js';
 import { addressKey } from './chainContext.js';
 import { INDEXED_CONTRACTS, protocolContracts } from './contracts.js';
@@ -39,7 +40,6 @@ export function createIndexer(ctx: Context): Indexer {
   const listeners: ((events: readonly StoredEvent[]) => Promise<void>)[] = [];
   const { publicClient } = ctx.chain;
   const { confirmations, reorgDepth, batchSize, pollIntervalMs } = ctx.config.indexer;
-  let running: Promise<bigint> | null = null;
   let timer: NodeJS.Timeout | null = null;
   let stopped = true;
   let followUps: Promise<void> = Promise.resolve();
@@ -211,22 +211,7 @@ export function createIndexer(ctx: Context): Indexer {
 
   // A caller that asks for a pass must see every block mined before it asked: joining a pass that
   // already read the head could miss them, so it waits for that pass and then for one more.
-  let queued: Promise<bigint> | null = null;
-  const syncOnce = (): Promise<bigint> => {
-    if (!running) {
-      running = syncOnceUnlocked().finally(() => {
-        running = null;
-      });
-      return running;
-    }
-    queued ??= running
-      .catch(() => {})
-      .then(() => {
-        queued = null;
-        return syncOnce();
-      });
-    return queued;
-  };
+  const syncOnce = freshRuns(syncOnceUnlocked);
 
   const schedule = () => {
     if (stopped) return;
@@ -261,7 +246,7 @@ export function createIndexer(ctx: Context): Indexer {
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
-      await running?.catch(() => {});
+      await syncOnce.current()?.catch(() => {});
       await followUps;
     },
     onRange(listener) {

@@ -3,15 +3,17 @@
  *
  * - on load, the artifact is hashed in full against the hash it must have (registered, or the
  *   recorded hash of its rebuild without taken-down contributions), and its files are stamped;
- * - on every later access, the stamps are compared with `stat` (cheap: see bench/artifactCheck.ts),
+ * - on every later access, the stamps are compared with `stat` (cheap: see bench/artifactCheck.ts;
+ *   concurrent accesses share a pass that began after they arrived),
  *   and `checkLoadedArtifacts` re-hashes loaded artifacts periodically;
  * - a mismatch drops the runner, answers 503 and rebuilds the artifact from the datanet versions
  *   (the build is deterministic); the model serves again once the rebuild has the right hash.
  */
 import { randomUUID } from 'node:crypto';
 import type { Context } from '../context.js';
+import { type FreshRuns, freshRuns } from '../freshRuns.js';
 import { artifactHashOf, listArtifactFiles } from './artifact.js';
-import { stampArtifact, stampsUnchanged } from './artifactStamps.js';
+import { type FileStamp, stampArtifact, stampsUnchanged } from './artifactStamps.js';
 import { rebuildServed, recordArtifactFiles } from './servedArtifact.js';
 import type { LoadedModel, ServedModel } from './servedModels.js';
 import { ModelRebuildingError } from './servingErrors.js';
@@ -23,6 +25,18 @@ export const rebuildKey = (model: Pick<ServedModel, 'artifactHash' | 'takedowns'
 
 const loadedKey = (model: ServedModel) => `${model.id}:${model.served?.hash.toLowerCase()}`;
 
+// Concurrent calls share stat passes, each waiting for one that began after it arrived: under load
+// one pass serves a whole batch of calls instead of one pass (a readdir and a stat per file) each.
+const stampChecks = new WeakMap<readonly FileStamp[], FreshRuns<boolean>>();
+function stampCheckOf(dir: string, stamps: readonly FileStamp[]): FreshRuns<boolean> {
+  let check = stampChecks.get(stamps);
+  if (!check) {
+    check = freshRuns(() => stampsUnchanged(dir, stamps));
+    stampChecks.set(stamps, check);
+  }
+  return check;
+}
+
 /** Loads a model's runner (verifying its artifact first); cached per served artifact. */
 export async function loadModel(ctx: Context, model: ServedModel): Promise<LoadedModel> {
   const served = model.served;
@@ -33,7 +47,7 @@ export async function loadModel(ctx: Context, model: ServedModel): Promise<Loade
   if (existing) {
     const loaded = await existing;
     const stamps = runtime.stamps.get(key);
-    if (stamps && !(await stampsUnchanged(served.dir, stamps))) {
+    if (stamps && !(await stampCheckOf(served.dir, stamps)())) {
       markTampered(ctx, model);
       throw new ModelRebuildingError(model.name, 'its artifact files changed on disk: rebuilding them');
     }

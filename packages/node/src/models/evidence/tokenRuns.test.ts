@@ -36,4 +36,28 @@ describe('longestSharedRun', () => {
       { numRuns: 500, seed: 3 },
     );
   });
+
+  it('finds a run planted among tokens of a real-sized vocabulary', () => {
+    const token = fc.integer({ min: 0, max: 200_000 });
+    fc.assert(
+      fc.property(
+        fc.array(token, { minLength: 2, maxLength: 200 }),
+        fc.array(token, { maxLength: 3_000 }),
+        fc.nat(),
+        fc.nat(),
+        (output, filler, from, at) => {
+          const start = from % (output.length - 1);
+          const planted = output.slice(start, start + 2 + ((from >> 8) % (output.length - start - 1)));
+          const cut = at % (filler.length + 1);
+          const doc = [...filler.slice(0, cut), ...planted, ...filler.slice(cut)];
+          const run = longestSharedRun(Uint32Array.from(output), Uint32Array.from(doc));
+          expect(run!.length).toBeGreaterThanOrEqual(planted.length);
+          expect(output.slice(run!.outputStart, run!.outputStart + run!.length)).toEqual(
+            doc.slice(run!.docOffset, run!.docOffset + run!.length),
+          );
+        },
+      ),
+      { numRuns: 300, seed: 4 },
+    );
+  });
 });
