@@ -115,6 +115,87 @@ describe('attribute', () => {
     await rm(shared.directory, { recursive: true, force: true });
   });
 
+  it('orders contributions by share then numeric id, contributors by share then address, owners found beyond listed documents', async () => {
+    const shared = await openIndex({
+      directory: await mkdtemp(join(tmpdir(), 'attribute-order-')),
+      create: true,
+    });
+    const passage = generator.text(30);
+    // Ids whose text order differs from their numeric order ('20' < '3' as text), and owners
+    // whose address order differs from their ids' order.
+    await shared.addDocuments({
+      documents: [
+        {
+          contributionId: '20',
+          contributor: '0xaa',
+          datanetId: '7',
+          text: `${generator.text(20)} ${passage}`,
+        },
+        {
+          contributionId: '3',
+          contributor: '0xbb',
+          datanetId: '8',
+          text: `${passage} ${generator.text(20)}`,
+        },
+        { contributionId: '1', contributor: '0xcc', datanetId: '7', text: `${generator.text(9)} ${passage}` },
+        { contributionId: '4', contributor: '0xdd', datanetId: '8', text: generator.text(50) },
+      ],
+    });
+    const text = `Novel words first. ${passage.split(' ').slice(2, 25).join(' ')}`;
+    const expected = {
+      contributions: [
+        { contributionId: '1', contributor: '0xcc', datanetId: '7', ppm: 333_334 },
+        { contributionId: '3', contributor: '0xbb', datanetId: '8', ppm: 333_333 },
+        { contributionId: '20', contributor: '0xaa', datanetId: '7', ppm: 333_333 },
+      ],
+      contributors: [
+        { contributor: '0xcc', ppm: 333_334 },
+        { contributor: '0xaa', ppm: 333_333 },
+        { contributor: '0xbb', ppm: 333_333 },
+      ],
+    };
+    const shape = (r: ReturnType<typeof attribute>) => ({
+      contributions: r.contributions.map(({ contributionId, contributor, datanetId, ppm }) => ({
+        contributionId,
+        contributor,
+        datanetId,
+        ppm,
+      })),
+      contributors: r.contributors,
+    });
+    const full = attribute({ index: shared, text });
+    expect(shape(full)).toEqual(expected);
+    expect(full.totalInformation).toBe(full.contributions.reduce((sum, c) => sum + c.information, 0));
+    expect(full.totalInformation).toBeGreaterThan(0);
+    // The passage's span: documents by document id (insertion order: '20', '3', '1'), their
+    // contributions in numeric order, contributors sorted, occurrences per document.
+    const span = full.spans.find((sp) => sp.weight > 0)!;
+    expect(span.documents.map((d) => [d.documentId, d.contributionId, d.datanetId, d.occurrences])).toEqual([
+      [0, '20', '7', 1],
+      [1, '3', '8', 1],
+      [2, '1', '7', 1],
+    ]);
+    expect([span.documentCount, span.contributions, span.contributors]).toEqual([
+      3,
+      ['1', '3', '20'],
+      ['0xaa', '0xbb', '0xcc'],
+    ]);
+    const first = attribute({ index: shared, text, maxDocumentsPerSpan: 1 }).spans.find(
+      (sp) => sp.weight > 0,
+    )!;
+    expect([first.documents.map((d) => d.contributionId), first.documentCount, first.contributions]).toEqual([
+      ['20'],
+      3,
+      ['1', '3', '20'],
+    ]);
+    // Spans list no documents at all: the owners come from the index's segments instead.
+    const unlisted = attribute({ index: shared, text, maxDocumentsPerSpan: 0 });
+    expect(unlisted.spans.every((span) => span.documents.length === 0)).toBe(true);
+    expect(shape(unlisted)).toEqual(expected);
+    await shared.close();
+    await rm(shared.directory, { recursive: true, force: true });
+  });
+
   it('pays the document whose passage an output copies, not the boilerplate at its seams', async () => {
     const own = await openIndex({
       directory: await mkdtemp(join(tmpdir(), 'attribute-seam-')),

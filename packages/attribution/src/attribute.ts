@@ -145,8 +145,8 @@ export function largestRemainder(weights: readonly number[], whole: number): num
   // this once per generated token.
   const plainTotal = weights.reduce((sum, w) => sum + w, 0);
   if (Number.isSafeInteger(plainTotal * (whole + 1))) return largestRemainderSafe(weights, whole, plainTotal);
+  // Here the total is far from 0 (a zero total takes the number path above).
   const total = weights.reduce((sum, w) => sum + BigInt(w), 0n);
-  if (total === 0n) return weights.map(() => 0);
   const bigWhole = BigInt(whole);
   const shares = weights.map((w) => (BigInt(w) * bigWhole) / total);
   const remainders = weights.map((w, k) => BigInt(w) * bigWhole - shares[k]! * total);

@@ -126,6 +126,29 @@ describe('supportWeights', () => {
     ]);
   });
 
+  it('splits each token among its supporters with leftovers to the lowest id, listing the steps each supported once', () => {
+    // Unsorted support with ties: each token's unit goes 333,334 to the lowest id ('3' < '20').
+    const tie = support([
+      ['20', 1],
+      ['3', 1],
+      ['100', 1],
+    ]);
+    const result = supportWeights({
+      steps: [{ support: tie }, { support: tie }, { support: support([['20', 5]]) }],
+      per: 'tokens',
+    });
+    expect(result.contributions.map((c) => [c.contributionId, c.ppm, c.steps, c.occurrences])).toEqual([
+      ['20', 555_555, [0, 1, 2], 7],
+      ['3', 222_223, [0, 1], 2],
+      ['100', 222_222, [0, 1], 2],
+    ]);
+    // The same contribution twice in one step is listed once for that step.
+    const twice = supportWeights({ steps: [{ support: [...support([['5', 1]]), ...support([['5', 2]])] }] });
+    expect(twice.contributions.map((c) => [c.contributionId, c.steps, c.occurrences])).toEqual([
+      ['5', [0], 3],
+    ]);
+  });
+
   it('gives no weights when nothing supported the output', () => {
     expect(supportWeights({ steps: [] })).toEqual({
       totalOccurrences: 0,
