@@ -15,7 +15,7 @@ export type ComputeIndexRootParameters = {
 /**
  * The index root: SHA-256 over the tokenizer name, the segment checksums in sorted order and the
  * tombstones in numeric order, one per line:
- * `tributary-attribution-index/v1\ntokenizer o200k_base\nsegment <hex>\n…tombstone <id>\n…`.
+ * `tributary-attribution-index/v1\ntokenizer o200k_base+tributary-text-1\nsegment <hex>\n…tombstone <id>\n…`.
  * Anyone holding the segment files and the tombstone list can recompute it.
  * @example
  * computeIndexRoot({ segmentChecksums: [], tombstones: [] }); // root of the empty index
