@@ -7,6 +7,7 @@ import { makePlantedOutputs, scoreRecovery } from '../bench/plantedSpans.js';
 import { createTextGenerator } from '../bench/syntheticText.js';
 import { attribute, largestRemainder, partsPerMillion } from './attribute.js';
 import { type AttributionIndex, openIndex } from './attributionIndex.js';
+import { compareContributionIds } from './contributionId.js';
 import { EmptyTextError } from './errors.js';
 
 let directory: string;
@@ -56,6 +57,15 @@ describe('attribute', () => {
       const result = attribute({ index, text, minLength: 4 });
       expect(result.contributions.reduce((sum, c) => sum + c.ppm, 0)).toBe(partsPerMillion);
       expect(result.contributors.reduce((sum, c) => sum + c.ppm, 0)).toBe(partsPerMillion);
+      // Largest share first, ties by numeric id (contributions) or by address (contributors).
+      expect(result.contributions).toEqual(
+        [...result.contributions].sort(
+          (a, b) => b.ppm - a.ppm || compareContributionIds(a.contributionId, b.contributionId),
+        ),
+      );
+      expect(result.contributors).toEqual(
+        [...result.contributors].sort((a, b) => b.ppm - a.ppm || a.contributor.localeCompare(b.contributor)),
+      );
       for (const c of result.contributions) {
         expect(c.spans.length).toBeGreaterThan(0);
         for (const k of c.spans) expect(result.spans[k]!.contributions).toContain(c.contributionId);
