@@ -5,3 +5,15 @@
 export function crashPoint(name: string): void {
   if (process.env.TRIBUTARY_CRASH_AT === name) process.kill(process.pid, 'SIGKILL');
 }
+
+/**
+ * Pause points for the race tests: when TRIBUTARY_PAUSE_AT is `name:ms`, the step waits `ms`
+ * there, so that concurrent work (another process, another batch) overlaps it for sure. Free
+ * otherwise.
+ */
+export async function pausePoint(name: string): Promise<void> {
+  const setting = process.env.TRIBUTARY_PAUSE_AT;
+  if (!setting?.startsWith(`${name}:`)) return;
+  const ms = Number(setting.slice(name.length + 1));
+  if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -202,10 +202,14 @@ describe.each(postgresOnly)('two node processes sharing one $name database', ({ 
   let urls: string[];
   beforeAll(async () => {
     net = await startTestNetwork({ databaseUrl });
-    const first = await net.spawnNode();
+    // Each reservation batch holds 150 ms between reading the payer's funds and recording what
+    // it grants, so batches of the two processes overlap for sure: only the database lock keeps
+    // the second from granting from the same funds.
+    const pause = { TRIBUTARY_PAUSE_AT: 'reservations:funds-read:150' };
+    const first = await net.spawnNode(pause);
     const datanetId = await plantDatanet(net);
     await buildAndRegister(net, datanetId, 'infini-gram', MODEL);
-    const second = await net.spawnNode({ PORT: String(await freePort()) });
+    const second = await net.spawnNode({ ...pause, PORT: String(await freePort()) });
     urls = [first.url, second.url];
   }, 90_000);
   afterAll(() => net?.stop());

@@ -12,11 +12,13 @@
  * Either way a reservation is released only after its receipt committed, so the fee is never
  * counted in neither place.
  */
+
 import { randomBytes } from 'node:crypto';
 import type { Address } from 'viem';
 import { addressKey } from '../chain/chainContext.js';
 import type { Context } from '../context.js';
 import { paymentRequired } from '../errors.js';
+import { pausePoint } from '../faults.js';
 import { createGroupCommit, type GroupCommit } from '../inference/groupCommit.js';
 import type { Queryable } from '../store/db.js';
 import { computeFunds, escrowOnChain, type PayerFunds, payersFunds } from './available.js';
@@ -121,7 +123,10 @@ function storedReservations(ctx: Context, maxBatch: number): Reservations {
         // Per-payer locks, in one (sorted) order so that two batches never deadlock.
         await tx.query('select pg_advisory_xact_lock(hashtext(p)) from unnest($1::text[]) as p', [payers]);
         const granted: Reservation[] = [];
-        const results = grant(requests, await payersFunds(ctx, payers, tx), (request) => {
+        const funds = await payersFunds(ctx, payers, tx);
+        // Race tests hold here: without the lock, another process would grant from the same funds.
+        await pausePoint('reservations:funds-read');
+        const results = grant(requests, funds, (request) => {
           const reservation = {
             id: randomBytes(16).toString('hex'),
             payer: request.payer,
