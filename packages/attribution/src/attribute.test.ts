@@ -15,6 +15,14 @@ let index: AttributionIndex;
 const documents: { contributionId: string; contributor: string; text: string }[] = [];
 const generator = createTextGenerator({ seed: 17 });
 
+/** A fresh index in a temporary directory (drop it with {@link dropIndex}). */
+const scratchIndex = async () =>
+  openIndex({ directory: await mkdtemp(join(tmpdir(), 'attribute-scratch-')), create: true });
+async function dropIndex(index: AttributionIndex) {
+  await index.close();
+  await rm(index.directory, { recursive: true, force: true });
+}
+
 beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), 'attribute-'));
   index = await openIndex({ directory, create: true });
@@ -101,10 +109,7 @@ describe('attribute', () => {
   });
 
   it('shares a span equally among the contributions that contain it', async () => {
-    const shared = await openIndex({
-      directory: await mkdtemp(join(tmpdir(), 'attribute-shared-')),
-      create: true,
-    });
+    const shared = await scratchIndex();
     const passage = generator.text(30);
     await shared.addDocuments({
       documents: [
@@ -121,15 +126,11 @@ describe('attribute', () => {
       ['1', 500_000],
       ['2', 500_000],
     ]);
-    await shared.close();
-    await rm(shared.directory, { recursive: true, force: true });
+    await dropIndex(shared);
   });
 
   it('orders contributions by share then numeric id, contributors by share then address, owners found beyond listed documents', async () => {
-    const shared = await openIndex({
-      directory: await mkdtemp(join(tmpdir(), 'attribute-order-')),
-      create: true,
-    });
+    const shared = await scratchIndex();
     const passage = generator.text(30);
     // Ids whose text order differs from their numeric order ('20' < '3' as text), and owners
     // whose address order differs from their ids' order.
@@ -202,15 +203,11 @@ describe('attribute', () => {
     const unlisted = attribute({ index: shared, text, maxDocumentsPerSpan: 0 });
     expect(unlisted.spans.every((span) => span.documents.length === 0)).toBe(true);
     expect(shape(unlisted)).toEqual(expected);
-    await shared.close();
-    await rm(shared.directory, { recursive: true, force: true });
+    await dropIndex(shared);
   });
 
   it('pays the document whose passage an output copies, not the boilerplate at its seams', async () => {
-    const own = await openIndex({
-      directory: await mkdtemp(join(tmpdir(), 'attribute-seam-')),
-      create: true,
-    });
+    const own = await scratchIndex();
     const boilerplate =
       'This program is free software; you can redistribute it and/or modify it under the terms';
     await own.addDocuments({
@@ -238,18 +235,14 @@ describe('attribute', () => {
     const shared = unfiltered.spans.filter((s) => s.contributions.length > 1);
     expect(shared.length).toBeGreaterThan(0);
     for (const span of shared) expect(span.weight).toBe(0);
-    await own.close();
-    await rm(own.directory, { recursive: true, force: true });
+    await dropIndex(own);
   });
 
   it('takes a phrase many documents repeat for common text, and the same phrase in one document for a copy', async () => {
     const url = 'https://www.example.org/doc/packaging-manuals/copyright-format/1.0/';
     const output = `${generator.text(30)} ${url} ${generator.text(30)}`;
     const build = async (holders: number) => {
-      const own = await openIndex({
-        directory: await mkdtemp(join(tmpdir(), 'attribute-phrase-')),
-        create: true,
-      });
+      const own = await scratchIndex();
       await own.addDocuments({
         documents: Array.from({ length: 40 }, (_, k) => ({
           contributionId: String(k + 1),
@@ -258,8 +251,7 @@ describe('attribute', () => {
         })),
       });
       const result = attribute({ index: own, text: output });
-      await own.close();
-      await rm(own.directory, { recursive: true, force: true });
+      await dropIndex(own);
       return result;
     };
     // Held by 30 of 40 documents, the URL's tokens follow each other predictably: nobody is paid.

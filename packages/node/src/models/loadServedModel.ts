@@ -11,9 +11,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Context } from '../context.js';
-import { type FreshRuns, freshRuns } from '../freshRuns.js';
+import { freshRuns } from '../freshRuns.js';
 import { artifactHashOf, listArtifactFiles } from './artifact.js';
-import { type FileStamp, stampArtifact, stampsUnchanged } from './artifactStamps.js';
+import { stampArtifact, stampsUnchanged } from './artifactStamps.js';
 import { rebuildServed, recordArtifactFiles } from './servedArtifact.js';
 import type { LoadedModel, ServedModel } from './servedModels.js';
 import { ModelRebuildingError } from './servingErrors.js';
@@ -25,18 +25,6 @@ export const rebuildKey = (model: Pick<ServedModel, 'artifactHash' | 'takedowns'
 
 const loadedKey = (model: ServedModel) => `${model.id}:${model.served?.hash.toLowerCase()}`;
 
-// Concurrent calls share stat passes, each waiting for one that began after it arrived: under load
-// one pass serves a whole batch of calls instead of one pass (a readdir and a stat per file) each.
-const stampChecks = new WeakMap<readonly FileStamp[], FreshRuns<boolean>>();
-function stampCheckOf(dir: string, stamps: readonly FileStamp[]): FreshRuns<boolean> {
-  let check = stampChecks.get(stamps);
-  if (!check) {
-    check = freshRuns(() => stampsUnchanged(dir, stamps));
-    stampChecks.set(stamps, check);
-  }
-  return check;
-}
-
 /** Loads a model's runner (verifying its artifact first); cached per served artifact. */
 export async function loadModel(ctx: Context, model: ServedModel): Promise<LoadedModel> {
   const served = model.served;
@@ -46,8 +34,8 @@ export async function loadModel(ctx: Context, model: ServedModel): Promise<Loade
   const existing = ctx.loadedModels.get(key);
   if (existing) {
     const loaded = await existing;
-    const stamps = runtime.stamps.get(key);
-    if (stamps && !(await stampCheckOf(served.dir, stamps)())) {
+    const stampCheck = runtime.stampChecks.get(key);
+    if (stampCheck && !(await stampCheck())) {
       markTampered(ctx, model);
       throw new ModelRebuildingError(model.name, 'its artifact files changed on disk: rebuilding them');
     }
@@ -64,7 +52,10 @@ export async function loadModel(ctx: Context, model: ServedModel): Promise<Loade
       );
     }
     if (model.takedowns.count === 0) await recordArtifactFiles(ctx.db, model.artifactHash, files);
-    runtime.stamps.set(key, stamps);
+    runtime.stampChecks.set(
+      key,
+      freshRuns(() => stampsUnchanged(served.dir, stamps)),
+    );
     // Loaded in every worker of the runner pool (generation runs off the request thread). A load
     // has its own pool key: a rebuilt artifact has the same hash, and retiring the runner it
     // replaces must not unload it.
@@ -108,7 +99,7 @@ const RETIRE_AFTER_MS = 60_000;
 function retire(ctx: Context, key: string): void {
   const loading = ctx.loadedModels.get(key);
   ctx.loadedModels.delete(key);
-  servingRuntime(ctx).stamps.delete(key);
+  servingRuntime(ctx).stampChecks.delete(key);
   if (!loading) return;
   setTimeout(() => {
     void loading.then((loaded) => loaded.runner.close()).catch(() => undefined);

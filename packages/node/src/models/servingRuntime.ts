@@ -1,11 +1,11 @@
 /**
  * What a node process knows about serving its models beyond the database: which served artifacts
- * were found changed on disk, which rebuilds run or failed, the file stamps of loaded artifacts,
+ * were found changed on disk, which rebuilds run or failed, the file stamp checks of loaded artifacts,
  * and a generation number that moves whenever any of that (or a takedown) changes what is served,
  * so the served-model list is recomputed at once. One per Context.
  */
 import type { Context } from '../context.js';
-import type { FileStamp } from './artifactStamps.js';
+import type { FreshRuns } from '../freshRuns.js';
 
 export type ServingRuntime = {
   generation: number;
@@ -15,8 +15,11 @@ export type ServingRuntime = {
   rebuilding: Map<string, Promise<void>>;
   /** Rebuilds that failed, with why. */
   failed: Map<string, string>;
-  /** Stamps of loaded artifacts' files, by loaded-model key. */
-  stamps: Map<string, FileStamp[]>;
+  /**
+   * The stat check of each loaded artifact's files against their stamps, by loaded-model key:
+   * concurrent calls share a pass that began after they arrived.
+   */
+  stampChecks: Map<string, FreshRuns<boolean>>;
 };
 
 const runtimes = new WeakMap<Context, ServingRuntime>();
@@ -30,7 +33,7 @@ export function servingRuntime(ctx: Context): ServingRuntime {
       tampered: new Set(),
       rebuilding: new Map(),
       failed: new Map(),
-      stamps: new Map(),
+      stampChecks: new Map(),
     };
     runtimes.set(ctx, runtime);
   }
