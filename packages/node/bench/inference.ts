@@ -1,9 +1,12 @@
 /**
- * Inference benchmark: prints one JSON object comparing, in the same run on the same data, two ways
- * the node serves calls:
- *   - "inline": `serving.workers = 0` — generation, attribution and receipt signatures on the
- *     request thread (how the node served before the runner pool);
- *   - "pool": one worker thread per core (the default).
+ * Inference benchmark: prints one JSON object comparing, in the same run on the same data, three
+ * ways the node serves calls:
+ *   - "inline": `serving.workers = 0` and `databaseThread = "request"` — generation, attribution,
+ *     receipt signatures and the embedded database all on the request thread (how the node served
+ *     before the runner pool);
+ *   - "poolDbOnRequestThread": one runner worker per core, the database still on the request thread
+ *     (the default before the database got its own thread);
+ *   - "pool": one runner worker per core and the database on its own thread (the default).
  * Both write reservations and receipts by group commit. For each: 200-token answers at
  * concurrency 1 and 32 (calls/s, latency, the node's overhead per call from each answer's
  * `x-tributary-overhead-ms` header and `server-timing` stages), and what other users see under
@@ -175,11 +178,13 @@ log(`corpus: ${corpus.documents.length} documents, ${corpus.tokens} tokens (${co
 
 const net = await startTestNetwork({ databaseUrl: DATABASE_URL });
 const modes = [
-  { name: 'inline', workers: 0 },
-  { name: 'pool', workers: cpus().length },
+  { name: 'inline', workers: 0, databaseThread: 'request' },
+  { name: 'poolDbOnRequestThread', workers: cpus().length, databaseThread: 'request' },
+  { name: 'pool', workers: cpus().length, databaseThread: 'worker' },
 ] as const;
+type Mode = (typeof modes)[number];
 let node: RunningNode | undefined;
-const startMode = async (workers: number) => {
+const startMode = async ({ workers, databaseThread }: Mode) => {
   await node?.stop();
   const config = loadConfig({
     env: {},
@@ -189,6 +194,7 @@ const startMode = async (workers: number) => {
       indexer: { ...net.nodeConfig.indexer, pollIntervalMs: 500 },
       limits: { maxContributionsPerDay: 1_000_000, maxBytesPerDay: 1_000_000_000 },
       serving: { workers },
+      ...(DATABASE_URL ? {} : { databaseThread }),
     },
   });
   node = await startNode(config, pino({ level: 'warn' }, pino.destination(2)));
@@ -196,7 +202,7 @@ const startMode = async (workers: number) => {
 };
 
 try {
-  let ctx = (await startMode(modes[0].workers)).ctx;
+  let ctx = (await startMode(modes[0])).ctx;
 
   // The datanet, contributed through the API by five contributors, committed as version 1.
   let t = performance.now();
@@ -271,8 +277,8 @@ try {
   const perMode: Record<string, unknown> = {};
   let idle: { health: Observed; probe: ProbeResult } | null = null;
   for (const mode of modes) {
-    if (mode !== modes[0]) ctx = (await startMode(mode.workers)).ctx;
-    log(`mode ${mode.name} (${mode.workers} workers)`);
+    if (mode !== modes[0]) ctx = (await startMode(mode)).ctx;
+    log(`mode ${mode.name} (${mode.workers} workers, database on the ${mode.databaseThread} thread)`);
     // Load the model and warm the HTTP path.
     const warm = await fetch(`${net.url}/v1/completions`, {
       method: 'POST',
@@ -313,6 +319,7 @@ try {
     const [chat, probed] = underLoad.result;
     perMode[mode.name] = {
       workers: mode.workers,
+      databaseThread: DATABASE_URL ? 'PostgreSQL (its own processes)' : mode.databaseThread,
       concurrency1: c1,
       concurrency32: c32,
       underChatLoad: {
@@ -363,6 +370,20 @@ try {
       ? round((cpus().length * 1000) / (o.node.cpuMsPerCall + o.loadGeneratorCpuMsPerCall), 1)
       : null;
 
+  const modeSummary = (m: typeof pool) => ({
+    callsPerSecondAt1: m.concurrency1.callsPerSecond,
+    callsPerSecondAt32: m.concurrency32.callsPerSecond,
+    overheadAt1: m.concurrency1.overheadMs,
+    overheadAt32: m.concurrency32.overheadMs,
+    underChatLoad: {
+      healthP99Ms: m.underChatLoad.health.p99,
+      uploadP99Ms: m.underChatLoad.uploads.p99,
+    },
+    cpuMsPerCallAt32: m.concurrency32.node.cpuMsPerCall,
+    callsPerSecondIfCoresWereFreeAt32: cpuBound(m.concurrency32),
+    otherProcessesCoresBusyAt32: m.concurrency32.otherProcessesCoresBusy,
+  });
+
   const output = {
     benchmark: '@tributary/node inference',
     startedAt: started,
@@ -379,7 +400,7 @@ try {
         'the CPU is shared with other work on this machine: otherProcessesCoresBusy in each run says how many cores it took meanwhile',
       database:
         node!.ctx.db.kind === 'pglite'
-          ? "PGlite, embedded, on disk (the node's default)"
+          ? "PGlite, embedded, on disk (the node's default), on the thread each mode's databaseThread names"
           : 'PostgreSQL (--database-url)',
       processes:
         'the node runs in the benchmark process (which only waits while loads run), with its worker threads; the load generator (autocannon) and the probe are separate Node processes; Anvil another',
@@ -402,6 +423,7 @@ try {
       node: 'eventLoopUtilization: the request thread; cpuMsPerCall: the whole node process (request thread and worker threads) per 2xx call',
     },
     inline: perMode.inline,
+    poolDbOnRequestThread: perMode.poolDbOnRequestThread,
     pool: perMode.pool,
     baselines: {
       idleNode: idle,
@@ -413,32 +435,9 @@ try {
     summary: {
       targets: TARGETS,
       met,
-      pool: {
-        callsPerSecondAt1: pool.concurrency1.callsPerSecond,
-        callsPerSecondAt32: pool.concurrency32.callsPerSecond,
-        overheadAt1: pool.concurrency1.overheadMs,
-        overheadAt32: pool.concurrency32.overheadMs,
-        underChatLoad: {
-          healthP99Ms: pool.underChatLoad.health.p99,
-          uploadP99Ms: pool.underChatLoad.uploads.p99,
-        },
-        cpuMsPerCallAt32: pool.concurrency32.node.cpuMsPerCall,
-        callsPerSecondIfCoresWereFreeAt32: cpuBound(pool.concurrency32),
-        otherProcessesCoresBusyAt32: pool.concurrency32.otherProcessesCoresBusy,
-      },
-      inline: {
-        callsPerSecondAt1: inline.concurrency1.callsPerSecond,
-        callsPerSecondAt32: inline.concurrency32.callsPerSecond,
-        overheadAt1: inline.concurrency1.overheadMs,
-        overheadAt32: inline.concurrency32.overheadMs,
-        underChatLoad: {
-          healthP99Ms: inline.underChatLoad.health.p99,
-          uploadP99Ms: inline.underChatLoad.uploads.p99,
-        },
-        cpuMsPerCallAt32: inline.concurrency32.node.cpuMsPerCall,
-        callsPerSecondIfCoresWereFreeAt32: cpuBound(inline.concurrency32),
-        otherProcessesCoresBusyAt32: inline.concurrency32.otherProcessesCoresBusy,
-      },
+      pool: modeSummary(pool),
+      poolDbOnRequestThread: modeSummary(perMode.poolDbOnRequestThread as typeof pool),
+      inline: modeSummary(inline),
       rawGenerate200TokensP50Ms: rawGenerate.p50,
       benchSeconds: round((Date.now() - Date.parse(started)) / 1000, 1),
     },

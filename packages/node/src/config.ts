@@ -31,6 +31,11 @@ export const configSchema = z.object({
   webDir: z.string().optional(),
   /** PostgreSQL URL; without it the node uses embedded PGlite under `home`. */
   databaseUrl: z.string().optional(),
+  /**
+   * Where embedded PGlite runs: its own worker thread (default), or the request thread ("request":
+   * one thread fewer, but every statement's execution then delays HTTP). Ignored with databaseUrl.
+   */
+  databaseThread: z.enum(['worker', 'request']).default('worker'),
   limits: z
     .object({
       maxUploadBytes: z.coerce.number().int().positive().default(1_048_576),
@@ -178,6 +183,7 @@ export function loadConfig({ env = process.env, overrides = {} }: LoadConfigPara
     operatorKey: env.OPERATOR_KEY,
     signingKey: env.SIGNING_KEY,
     databaseUrl: env.DATABASE_URL,
+    databaseThread: env.DATABASE_THREAD,
     webDir: env.WEB_DIR,
   });
   const cors = env.CORS_ORIGINS

@@ -37,7 +37,11 @@ export async function createContext(
   config: Config,
   logger: Logger = createLogger(config),
 ): Promise<Omit<Context, 'indexer'>> {
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: join(config.home, 'db') });
+  const db = await openDb({
+    databaseUrl: config.databaseUrl,
+    dataDir: join(config.home, 'db'),
+    thread: config.databaseThread,
+  });
   try {
     const applied = await migrate(db);
     if (applied.length > 0) logger.info({ applied }, 'database migrated');

@@ -9,7 +9,7 @@ import { createIndexer } from './chain/indexer.js';
 import { resumeTransactions, watchTransactions } from './chain/transactions.js';
 import type { Config } from './config.js';
 import { type Context, createContext } from './context.js';
-import { indexAllContributions } from './datanets/indexContributions.js';
+import { indexAllContributions, indexingSettled } from './datanets/indexContributions.js';
 import { completeTakedowns } from './datanets/takedown.js';
 import { resumePendingVersions } from './datanets/versions.js';
 import { startKeeper } from './governance/keeper.js';
@@ -115,6 +115,7 @@ export async function startNode(config: Config, logger?: Logger): Promise<Runnin
         await blobs.stop();
         await ctx.indexer.stop();
         await remote.stop();
+        await indexingSettled(ctx);
         await ctx.indexes.close();
         await ctx.serving.close();
         await ctx.db.close();

@@ -5,6 +5,7 @@
 import { type AttributeReturnType, attribute, type TraceSpansOptions } from '@tributary/attribution';
 import type { Context } from '../context.js';
 import { getDatanet } from './datanetQueries.js';
+import { indexingSettled } from './indexContributions.js';
 
 export type AttributeTextParameters = { datanetId: string; text: string; options?: TraceSpansOptions };
 
@@ -14,6 +15,8 @@ export async function attributeText(
   { datanetId, text, options = {} }: AttributeTextParameters,
 ): Promise<AttributeReturnType> {
   await getDatanet(ctx, datanetId);
+  // What was accepted before this request is in the index it reads.
+  await indexingSettled(ctx, datanetId);
   const index = await ctx.indexes.indexOf(datanetId);
   return attribute({ index, text, ...options });
 }

@@ -27,7 +27,7 @@ import {
   contributionView,
 } from './contributionQueries.js';
 import { getDatanet, isBanned } from './datanetQueries.js';
-import { indexContributions } from './indexContributions.js';
+import { scheduleIndexing } from './indexContributions.js';
 import { checkUpload } from './uploadChecks.js';
 
 export type ContributeParameters = {
@@ -149,8 +149,8 @@ export async function contribute(ctx: Context, parameters: ContributeParameters)
   crashPoint('contribution:row-committed');
   ctx.metrics.contributions.inc({ outcome: status });
   ctx.logger.info({ datanetId, contribution: row.id.toString(), contributor, status }, 'contribution stored');
-  if (status === 'accepted') await indexContributions(ctx, datanetId);
-  return contributionView(row); // indexing changes nothing the view shows
+  if (status === 'accepted') scheduleIndexing(ctx, datanetId);
+  return contributionView(row); // indexing (in the background) changes nothing the view shows
 }
 
 const nonceReplayed = (contributor: Address, nonce: bigint) =>
@@ -163,20 +163,16 @@ async function checkFresh(
   db: Queryable,
   p: { datanetId: string; contributor: Address; contentHash: string; nonce?: bigint },
 ): Promise<void> {
-  if (p.nonce !== undefined) {
-    const used = await db.query('select 1 from contribution_nonces where contributor = $1 and nonce = $2', [
-      addressKey(p.contributor),
-      p.nonce.toString(),
-    ]);
-    if (used.length > 0) throw nonceReplayed(p.contributor, p.nonce);
-  }
-  const [duplicate] = await db.query<{ id: bigint }>(
-    'select id from contributions where datanet_id = $1 and content_hash = $2',
-    [p.datanetId, p.contentHash],
+  // One statement (an upload under load waits its turn for each).
+  const [found] = await db.query<{ nonce_used: boolean; duplicate: bigint | null }>(
+    `select exists (select 1 from contribution_nonces where contributor = $1 and nonce = $2) as nonce_used,
+            (select id from contributions where datanet_id = $3 and content_hash = $4 limit 1) as duplicate`,
+    [addressKey(p.contributor), p.nonce?.toString() ?? null, p.datanetId, p.contentHash],
   );
-  if (duplicate) {
+  if (p.nonce !== undefined && found?.nonce_used) throw nonceReplayed(p.contributor, p.nonce);
+  if (found?.duplicate != null) {
     throw conflict('DUPLICATE_CONTENT', `datanet ${p.datanetId} already holds this content`, [
-      `contribution ${duplicate.id} has sha256 ${p.contentHash}`,
+      `contribution ${found.duplicate} has sha256 ${p.contentHash}`,
     ]);
   }
 }

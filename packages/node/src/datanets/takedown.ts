@@ -21,6 +21,7 @@ import {
   getContributionRow,
 } from './contributionQueries.js';
 import { canCurate, getDatanet, requireNodeIsCurator } from './datanetQueries.js';
+import { withIndexLock } from './indexContributions.js';
 import { deleteContentIfUnused } from './review.js';
 import { commitAfterTakedown, type VersionView } from './versions.js';
 
@@ -68,10 +69,17 @@ export async function takedown(
 
 /** The off-chain and on-chain steps after a contribution is marked removed. */
 async function completeTakedown(ctx: Context, row: ContributionRow): Promise<VersionView | null> {
-  if (row.indexed) {
+  // Under the index's lock, with `indexed` read again: an indexing run that read the row before
+  // it was removed has added it by then, and it goes now.
+  await withIndexLock(ctx, row.datanet_id, async () => {
+    const [current] = await ctx.db.query<{ indexed: boolean }>(
+      'select indexed from contributions where id = $1',
+      [row.id],
+    );
+    if (!current?.indexed) return;
     await ctx.indexes.remove(row.datanet_id, row.id);
     await ctx.db.query('update contributions set indexed = false where id = $1', [row.id]);
-  }
+  });
   // Receipts that cited it keep their proofs (made from the content, before it is deleted).
   await preserveEvidence(ctx, row.id.toString(), row.content_hash);
   await deleteContentIfUnused(ctx, row.content_hash);

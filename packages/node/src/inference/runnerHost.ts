@@ -4,18 +4,11 @@
  * work of a call — and answers the request thread with plain messages.
  */
 import { tokenIds } from '@tributary/attribution';
-import { hashReceipt, type Receipt, receiptDomain, receiptMessage, receiptTypes } from '@tributary/protocol';
-import { privateKeyToAccount } from 'viem/accounts';
 import type { ModelRunner } from '../models/runner.js';
 import { GenerationSession } from './generationSession.js';
 import { openRunner } from './openRunner.js';
-import {
-  type HostReply,
-  type HostRequest,
-  type HostSetup,
-  type SignedReceipt,
-  serializeError,
-} from './poolMessages.js';
+import { type HostReply, type HostRequest, type HostSetup, serializeError } from './poolMessages.js';
+import { createReceiptSigner } from './receiptSigner.js';
 
 /** Creates a host that answers requests through `post`. */
 export function createRunnerHost(setup: HostSetup, post: (reply: HostReply) => void) {
@@ -35,11 +28,7 @@ export function createRunnerHost(setup: HostSetup, post: (reply: HostReply) => v
     unloaded.delete(key);
     void runner?.close();
   };
-  const signer = privateKeyToAccount(setup.signing.key);
-  const domain = receiptDomain({
-    chainId: setup.signing.chainId,
-    rewardDistributor: setup.signing.rewardDistributor,
-  });
+  const sign = createReceiptSigner(setup.signing);
 
   const reply = (id: number, work: () => unknown) => {
     Promise.resolve()
@@ -55,21 +44,6 @@ export function createRunnerHost(setup: HostSetup, post: (reply: HostReply) => v
     if (!runner) throw new Error(`model ${key} is not loaded in this runner host`);
     return runner;
   };
-
-  async function sign(receipts: Receipt[]): Promise<SignedReceipt[]> {
-    const signed: SignedReceipt[] = [];
-    for (const receipt of receipts) {
-      const receiptHash = hashReceipt(receipt);
-      const signature = await signer.signTypedData({
-        domain,
-        types: receiptTypes,
-        primaryType: 'Receipt',
-        message: receiptMessage(receipt, receiptHash),
-      });
-      signed.push({ receiptHash, signature });
-    }
-    return signed;
-  }
 
   async function run(request: Extract<HostRequest, { t: 'run' }>): Promise<void> {
     const { id, stream } = request;

@@ -5,7 +5,6 @@
  * worker with the fewest tasks in flight. With 0 workers the same host runs in this thread.
  * A worker that dies fails its calls in flight (503) and is replaced.
  */
-import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { tokenIds } from '@tributary/attribution';
 import type { Receipt } from '@tributary/protocol';
@@ -13,6 +12,7 @@ import type { Hex } from 'viem';
 import { ApiError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { RunInput } from '../models/runner.js';
+import { workerCode } from '../workerCode.js';
 import type { FinishOptions, SessionOutcome } from './generationSession.js';
 import type { RunnerSpec } from './openRunner.js';
 import {
@@ -22,6 +22,7 @@ import {
   type HostSetup,
   type SignedReceipt,
 } from './poolMessages.js';
+import { createReceiptSigner } from './receiptSigner.js';
 import { createRunnerHost } from './runnerHost.js';
 
 export type RunnerPoolOptions = HostSetup & {
@@ -127,7 +128,10 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
   };
 
   function spawnWorker(): Endpoint {
-    const worker = new Worker(workerCode(), { eval: true, workerData: setup });
+    const worker = new Worker(workerCode('./runnerWorker', import.meta.url), {
+      eval: true,
+      workerData: setup,
+    });
     worker.unref();
     const endpoint: Endpoint = {
       inflight: 0,
@@ -148,6 +152,8 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
     });
     return endpoint;
   }
+
+  const signHere = createReceiptSigner(setup.signing);
 
   const leastBusy = () => ready().reduce((best, e) => (e.inflight < best.inflight ? e : best));
 
@@ -227,6 +233,9 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
     },
     async sign(receipts) {
       if (receipts.length === 0) return [];
+      // A lone receipt (the node is not busy: busy nodes commit receipts in batches) is signed
+      // here: a signature takes about a millisecond, a round trip to a worker about as much again.
+      if (receipts.length === 1) return signHere(receipts);
       // Spread a batch over the workers: each signs a contiguous slice.
       const parts = Math.min(ready().length, receipts.length);
       const size = Math.ceil(receipts.length / parts);
@@ -252,18 +261,4 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
 function inlineEndpoint(setup: HostSetup, onReply: (reply: HostReply) => void): Endpoint {
   const host = createRunnerHost(setup, onReply);
   return { inflight: 0, send: (request) => host.handle(request), close: () => host.close() };
-}
-
-/**
- * The worker's bootstrap: it imports the compiled entry, or — when the node runs from its
- * TypeScript sources (tsx, vitest) — registers tsx in the worker first.
- */
-function workerCode(): string {
-  const entry = new URL(`./runnerWorker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url)
-    .href;
-  if (!entry.endsWith('.ts')) return `import(${JSON.stringify(entry)})`;
-  const tsx = createRequire(import.meta.url)
-    .resolve('tsx/esm/api')
-    .replace(/\.cjs$/, '.mjs');
-  return `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
 }

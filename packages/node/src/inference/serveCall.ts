@@ -14,6 +14,7 @@ import type { Receipt } from '@tributary/protocol';
 import type { Address, Hex } from 'viem';
 import type { Context } from '../context.js';
 import { badRequest } from '../errors.js';
+import type { ModelKind } from '../models/artifact.js';
 import { captureEvidence } from '../models/evidence/captureEvidence.js';
 import type { ChatMessage, RunInput } from '../models/runner.js';
 import { loadModel, resolveModel, type ServedModel } from '../models/servedModels.js';
@@ -21,6 +22,7 @@ import { type Reservation, release, reserve } from '../payments/reservations.js'
 import { type StoredReceipt, storeReceipt } from '../receipts/storeReceipt.js';
 import type { AttributionSpan, FinishReason, SessionOutcome } from './generationSession.js';
 import { protocolFeeBps } from './protocolFee.js';
+import type { PooledRun } from './runnerPool.js';
 
 export type { AttributionSpan } from './generationSession.js';
 
@@ -100,6 +102,17 @@ export type Call = {
 };
 
 const DEFAULT_MAX_TOKENS = 256;
+
+/** Kinds whose runs cost only this node's CPU, so they may start before the reservation holds. */
+const SPECULATIVE_KINDS: ReadonlySet<ModelKind> = new Set(['infini-gram']);
+
+/** Stops a run started before its reservation was refused; its outcome is never charged. */
+function discard(run: PooledRun, stream: boolean): void {
+  run.cancel();
+  // A streamed run ends with its finish; a non-streamed one with its outcome.
+  if (stream) run.finish({ chars: 0, cancelled: true }).catch(() => {});
+  else run.outcome.catch(() => {});
+}
 
 export type Quote = {
   model: ServedModel;
@@ -226,11 +239,22 @@ export async function prepareCall(ctx: Context, payer: Address, request: CallReq
   }
 
   async function start({ stream }: { stream: boolean }): Promise<CallRun> {
-    const bps = await protocolFeeBps(ctx);
-    const reservation = await reserve(ctx, payer, maxCost);
+    // A local model starts generating while the reservation is checked: its first token costs the
+    // node nothing but CPU, and no text leaves before the reservation holds (the caller sends
+    // nothing until `start` resolves). A model that calls an upstream starts only once reserved.
+    const early = SPECULATIVE_KINDS.has(model.kind) ? loaded.runner.start(input, { stream }) : null;
+    let bps: number;
+    let reservation: Reservation;
+    try {
+      bps = await protocolFeeBps(ctx);
+      reservation = await reserve(ctx, payer, maxCost);
+    } catch (error) {
+      if (early) discard(early, stream);
+      throw error;
+    }
     let run: ReturnType<typeof loaded.runner.start>;
     try {
-      run = loaded.runner.start(input, { stream });
+      run = early ?? loaded.runner.start(input, { stream });
     } catch (error) {
       await release(ctx, reservation);
       throw error;

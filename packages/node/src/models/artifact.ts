@@ -5,8 +5,8 @@
  * it serves exactly the registered model and refuses one whose files changed.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { createReadStream, readdirSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { canonicalJson, type ModelKind } from '@tributary/protocol';
 import type { Hex } from 'viem';
@@ -64,15 +64,20 @@ export const configHashOf = (config: ModelConfig): Hex =>
 
 /** The relative paths of the files under `dir`, sorted. */
 export async function listFiles(dir: string): Promise<string[]> {
+  return listFilesSync(dir);
+}
+
+/** The same, synchronously: an artifact holds a handful of files, listed in microseconds. */
+export function listFilesSync(dir: string): string[] {
   const out: string[] = [];
-  const walk = async (current: string) => {
-    for (const entry of await readdir(current, { withFileTypes: true })) {
+  const walk = (current: string) => {
+    for (const entry of readdirSync(current, { withFileTypes: true })) {
       const full = join(current, entry.name);
-      if (entry.isDirectory()) await walk(full);
+      if (entry.isDirectory()) walk(full);
       else if (entry.isFile()) out.push(relative(dir, full).split(sep).join('/'));
     }
   };
-  await walk(dir);
+  walk(dir);
   return out.sort();
 }
 

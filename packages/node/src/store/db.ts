@@ -3,9 +3,10 @@
  * migrations and queries run on both. int8 columns come back as bigint on both; numeric as
  * string; timestamptz as Date; jsonb as objects.
  */
-import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { openPgliteDatabase } from './pglite.js';
+import { openPgliteThread } from './pgliteThread.js';
 
 /** Something queries can run on: the database or a transaction. */
 export interface Queryable {
@@ -28,6 +29,11 @@ export type OpenDbParameters = {
   databaseUrl?: string | undefined;
   /** PGlite's data directory (omitted: in memory). */
   dataDir?: string | undefined;
+  /**
+   * Where PGlite runs: its own worker thread (the default: the request thread only waits for
+   * results) or the caller's thread.
+   */
+  thread?: 'worker' | 'request';
 };
 
 /**
@@ -37,16 +43,15 @@ export type OpenDbParameters = {
  * const db = await openDb({ dataDir: '.tributary/db' });
  * const rows = await db.query<{ n: number }>('select 1 as n');
  */
-export async function openDb({ databaseUrl, dataDir }: OpenDbParameters): Promise<Db> {
-  return databaseUrl ? openPostgres(databaseUrl) : openPglite(dataDir);
+export async function openDb({ databaseUrl, dataDir, thread = 'worker' }: OpenDbParameters): Promise<Db> {
+  if (databaseUrl) return openPostgres(databaseUrl);
+  return thread === 'worker' ? openPgliteThread(dataDir) : openPglite(dataDir);
 }
 
 const INT8 = 20;
 
 async function openPglite(dataDir: string | undefined): Promise<Db> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const parsers = { [INT8]: (value: string) => BigInt(value) };
-  const db = await PGlite.create(dataDir ?? 'memory://', { parsers });
+  const db = await openPgliteDatabase(dataDir);
   const run = async <T>(target: Pick<PGlite, 'query'>, sql: string, params?: readonly unknown[]) =>
     (await target.query<T>(sql, params ? [...params] : undefined)).rows;
   return {

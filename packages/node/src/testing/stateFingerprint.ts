@@ -5,6 +5,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from '../context.js';
+import { indexingSettled } from '../datanets/indexContributions.js';
 
 /** Tables whose rows the node's background work rewrites (build progress, the indexer's cursor): counted, not hashed. */
 const COUNTED_ONLY = new Set(['model_builds', 'indexer_cursor', 'indexed_blocks', 'schema_migrations']);
@@ -13,6 +14,8 @@ export type StateFingerprint = { tables: Record<string, string>; blobs: string[]
 
 /** The node's stored state, as comparable values. */
 export async function stateFingerprint(ctx: Context): Promise<StateFingerprint> {
+  // Work an earlier request left running in the background (indexing an upload) lands first.
+  await indexingSettled(ctx);
   const names = (
     await ctx.db.query<{ name: string }>(
       "select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1",
