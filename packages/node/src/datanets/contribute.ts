@@ -79,9 +79,6 @@ export async function contribute(ctx: Context, parameters: ContributeParameters)
     deadline,
     what: 'contribution',
   });
-  if (await isBanned(ctx, contributor)) {
-    throw forbidden('CONTRIBUTOR_BANNED', `${contributor} is banned by governance from contributing`);
-  }
   const quota = {
     account: contributor,
     kind: 'contribution',
@@ -89,8 +86,19 @@ export async function contribute(ctx: Context, parameters: ContributeParameters)
     maxCount: maxContributionsPerDay,
     maxBytes: maxBytesPerDay,
   } as const;
-  await checkQuota(ctx.db, quota);
-  await checkFresh(ctx.db, { datanetId, contributor, contentHash, nonce });
+  // Three independent reads sent together (an upload under load waits its turn for each round
+  // trip), reported in a fixed order: banned, then over quota, then replayed or duplicate.
+  const [banned, quotaLeft, fresh] = await Promise.allSettled([
+    isBanned(ctx, contributor),
+    checkQuota(ctx.db, quota),
+    checkFresh(ctx.db, { datanetId, contributor, contentHash, nonce }),
+  ]);
+  if (banned.status === 'rejected') throw banned.reason;
+  if (banned.value) {
+    throw forbidden('CONTRIBUTOR_BANNED', `${contributor} is banned by governance from contributing`);
+  }
+  if (quotaLeft.status === 'rejected') throw quotaLeft.reason;
+  if (fresh.status === 'rejected') throw fresh.reason;
   const bond = BigInt(datanet.policy.contributionBond);
   if (bond > 0n) {
     const [posted] = await ctx.chain.publicClient.readContract({
@@ -117,7 +125,7 @@ export async function contribute(ctx: Context, parameters: ContributeParameters)
         [addressKey(contributor), nonce.toString()],
       );
       if (fresh.length === 0) throw nonceReplayed(contributor, nonce);
-      await checkFresh(tx, { datanetId, contributor, contentHash });
+      // A duplicate committed meanwhile fails the insert on its unique key (caught below).
       await chargeQuota(tx, quota);
       const [inserted] = await tx.query<ContributionRow>(
         `insert into contributions (datanet_id, contributor, content_hash, filename, media_type, bytes, characters, tokens,

@@ -24,6 +24,8 @@ export type SessionOutcome = {
   /** The charged text: the whole answer, or the part that left the node before a cancellation. */
   text: string;
   outputTokens: number;
+  /** The charged text's token ids (receipt evidence needs them; counted here, off the request thread). */
+  outputIds: Uint32Array;
   finishReason: FinishReason;
   attribution: { method: string; contributions: AttributedContribution[] };
   spans: AttributionSpan[];
@@ -76,12 +78,14 @@ export class GenerationSession {
     const result = await this.#generated; // a generation failure (not a cancellation) throws here
     const text = options.chars === null ? this.#text : this.#text.slice(0, options.chars);
     const complete = result !== null && text.length === this.#text.length;
-    const outputTokens = Math.min(text ? tokenIds({ text }).length : 0, this.#input.maxTokens);
+    const outputIds = text ? tokenIds({ text }) : new Uint32Array(0);
+    const outputTokens = Math.min(outputIds.length, this.#input.maxTokens);
     if (complete) {
       const spans = result.spans ?? traceAnswer(this.#runner.index, text).spans;
       return {
         text,
         outputTokens,
+        outputIds,
         finishReason: result.finishReason,
         attribution: result.attribution,
         spans: spans.map(plainSpan),
@@ -94,6 +98,7 @@ export class GenerationSession {
     return {
       text,
       outputTokens,
+      outputIds,
       finishReason: 'cancelled',
       attribution: { method: 'spans', contributions: traced.contributions },
       spans: traced.spans.map(plainSpan),

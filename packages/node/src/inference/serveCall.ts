@@ -194,7 +194,7 @@ export async function prepareCall(ctx: Context, payer: Address, request: CallReq
       charged = true;
       ctx.serving.reservations.charged(reservation);
       // Where the answer meets each paid contribution, kept so the receipt stays provable.
-      captureEvidence(ctx, stored.receipt, run.text);
+      captureEvidence(ctx, stored.receipt, run.outputIds);
       return outcomeOf(stored, run, performance.now() - storing);
     } finally {
       // Failed, or cancelled before any text: nothing is charged.

@@ -7,13 +7,12 @@
  * gathered for a few milliseconds and stored with one statement, so serving pays no database
  * round trip per call for it.
  */
-import { tokenIds } from '@tributary/attribution';
 import type { Receipt } from '@tributary/protocol';
 import type { Context } from '../../context.js';
 import { contentTokens } from './tokenCommitments.js';
 import { longestSharedRun } from './tokenRuns.js';
 
-type Job = { receiptId: string; cited: string[]; output: string };
+type Job = { receiptId: string; cited: string[]; output: ArrayLike<number> };
 
 type Queue = {
   jobs: Job[];
@@ -42,8 +41,11 @@ function queueOf(ctx: Context): Queue {
   return queue;
 }
 
-/** Queues finding the evidence of a stored receipt (nothing to find when it pays no contribution). */
-export function captureEvidence(ctx: Context, receipt: Receipt, output: string): void {
+/**
+ * Queues finding the evidence of a stored receipt (nothing to find when it pays no contribution).
+ * `output`: the charged text's token ids (tokenized by the worker that ran the model).
+ */
+export function captureEvidence(ctx: Context, receipt: Receipt, output: ArrayLike<number>): void {
   const cited = receipt.attribution.contributions.map((c) => c.contributionId);
   if (cited.length === 0) return;
   const queue = queueOf(ctx);
@@ -88,7 +90,7 @@ async function store(ctx: Context, queue: Queue, jobs: Job[]): Promise<void> {
   );
   const rows: (string | number)[][] = [];
   for (const job of jobs) {
-    const answer = tokenIds({ text: job.output });
+    const answer = job.output;
     for (const id of job.cited) {
       const doc = queue.tokens.get(id);
       const run = doc && longestSharedRun(answer, doc);
