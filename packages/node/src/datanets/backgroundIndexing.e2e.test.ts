@@ -3,21 +3,15 @@
  * still reads what it uploaded (attribution waits for the indexing scheduled before it), and a
  * takedown that races the indexing leaves nothing of the contribution in the live index.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningNode } from '../node.js';
-import { startTestNetwork, type TestNetwork } from '../testing/testNetwork.js';
+import { describe, expect, it } from 'vitest';
+import { useTestNode } from '../testing/useTestNode.js';
 
 describe('background indexing of accepted uploads (real Anvil and node)', () => {
-  let net: TestNetwork;
-  let node: RunningNode;
-  beforeAll(async () => {
-    net = await startTestNetwork();
-    node = await net.startNode();
-  });
-  afterAll(() => net?.stop());
+  const setup = useTestNode();
+  const client = (i: number) => setup.net.client(i);
 
   const openDatanet = async (name: string) => {
-    const owner = net.client(1);
+    const owner = client(1);
     await owner.login();
     return owner.createDatanet({ metadata: { name }, policy: { contributionMode: 'open', licence: 'open' } });
   };
@@ -34,13 +28,11 @@ describe('background indexing of accepted uploads (real Anvil and node)', () => 
     ];
     const uploaded = await Promise.all(
       notes.map((note, i) =>
-        net
-          .client(2 + (i % 3))
-          .contribute({ datanetId: datanet.id, filename: `lake-${i}.txt`, content: note }),
+        client(2 + (i % 3)).contribute({ datanetId: datanet.id, filename: `lake-${i}.txt`, content: note }),
       ),
     );
     // No wait: each answer below must already see every upload acknowledged above.
-    const reader = net.client(5);
+    const reader = client(5);
     for (const [i, note] of notes.entries()) {
       const found = await reader.attribute({ datanetId: datanet.id, text: `Field notes say: ${note}.` });
       expect(found.contributions.map((c) => c.contributionId)).toEqual([uploaded[i]!.id]);
@@ -49,7 +41,7 @@ describe('background indexing of accepted uploads (real Anvil and node)', () => 
 
   it('a takedown racing the indexing of its upload leaves it out of the live index', async () => {
     const datanet = await openDatanet('Glaciers');
-    const dave = net.client(3);
+    const dave = client(3);
     await dave.login();
     for (let round = 0; round < 5; round++) {
       const content = `Glacier log ${round}: the Aletsch tongue retreated ${40 + round} metres past marker ${round * 7}.`;
@@ -62,7 +54,7 @@ describe('background indexing of accepted uploads (real Anvil and node)', () => 
       await dave.takedown({ contributionId: uploaded.id });
       const found = await dave.attribute({ datanetId: datanet.id, text: content.slice(14) });
       expect(found.contributions).toEqual([]);
-      const [row] = await node.ctx.db.query<{ indexed: boolean; status: string }>(
+      const [row] = await setup.node.ctx.db.query<{ indexed: boolean; status: string }>(
         'select indexed, status from contributions where id = $1',
         [uploaded.id],
       );

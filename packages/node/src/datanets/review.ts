@@ -19,7 +19,7 @@ import {
   getContributionRow,
 } from './contributionQueries.js';
 import { getDatanet, requireCurator } from './datanetQueries.js';
-import { indexContributions } from './indexContributions.js';
+import { scheduleIndexing } from './indexContributions.js';
 
 export type ReviewParameters = {
   contributionId: string;
@@ -50,7 +50,7 @@ export async function reviewContribution(
   }
   const bonded = BigInt(datanet.policy.contributionBond) > 0n;
   const forfeit = status === 'rejected' && parameters.forfeitBond === true;
-  if (status === 'accepted') await indexContributions(ctx, datanet.id);
+  if (status === 'accepted') scheduleIndexing(ctx, datanet.id);
   else if (!(bonded && forfeit)) await deleteContentIfUnused(ctx, row.content_hash); // else: evidence
 
   if (bonded) {

@@ -201,7 +201,23 @@ describe('models answer with attribution, receipts and exact charges (infini-gra
     expect(error).toBeInstanceOf(OpenAI.APIError);
     expect(error.status).toBe(402);
     expect(JSON.stringify(error.error)).toContain('shortfall');
+    // Streamed too: the model may start before the reservation is refused, but nothing is sent,
+    // charged or left reserved (20 at once, so refused runs overlap in the pool).
+    const streamed = await Promise.allSettled(
+      Array.from({ length: 20 }, () =>
+        client.completions.create({ model: MODEL, prompt: 'The Glenmoriston', max_tokens: 10, stream: true }),
+      ),
+    );
+    for (const refused of streamed) {
+      expect(refused.status).toBe('rejected');
+      expect((refused as PromiseRejectedResult).reason.status).toBe(402);
+    }
     expect(await poor.activity({ payer: poor.account!.address })).toHaveLength(0);
+    const funds = await poor.request<{ reserved: string }>(
+      'GET',
+      `/v1/payers/${poor.account!.address}/funds`,
+    );
+    expect(funds.reserved).toBe('0');
   });
 
   it('never overdraws under 50 concurrent calls at the edge of a balance', async () => {

@@ -35,7 +35,7 @@ export type ArtifactFile = { path: string; sha256: string; bytes: number };
 /** The files of the artifact in `dir`, sorted by path, with their sha256 and size. */
 export async function listArtifactFiles(dir: string): Promise<ArtifactFile[]> {
   const files: ArtifactFile[] = [];
-  for (const path of await listFiles(dir)) {
+  for (const path of listFiles(dir)) {
     const full = join(dir, path);
     files.push({ path, sha256: await sha256File(full), bytes: (await stat(full)).size });
   }
@@ -62,13 +62,11 @@ export async function readModelConfig(dir: string): Promise<ModelConfig> {
 export const configHashOf = (config: ModelConfig): Hex =>
   `0x${createHash('sha256').update(canonicalJson(config)).digest('hex')}`;
 
-/** The relative paths of the files under `dir`, sorted. */
-export async function listFiles(dir: string): Promise<string[]> {
-  return listFilesSync(dir);
-}
-
-/** The same, synchronously: an artifact holds a handful of files, listed in microseconds. */
-export function listFilesSync(dir: string): string[] {
+/**
+ * The relative paths of the files under `dir`, sorted. Synchronous: an artifact holds a handful
+ * of files, listed in microseconds (its tamper check runs on every call).
+ */
+export function listFiles(dir: string): string[] {
   const out: string[] = [];
   const walk = (current: string) => {
     for (const entry of readdirSync(current, { withFileTypes: true })) {

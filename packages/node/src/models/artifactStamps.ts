@@ -7,7 +7,7 @@
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { listFilesSync } from './artifact.js';
+import { listFiles } from './artifact.js';
 
 export type FileStamp = { path: string; size: number; mtimeMs: number; ctimeMs: number; ino: number };
 
@@ -18,7 +18,7 @@ export type FileStamp = { path: string; size: number; mtimeMs: number; ctimeMs: 
  */
 export async function stampArtifact(dir: string): Promise<FileStamp[]> {
   const stamps: FileStamp[] = [];
-  for (const path of listFilesSync(dir)) {
+  for (const path of listFiles(dir)) {
     const s = statSync(join(dir, path));
     stamps.push({ path, size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: s.ino });
   }

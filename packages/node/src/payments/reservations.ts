@@ -12,7 +12,6 @@
  * Either way a reservation is released only after its receipt committed, so the fee is never
  * counted in neither place.
  */
-
 import { randomBytes } from 'node:crypto';
 import type { Address } from 'viem';
 import { addressKey } from '../chain/chainContext.js';

@@ -3,14 +3,18 @@
  * (`pgliteThread.ts` ↔ `pgliteWorker.ts`). Plain data: they are structured-cloned.
  */
 
-export type DbRequest =
-  | { id: number; op: 'query'; sql: string; params?: readonly unknown[] | undefined; tx?: number }
-  | { id: number; op: 'exec'; sql: string }
+/** What the request thread asks of the database. */
+export type DbCommand =
+  | { op: 'query'; sql: string; params?: readonly unknown[] | undefined; tx?: number }
+  | { op: 'exec'; sql: string }
   /** Opens a transaction; the reply's `value` is its id, for the queries and the `end` that follow. */
-  | { id: number; op: 'begin' }
+  | { op: 'begin' }
   /** Commits (`commit`) or rolls back a transaction. */
-  | { id: number; op: 'end'; tx: number; commit: boolean }
-  | { id: number; op: 'close' };
+  | { op: 'end'; tx: number; commit: boolean }
+  | { op: 'close' };
+
+/** A command with the id its reply carries. */
+export type DbRequest = DbCommand & { id: number };
 
 /** A database error as data: its message and fields (`code`, `detail`, `constraint`, …). */
 export type DbFailure = { message: string; name: string; fields: Record<string, unknown> };

@@ -8,18 +8,17 @@
 import { Worker } from 'node:worker_threads';
 import { workerCode } from '../workerCode.js';
 import type { Db, Queryable } from './db.js';
-import { type DbReply, type DbRequest, type DbWorkerData, errorOf } from './dbMessages.js';
+import { type DbCommand, type DbReply, type DbRequest, type DbWorkerData, errorOf } from './dbMessages.js';
 
 type Pending = { resolve(value: unknown): void; reject(error: Error): void };
-/** A request as sent, without its id (assigned on sending). */
-type Sent = DbRequest extends infer R ? (R extends DbRequest ? Omit<R, 'id'> : never) : never;
 
 export async function openPgliteThread(dataDir: string | undefined): Promise<Db> {
   const data: DbWorkerData = { dataDir };
   const worker = new Worker(workerCode('./pgliteWorker', import.meta.url), { eval: true, workerData: data });
   const pending = new Map<number, Pending>();
   let nextId = 1;
-  let exited: Error | null = null;
+  // Why statements are refused from now on (closed, or the thread died).
+  let refused: Error | null = null;
   // The thread keeps the process alive only while a statement is waiting for it.
   worker.unref();
   const settle = (id: number) => {
@@ -34,7 +33,7 @@ export async function openPgliteThread(dataDir: string | undefined): Promise<Db>
     else entry?.reject(errorOf(reply.error));
   });
   const fail = (error: Error) => {
-    exited ??= error;
+    refused ??= error;
     for (const id of [...pending.keys()]) settle(id)?.reject(error);
   };
   worker.on('error', (error) =>
@@ -42,13 +41,13 @@ export async function openPgliteThread(dataDir: string | undefined): Promise<Db>
   );
   worker.on('exit', (code) => fail(new Error(`the database thread exited (code ${code})`)));
 
-  const send = <T>(request: Sent): Promise<T> => {
-    if (exited) return Promise.reject(exited);
+  const send = <T>(command: DbCommand): Promise<T> => {
+    if (refused) return Promise.reject(refused);
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
       pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
       if (pending.size === 1) worker.ref();
-      worker.postMessage({ ...request, id } as DbRequest);
+      worker.postMessage({ ...command, id } satisfies DbRequest);
     });
   };
   const query = <T>(sql: string, params?: readonly unknown[], tx?: number) =>
@@ -80,8 +79,10 @@ export async function openPgliteThread(dataDir: string | undefined): Promise<Db>
       await send({ op: 'exec', sql });
     },
     async close() {
-      if (exited) return;
-      await send({ op: 'close' });
+      if (refused) return;
+      const closing = send({ op: 'close' });
+      refused = new Error('the database is closed');
+      await closing;
       await worker.terminate();
     },
   };

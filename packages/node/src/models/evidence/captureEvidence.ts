@@ -90,10 +90,9 @@ async function store(ctx: Context, queue: Queue, jobs: Job[]): Promise<void> {
   );
   const rows: (string | number)[][] = [];
   for (const job of jobs) {
-    const answer = job.output;
     for (const id of job.cited) {
       const doc = queue.tokens.get(id);
-      const run = doc && longestSharedRun(answer, doc);
+      const run = doc && longestSharedRun(job.output, doc);
       if (run) rows.push([job.receiptId, id, run.outputStart, run.length, run.docOffset]);
     }
   }
