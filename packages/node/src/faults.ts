@@ -12,8 +12,13 @@ export function crashPoint(name: string): void {
  * otherwise.
  */
 export async function pausePoint(name: string): Promise<void> {
-  const setting = process.env.TRIBUTARY_PAUSE_AT;
-  if (!setting?.startsWith(`${name}:`)) return;
-  const ms = Number(setting.slice(name.length + 1));
+  const ms = pauseMs(name);
   if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** How long TRIBUTARY_PAUSE_AT holds `name` (0: not at all), for steps that must not await. */
+export function pauseMs(name: string): number {
+  const setting = process.env.TRIBUTARY_PAUSE_AT;
+  if (!setting?.startsWith(`${name}:`)) return 0;
+  return Math.max(0, Number(setting.slice(name.length + 1)) || 0);
 }

@@ -42,6 +42,8 @@ export async function startNode(config: Config, logger?: Logger): Promise<Runnin
   const ctx = base as Context;
   ctx.indexer = createIndexer(ctx);
   const log = ctx.logger;
+  const { journaledReceipts } = await ctx.serving.recover();
+  if (journaledReceipts > 0) log.info({ receipts: journaledReceipts }, 'stored receipts left in the journal');
 
   await ctx.indexer.syncOnce();
   // Reservations belong to calls in flight; the calls of a stopped process are gone.

@@ -13,6 +13,7 @@ import {
 import { largestRemainder, splitFee } from './feeSplit.js';
 import { type CreditEntry, EMPTY_ROOT } from './merkle.js';
 import {
+  encodeReceipt,
   hashReceipt,
   RECEIPT_VERSION,
   type Receipt,
@@ -112,6 +113,24 @@ const twoContributors = [
   { contributor: alice, ppm: 666_667 },
   { contributor: bob, ppm: 333_333 },
 ];
+
+describe('hashReceipt', () => {
+  it("is viem's keccak256 of the canonical encoding, whatever its length", async () => {
+    for (let n = 0; n < 300; n += 7) {
+      const { receipt } = await signedReceipt({
+        feeBefore: BigInt(n),
+        inputTokens: n,
+        outputTokens: 1,
+        attribution: [{ contributor: node, ppm: 1_000_000 }],
+        // Multi-byte text, and lengths that cross keccak's 136-byte blocks.
+        texts: { input: 'é✓'.repeat(n), output: 'x' },
+        requestId: 'q'.repeat(n),
+      });
+      receipt.attribution.method = 'm'.repeat(n * 13);
+      expect(hashReceipt(receipt)).toBe(keccak256(encodeReceipt(receipt)));
+    }
+  });
+});
 
 describe('verifyReceipt', () => {
   it('accepts a signed receipt whose fee, split and amounts add up', async () => {

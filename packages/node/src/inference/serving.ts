@@ -1,15 +1,22 @@
 /**
  * What serving keeps for the node's life: the runner pool (a call's CPU work, off the request
- * thread) and the group commits that write reservations and receipts in batches.
+ * thread), the group commits that write reservations and receipts in batches and, with PGlite,
+ * the payer ledger and the receipts journal that keep statements off a call's path.
  */
+import { join } from 'node:path';
 import type { Hex } from 'viem';
 import type { Context } from '../context.js';
+import { createPayerLedger, type PayerLedger } from '../payments/payerLedger.js';
 import { createReservations, type Reservations } from '../payments/reservations.js';
+import { openReceiptJournal, type ReceiptJournal } from '../receipts/receiptJournal.js';
 import {
+  createReceiptWriter,
+  type ReceiptBatch,
   type ReceiptRequest,
+  type ReceiptWriter,
+  replayReceiptJournal,
   type StoredReceipt,
   sameFeeRate,
-  writeReceipts,
 } from '../receipts/storeReceipt.js';
 import { createGroupCommit, type GroupCommit } from './groupCommit.js';
 import { createRunnerPool, type RunnerPool } from './runnerPool.js';
@@ -17,7 +24,12 @@ import { createRunnerPool, type RunnerPool } from './runnerPool.js';
 export type Serving = {
   pool: RunnerPool;
   reservations: Reservations;
+  /** Payers' funds in memory (PGlite: this process alone spends from its payers); null with PostgreSQL. */
+  ledger: PayerLedger | null;
   receipts: GroupCommit<ReceiptRequest, StoredReceipt>;
+  receiptWriter: ReceiptWriter;
+  /** Before serving: stores what a crash left in the receipts journal, loads the payer ledger. */
+  recover(): Promise<{ journaledReceipts: number }>;
   /** The protocol fee rate as of an indexed block (see protocolFee.ts). */
   protocolFee: { block: bigint; bps: Promise<number> } | null;
   /** Counts a started call until `done` settles (a stop waits for the calls in flight). */
@@ -44,12 +56,25 @@ export function createServing(ctx: Context): Serving {
   });
   const maxBatch = config.serving.maxBatch;
   const reservations = createReservations(ctx, maxBatch);
-  const receipts = createGroupCommit({ write: writeReceipts(ctx), maxBatch, compatible: sameFeeRate });
+  const alone = ctx.db.kind === 'pglite';
+  const ledger = alone ? createPayerLedger(ctx) : null;
+  const journal: ReceiptJournal<ReceiptBatch> | null = alone
+    ? openReceiptJournal(join(config.home, 'receipts.journal'))
+    : null;
+  const receiptWriter = createReceiptWriter(ctx, journal);
+  const receipts = createGroupCommit({ write: receiptWriter.write, maxBatch, compatible: sameFeeRate });
   const inflight = new Set<Promise<unknown>>();
   return {
     pool,
     reservations,
+    ledger,
     receipts,
+    receiptWriter,
+    async recover() {
+      const journaledReceipts = journal ? await replayReceiptJournal(ctx, journal) : 0;
+      await ledger?.load();
+      return { journaledReceipts };
+    },
     protocolFee: null,
     track(done) {
       const settled = done.then(
@@ -70,6 +95,8 @@ export function createServing(ctx: Context): Serving {
       clearTimeout(timer);
       await reservations.batch.idle();
       await receipts.idle();
+      await receiptWriter.stored();
+      journal?.close();
       await pool.close();
     },
   };

@@ -29,12 +29,26 @@ export async function payerFunds(ctx: Context, payer: Address, db: Queryable = c
   return (await payersFunds(ctx, [payer], db)).get(addressKey(payer))!;
 }
 
-/** The funds of several payers in one query, by lower-case address. */
+/**
+ * The funds of several payers, by lower-case address: from the payer ledger in memory where the
+ * node alone opens its database (PGlite), else in one query.
+ */
 export async function payersFunds(
   ctx: Context,
   payers: readonly string[],
   db: Queryable = ctx.db,
 ): Promise<Map<string, PayerFunds>> {
+  const { ledger, reservations } = ctx.serving;
+  if (ledger) {
+    const escrow = await ledger.escrow(payers);
+    // Read after the await, with no await before the caller uses them (grants reserve at once).
+    return new Map(
+      [...escrow].map(([payer, e]) => [
+        payer,
+        computeFunds({ ...e, unsettled: ledger.unsettled(payer), reserved: reservations.held(payer) }),
+      ]),
+    );
+  }
   const keys = [...new Set(payers.map(addressKey))];
   const rows = await db.query<{
     payer: string;
@@ -61,8 +75,7 @@ export async function payersFunds(
         remaining: BigInt(row.remaining ?? 0),
         expiry: BigInt(row.expiry ?? 0),
         unsettled: BigInt(row.unsettled ?? 0),
-        // Stored reservations (PostgreSQL) and those this process holds in memory (PGlite).
-        reserved: BigInt(row.reserved ?? 0) + ctx.serving.reservations.held(row.payer),
+        reserved: BigInt(row.reserved ?? 0),
       }),
     ]),
   );

@@ -6,11 +6,11 @@
  * The calls that arrive together are checked in one batch (group commit), payer by payer in
  * arrival order. Where reservations are kept depends on who else can spend from the same payer:
  *   - PGlite (the default) is open in one process only (`dev.lock`), so reservations live in this
- *     process's memory: a batch costs one query (the payers' indexed funds and unsettled fees).
+ *     process's memory, checked against the payer ledger (`payerLedger.ts`): no statement.
  *   - PostgreSQL may be shared by several node processes, so reservations are rows written in the
  *     batch's transaction under per-payer advisory locks, which those processes all respect.
- * Either way a reservation is released only after its receipt committed, so the fee is never
- * counted in neither place.
+ * Either way a reservation is released only once its receipt's fee counts as unsettled (committed,
+ * or acknowledged from the journal), so the fee is never counted in neither place.
  */
 import { randomBytes } from 'node:crypto';
 import type { Address } from 'viem';
@@ -69,47 +69,32 @@ export function createReservations(ctx: Context, maxBatch: number): Reservations
 
 function memoryReservations(ctx: Context, maxBatch: number): Reservations {
   const held = new Map<string, bigint>();
-  // Reservations whose receipts committed, still held until no funds query is in flight: a query
-  // issued after their commit counts their fees as unsettled, so they may go only then.
-  let committed: Reservation[] = [];
-  let querying = false;
   const add = (payer: string, amount: bigint) => {
     const left = (held.get(payer) ?? 0n) + amount;
     if (left === 0n) held.delete(payer);
     else held.set(payer, left);
   };
-  const flush = () => {
-    for (const r of committed) add(addressKey(r.payer), -r.amount);
-    committed = [];
-  };
   const batch = createGroupCommit<CheckedRequest, ReservationResult>({
     maxBatch,
     async write(requests) {
-      flush();
-      querying = true;
-      try {
-        // No await between reading the funds (with what is held) and holding the grants.
-        const funds = await payersFunds(
-          ctx,
-          requests.map((r) => r.payer),
-        );
-        return grant(requests, funds, (request) => {
-          add(addressKey(request.payer), request.amount);
-          return { id: randomBytes(16).toString('hex'), payer: request.payer, amount: request.amount };
-        });
-      } finally {
-        querying = false;
-      }
+      // Funds from the payer ledger (a statement only for escrow figures not cached at this
+      // indexed block); no await between reading them (with what is held) and holding the grants.
+      const funds = await payersFunds(
+        ctx,
+        requests.map((r) => r.payer),
+      );
+      return grant(requests, funds, (request) => {
+        add(addressKey(request.payer), request.amount);
+        return { id: randomBytes(16).toString('hex'), payer: request.payer, amount: request.amount };
+      });
     },
   });
   return {
     batch,
     release: async (reservation) => add(addressKey(reservation.payer), -reservation.amount),
-    charged: (reservation) => committed.push(reservation),
-    held(payer) {
-      if (!querying) flush();
-      return held.get(addressKey(payer)) ?? 0n;
-    },
+    // The receipt's fee is already in the ledger's unsettled figure (owed when acknowledged).
+    charged: (reservation) => add(addressKey(reservation.payer), -reservation.amount),
+    held: (payer) => held.get(addressKey(payer)) ?? 0n,
   };
 }
 

@@ -6,7 +6,9 @@
  *   - receipts written by group commit, with epochs closing meanwhile, land in exactly one epoch
  *     each; an epoch's receipts chain their `feeBefore` without gap or overlap, its totals match
  *     them, their protocol shares sum to exactly the protocol's share of the total (what
- *     `settleEpoch` checks on-chain), and none joins an epoch after it closed. Seeded bursts.
+ *     `settleEpoch` checks on-chain), and none joins an epoch after it closed. Seeded bursts;
+ *   - the fees a reservation counts as owed (PGlite: the payer ledger in memory) equal the
+ *     database's, also after an epoch is voided.
  */
 import { randomBytes } from 'node:crypto';
 import { createRandom } from '@tributary/attribution';
@@ -17,6 +19,7 @@ import type { Context } from '../context.js';
 import { payerFunds } from '../payments/available.js';
 import { type Reservation, release, reserve } from '../payments/reservations.js';
 import { closeEpoch } from '../settlement/closeEpoch.js';
+import { finishEpoch } from '../settlement/finishEpoch.js';
 import { backends } from '../testing/backends.js';
 import { fundPayer } from '../testing/modelFixtures.js';
 import { startTestNetwork, type TestNetwork } from '../testing/testNetwork.js';
@@ -172,5 +175,21 @@ describe.each(backends)('reservations and receipts by group commit ($name)', ({ 
     expect(total).toBe(stored.length);
     expect(closed.size).toBeGreaterThan(0);
     for (const [epoch, count] of closed) expect(byEpoch.get(epoch)?.length, `epoch ${epoch}`).toBe(count);
+
+    // What a reservation counts as owed equals what the database holds (with PGlite: the payer
+    // ledger's mirror), before and after an epoch leaves the unsettled states.
+    const owedAgree = async () => {
+      await ctx.serving.receiptWriter.stored();
+      const rows = await ctx.db.query<{ payer: string; amount: string }>(
+        'select payer, amount::text as amount from payer_unsettled',
+      );
+      expect(rows.length).toBeGreaterThan(0);
+      for (const row of rows) {
+        expect((await payerFunds(ctx, row.payer as Hex)).unsettled, row.payer).toBe(BigInt(row.amount));
+      }
+    };
+    await owedAgree();
+    expect(await finishEpoch(ctx, [...closed.keys()][0]!, 'voided')).toBe(true);
+    await owedAgree();
   }, 90_000);
 });

@@ -2,18 +2,21 @@
  * Signs and stores receipts by group commit: the calls that finish together are placed in the open
  * epoch in order (each receipt's `feeBefore` follows the one before it), signed (spread over the
  * runner pool) and written in one statement with their attribution, the fees each payer owes and
- * the epoch's totals. A call is answered only after that statement committed: an acknowledged
- * receipt is durable.
+ * the epoch's totals. An acknowledged receipt is durable: its statement committed, or (PGlite) its
+ * batch is in the receipts journal and its statement on its way (`receiptJournal.ts`).
  */
 import { randomBytes } from 'node:crypto';
 import type { Receipt } from '@tributary/protocol';
 import type { Hex } from 'viem';
 import { addressKey } from '../chain/chainContext.js';
 import type { Context } from '../context.js';
+import { unavailable } from '../errors.js';
+import { pauseMs } from '../faults.js';
 import type { Reservation } from '../payments/reservations.js';
-import { closeEpoch } from '../settlement/closeEpoch.js';
+import { closeOpenEpoch, OPEN_EPOCH_LOCK } from '../settlement/closeEpoch.js';
 import type { Queryable } from '../store/db.js';
 import { type BuildReceiptParameters, buildReceipt } from './buildReceipt.js';
+import type { ReceiptJournal } from './receiptJournal.js';
 
 export type StoredReceipt = { id: Hex; receipt: Receipt; receiptHash: Hex; signature: Hex; salt: Hex };
 
@@ -44,20 +47,96 @@ export function sameFeeRate(queue: readonly ReceiptRequest[]): number {
 /** The open epoch as a writer last saw (or left) it. */
 type OpenEpoch = { epoch: bigint; feeTotal: bigint; bps: number | null };
 
+/** What one statement writes: a batch of signed receipts placed in the open epoch. */
+export type ReceiptBatch = {
+  open: { epoch: bigint; feeTotal: bigint };
+  bps: number;
+  receipts: Receipt[];
+  signed: { receiptHash: Hex; signature: Hex }[];
+  salts: Hex[];
+  reservations: string[];
+};
+
 /** Attempts at a batch before giving up (each retry follows a change of the open epoch). */
 const MAX_ATTEMPTS = 20;
 
+export type ReceiptWriter = {
+  /** The group commit's writer: places, signs and stores (or journals) a batch. */
+  write(requests: ReceiptRequest[]): Promise<StoredReceipt[]>;
+  /** The open epoch changed (settlement closed it, under `OPEN_EPOCH_LOCK`): read it again. */
+  forgetOpenEpoch(): void;
+  /** Resolves once every acknowledged receipt is in the database. */
+  stored(): Promise<void>;
+};
+
 /**
- * The group commit's writer. A batch is built and signed outside any lock against the open epoch
- * as this writer last left it, then written in one statement that applies only if that epoch is
- * still open with exactly that total; otherwise (settlement closed it, another process sharing the
- * database wrote into it) the writer reads the epoch again and rebuilds the batch.
+ * The group commit's writer. A batch is built and signed, under `OPEN_EPOCH_LOCK`, against the
+ * open epoch as this writer last left it, then written in one statement that applies only if
+ * that epoch is still open with exactly that total.
+ *   - With a journal (PGlite, one process): the batch is journaled and answered at once, its
+ *     statement sent without waiting (see receiptJournal.ts). Only this writer and `closeEpoch`
+ *     (under the same lock) change the open epoch, so the statement applies; if it ever does not,
+ *     the writer refuses further receipts until a restart replays the journal.
+ *   - Without (PostgreSQL, possibly shared): answered once committed; if another process wrote
+ *     into the epoch meanwhile, the writer reads it again and rebuilds the batch.
  */
-export function writeReceipts(ctx: Context) {
+export function createReceiptWriter(
+  ctx: Context,
+  journal: ReceiptJournal<ReceiptBatch> | null,
+): ReceiptWriter {
   let known: OpenEpoch | null = null;
-  return async (requests: ReceiptRequest[]): Promise<StoredReceipt[]> => {
+  /** The statement of the last journaled batch, until it finishes (one at a time: see `place`). */
+  let writing: Promise<void> | null = null;
+  let failure: Error | null = null;
+
+  /** Sends a journaled batch's statement; the journal keeps it until it is stored. */
+  function writeBehind(batch: ReceiptBatch): void {
+    // The crash tests hold statements back (in order, and without backpressure), so that several
+    // answers are acknowledged from the journal alone when the kill lands.
+    const held = pauseMs('receipts:write-behind');
+    if (held) {
+      setTimeout(() => void insertReceipts(ctx.db, batch).catch(() => {}), held);
+      return;
+    }
+    const written = insertReceipts(ctx.db, batch);
+    const done = written
+      .then((applied) => {
+        if (!applied)
+          throw new Error(`epoch ${batch.open.epoch} was not open at fee total ${batch.open.feeTotal}`);
+      })
+      .catch((error: Error) => {
+        failure ??= error;
+        ctx.logger.error(
+          { err: error },
+          'journaled receipts could not be stored: restart the node to store them',
+        );
+      })
+      .finally(() => {
+        writing = null;
+        if (!failure) journal!.allStored();
+      });
+    writing = done;
+  }
+
+  /** Waits until every journaled statement has finished. */
+  async function writingDone(): Promise<void> {
+    while (writing) await writing;
+  }
+
+  async function place(requests: ReceiptRequest[]): Promise<StoredReceipt[]> {
     const bps = requests[0]!.parameters.protocolFeeBps;
+    // Backpressure: the previous batch's statement finishes first, so a busy database slows
+    // answers to its pace and calls meanwhile gather into this batch (as when every answer
+    // waited for its own commit); the journal is emptied whenever nothing is left unwritten.
+    if (journal) await writingDone();
     for (let attempt = 1; ; attempt++) {
+      if (failure) {
+        throw unavailable(
+          'receipts cannot be stored now',
+          ['restart the node: it stores the journaled receipts first'],
+          failure,
+        );
+      }
       // One protocol fee rate per epoch (the contract checks the epoch's total against it).
       if (!known || (known.bps !== null && known.bps !== bps)) known = await openEpochAt(ctx, bps);
       const open: OpenEpoch = known;
@@ -75,14 +154,23 @@ export function writeReceipts(ctx: Context) {
         return receipt;
       });
       const signed = await ctx.serving.pool.sign(receipts);
-      const written = await insertReceipts(ctx.db, {
+      const batch: ReceiptBatch = {
         open,
         bps,
         receipts,
         signed,
         salts: requests.map((r) => r.parameters.salt),
         reservations: requests.map((r) => r.reservation.id),
-      });
+      };
+      let written = true;
+      if (journal) {
+        journal.append(batch);
+        // Sent now: every statement sent after this one sees these receipts.
+        writeBehind(batch);
+        ctx.serving.ledger!.owe(owedBy(receipts));
+      } else {
+        written = await insertReceipts(ctx.db, batch);
+      }
       if (written) {
         known = { epoch: open.epoch, feeTotal: feeBefore, bps };
         return receipts.map((receipt, i) => ({
@@ -98,7 +186,59 @@ export function writeReceipts(ctx: Context) {
         throw new Error(`the open epoch kept changing while ${requests.length} receipts were written`);
       }
     }
+  }
+
+  return {
+    write: (requests) => ctx.locks.run(OPEN_EPOCH_LOCK, () => place(requests)),
+    forgetOpenEpoch() {
+      known = null;
+    },
+    stored: writingDone,
   };
+}
+
+/**
+ * Stores the batches a crash left only in the journal (they follow, in order, the last one the
+ * database has), then empties it. Runs at start, before anything reads receipts.
+ */
+export async function replayReceiptJournal(
+  ctx: Context,
+  journal: ReceiptJournal<ReceiptBatch>,
+): Promise<number> {
+  const batches = journal.read().map((b) => ({
+    ...b,
+    open: { epoch: BigInt(b.open.epoch), feeTotal: BigInt(b.open.feeTotal) },
+  }));
+  if (batches.length === 0) return 0;
+  const stored = new Set(
+    (
+      await ctx.db.query<{ id: string }>('select id from receipts where id = any($1::text[])', [
+        batches.map((b) => b.receipts[0]!.requestId),
+      ])
+    ).map((r) => r.id),
+  );
+  let replayed = 0;
+  for (const batch of batches) {
+    if (stored.has(batch.receipts[0]!.requestId)) continue;
+    if (!(await insertReceipts(ctx.db, batch))) {
+      throw new Error(
+        `the receipt journal's batch of ${batch.receipts.length} receipts (first ${batch.receipts[0]!.requestId}) does not follow epoch ${batch.open.epoch} as stored: keep the journal file and the database for inspection`,
+      );
+    }
+    replayed += batch.receipts.length;
+  }
+  journal.clear();
+  return replayed;
+}
+
+/** What each payer owes for `receipts`. */
+function owedBy(receipts: readonly Receipt[]): Map<string, bigint> {
+  const owed = new Map<string, bigint>();
+  for (const r of receipts) {
+    const payer = addressKey(r.payer);
+    owed.set(payer, (owed.get(payer) ?? 0n) + BigInt(r.fee));
+  }
+  return owed;
 }
 
 /** The open epoch, closed first if it holds receipts at another protocol fee rate. */
@@ -111,7 +251,8 @@ async function openEpochAt(ctx: Context, bps: number): Promise<OpenEpoch> {
   };
   const open = await read();
   if (open.bps === null || open.bps === bps) return open;
-  await closeEpoch(ctx);
+  // Already under OPEN_EPOCH_LOCK.
+  await closeOpenEpoch(ctx);
   return read();
 }
 
@@ -120,26 +261,12 @@ async function openEpochAt(ctx: Context, bps: number): Promise<OpenEpoch> {
  * contributions, what each payer owes and the reservations they replace — written only if the
  * epoch is still open with the total the batch was built on. Returns whether it was written.
  */
-async function insertReceipts(
-  db: Queryable,
-  batch: {
-    open: OpenEpoch;
-    bps: number;
-    receipts: Receipt[];
-    signed: { receiptHash: Hex; signature: Hex }[];
-    salts: Hex[];
-    reservations: string[];
-  },
-): Promise<boolean> {
+async function insertReceipts(db: Queryable, batch: ReceiptBatch): Promise<boolean> {
   const { receipts } = batch;
   const contributions = receipts.flatMap((r) =>
     r.attribution.contributions.map((c) => ({ receiptId: r.requestId, ...c })),
   );
-  const owed = new Map<string, bigint>();
-  for (const r of receipts) {
-    const payer = addressKey(r.payer);
-    owed.set(payer, (owed.get(payer) ?? 0n) + BigInt(r.fee));
-  }
+  const owed = owedBy(receipts);
   const total = receipts.reduce((sum, r) => sum + BigInt(r.fee), 0n);
   const [row] = await db.query<{ written: number }>(
     `with opened as (

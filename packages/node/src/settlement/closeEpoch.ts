@@ -1,13 +1,25 @@
 /**
  * Closing an epoch: its receipts are frozen and a new epoch opens for the calls that follow. The
- * open epoch's row is locked while receipts are written into it, so closing waits for them.
+ * open epoch's row is locked while receipts are written into it (and, in this process, the
+ * receipt writer's lock), so closing waits for them.
  */
 import type { Context } from '../context.js';
-import type { Queryable } from '../store/db.js';
 
-/** Closes the open epoch if it holds receipts; returns the closed epoch's number, or null. */
-export async function closeEpoch(ctx: Context, db: Queryable | null = null): Promise<bigint | null> {
-  const run = async (tx: Queryable) => {
+/** The in-process lock under which receipts are placed in the open epoch and epochs close. */
+export const OPEN_EPOCH_LOCK = 'open-epoch';
+
+/**
+ * Closes the open epoch if it holds receipts; returns the closed epoch's number, or null. Under
+ * the receipt writer's lock: every receipt acknowledged before is in the epoch it closes (with
+ * PGlite, its statement was sent before this transaction), none after.
+ */
+export function closeEpoch(ctx: Context): Promise<bigint | null> {
+  return ctx.locks.run(OPEN_EPOCH_LOCK, () => closeOpenEpoch(ctx));
+}
+
+/** `closeEpoch` for a caller that already holds `OPEN_EPOCH_LOCK` (the receipt writer). */
+export async function closeOpenEpoch(ctx: Context): Promise<bigint | null> {
+  const closed = await ctx.db.transaction(async (tx) => {
     const [open] = await tx.query<{ epoch: bigint; receipt_count: number }>(
       "select epoch, receipt_count from epochs where status = 'open' order by epoch desc limit 1 for update",
     );
@@ -16,8 +28,9 @@ export async function closeEpoch(ctx: Context, db: Queryable | null = null): Pro
     await tx.query("insert into epochs (epoch, status) values ($1, 'open')", [open.epoch + 1n]);
     ctx.logger.info({ epoch: Number(open.epoch), receipts: open.receipt_count }, 'epoch closed');
     return open.epoch;
-  };
-  return db ? run(db) : ctx.db.transaction(run);
+  });
+  if (closed !== null) ctx.serving.receiptWriter.forgetOpenEpoch();
+  return closed;
 }
 
 /** Whether the open epoch is due to close (old enough or full). */

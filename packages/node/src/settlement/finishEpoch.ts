@@ -13,7 +13,8 @@ export async function finishEpoch(
   epoch: bigint | string,
   status: 'settled' | 'voided',
 ): Promise<boolean> {
-  return ctx.db.transaction(async (tx) => {
+  const released = new Map<string, bigint>();
+  const changed = await ctx.db.transaction(async (tx) => {
     const [row] = await tx.query<{ status: string }>(
       'select status from epochs where epoch = $1 for update',
       [String(epoch)],
@@ -22,12 +23,17 @@ export async function finishEpoch(
     if (!UNSETTLED.includes(row.status) && status === 'settled') return false;
     await tx.query('update epochs set status = $2 where epoch = $1', [String(epoch), status]);
     if (UNSETTLED.includes(row.status)) {
-      await tx.query(
+      const rows = await tx.query<{ payer: string; total: string }>(
         `update payer_unsettled u set amount = u.amount - r.total
-         from (select payer, sum(fee) as total from receipts where epoch = $1 group by payer) r where u.payer = r.payer`,
+         from (select payer, sum(fee) as total from receipts where epoch = $1 group by payer) r where u.payer = r.payer
+         returning u.payer, r.total::text as total`,
         [String(epoch)],
       );
+      for (const r of rows) released.set(r.payer, BigInt(r.total));
     }
     return true;
   });
+  // Once committed (until then the fees count as unsettled: the safe side).
+  ctx.serving.ledger?.settled(released);
+  return changed;
 }

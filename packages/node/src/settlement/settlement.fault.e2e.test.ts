@@ -98,6 +98,49 @@ describe('settlement survives kill -9 at every step', { timeout: 150_000 }, () =
       await restarted.exited;
     },
   );
+
+  it('receipts answered before their statement committed survive kill -9 (the journal) and settle exactly once', async () => {
+    // The receipts' statements are held back: every answer below is acknowledged from the journal alone.
+    const crashing = await net.spawnNode({ TRIBUTARY_PAUSE_AT: 'receipts:write-behind:600000' });
+    const answered: { id: string; fee: bigint }[] = [];
+    for (const apiKey of keys) {
+      const client = new OpenAI({ baseURL: `${net.url}/v1`, apiKey, maxRetries: 0 });
+      for (let i = 0; i < 3; i++) {
+        const { data, response } = await client.completions
+          .create({ model: 'faults', prompt: 'The Glenmoriston kelpie', max_tokens: 8, seed: 100 + i })
+          .withResponse();
+        expect(data.choices[0]!.text.length).toBeGreaterThan(0);
+        answered.push({
+          id: response.headers.get('x-tributary-receipt-id')!,
+          fee: BigInt(response.headers.get('x-tributary-fee')!),
+        });
+      }
+    }
+    crashing.child.kill('SIGKILL');
+    expect(await crashing.exited).toBe(137);
+
+    const restarted = await net.spawnNode();
+    const operator = net.client(9);
+    await operator.login();
+    const epochs = new Set<string>();
+    for (const { id, fee } of answered) {
+      const stored = await operator.request<{ receipt: { fee: string; epoch: string } }>(
+        'GET',
+        `/v1/receipts/${id}`,
+      );
+      expect(BigInt(stored.receipt.fee)).toBe(fee);
+      epochs.add(stored.receipt.epoch);
+    }
+    expect(epochs.size).toBe(1); // the open epoch, which settles next
+    const epoch = BigInt([...epochs][0]!);
+    await operator.runSettlement();
+    const { epoch: onChain } = await chainEpoch(net, epoch);
+    expect(onChain.status).toBe(EpochStatus.Settled);
+    expect(onChain.totalFee).toBe(answered.reduce((sum, a) => sum + a.fee, 0n));
+    expect(onChain.debited).toBe(onChain.totalFee);
+    restarted.child.kill('SIGKILL');
+    await restarted.exited;
+  });
 });
 
 /** The message, code and details of an error, in one line. */
