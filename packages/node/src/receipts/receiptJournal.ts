@@ -29,7 +29,8 @@ export type ReceiptJournal<B> = {
 };
 
 export function openReceiptJournal<B>(path: string): ReceiptJournal<B> {
-  const fd = openSync(path, 'a+');
+  // Owner-only: batches hold the payers' commitment salts.
+  const fd = openSync(path, 'a+', 0o600);
   let bytes = statSync(path).size;
   return {
     append(batch) {
