@@ -4,6 +4,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { HostRequest, HostSetup } from './poolMessages.js';
 import { createRunnerHost } from './runnerHost.js';
+import { lowerThreadPriority, WORKER_NICE } from './threadPriority.js';
+
+lowerThreadPriority(WORKER_NICE);
 
 const port = parentPort!;
 const host = createRunnerHost(workerData as HostSetup, (reply) => port.postMessage(reply));

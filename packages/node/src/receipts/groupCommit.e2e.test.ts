@@ -67,6 +67,8 @@ describe.each(backends)('reservations and receipts by group commit ($name)', ({ 
     const unit = 1_000_000n;
     const cap = unit * 10n + unit / 2n; // room for ten reservations
     await fundPayer(net, 4, parseEther('1'), cap);
+    // Funds as indexed (the figures below are the indexer's; reserving alone would ask the chain).
+    await ctx.indexer.syncOnce();
     const payer = net.chain.accounts[4]!;
     const attempt = () =>
       Promise.allSettled(Array.from({ length: 50 }, () => reserve(ctx, payer, unit))).then((results) => ({

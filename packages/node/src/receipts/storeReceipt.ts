@@ -3,10 +3,11 @@
  * epoch in order (each receipt's `feeBefore` follows the one before it), signed (spread over the
  * runner pool) and written in one statement with their attribution, the fees each payer owes and
  * the epoch's totals. An acknowledged receipt is durable: its statement committed, or (PGlite) its
- * batch is in the receipts journal and its statement on its way (`receiptJournal.ts`).
+ * batch is in the receipts journal, its place in the statement order taken and its statement on
+ * its way once signed (`receiptJournal.ts`).
  */
 import { randomBytes } from 'node:crypto';
-import type { Receipt } from '@tributary/protocol';
+import { hashReceipt, type Receipt } from '@tributary/protocol';
 import type { Hex } from 'viem';
 import { addressKey } from '../chain/chainContext.js';
 import type { Context } from '../context.js';
@@ -15,10 +16,12 @@ import { pauseMs } from '../faults.js';
 import type { Reservation } from '../payments/reservations.js';
 import { closeOpenEpoch, OPEN_EPOCH_LOCK } from '../settlement/closeEpoch.js';
 import type { Queryable } from '../store/db.js';
+import type { StatementSlot } from '../store/statementSlots.js';
 import { type BuildReceiptParameters, buildReceipt } from './buildReceipt.js';
 import type { ReceiptJournal } from './receiptJournal.js';
 
-export type StoredReceipt = { id: Hex; receipt: Receipt; receiptHash: Hex; signature: Hex; salt: Hex };
+/** An acknowledged receipt (its signature is stored with it: `GET /v1/receipts/:id`). */
+export type StoredReceipt = { id: Hex; receipt: Receipt; receiptHash: Hex; salt: Hex };
 
 export type ReceiptParameters = Omit<
   BuildReceiptParameters,
@@ -47,15 +50,19 @@ export function sameFeeRate(queue: readonly ReceiptRequest[]): number {
 /** The open epoch as a writer last saw (or left) it. */
 type OpenEpoch = { epoch: bigint; feeTotal: bigint; bps: number | null };
 
-/** What one statement writes: a batch of signed receipts placed in the open epoch. */
+/** What one statement writes: a batch of receipts placed in the open epoch (and their signatures). */
 export type ReceiptBatch = {
   open: { epoch: bigint; feeTotal: bigint };
   bps: number;
   receipts: Receipt[];
-  signed: { receiptHash: Hex; signature: Hex }[];
   salts: Hex[];
   reservations: string[];
 };
+
+type Signed = { receiptHash: Hex; signature: Hex }[];
+
+/** Journaled statements that may be unfinished at once (more: the next batch waits). */
+const MAX_WRITING = 2;
 
 /** Attempts at a batch before giving up (each retry follows a change of the open epoch). */
 const MAX_ATTEMPTS = 20;
@@ -70,13 +77,15 @@ export type ReceiptWriter = {
 };
 
 /**
- * The group commit's writer. A batch is built and signed, under `OPEN_EPOCH_LOCK`, against the
- * open epoch as this writer last left it, then written in one statement that applies only if
- * that epoch is still open with exactly that total.
- *   - With a journal (PGlite, one process): the batch is journaled and answered at once, its
- *     statement sent without waiting (see receiptJournal.ts). Only this writer and `closeEpoch`
- *     (under the same lock) change the open epoch, so the statement applies; if it ever does not,
- *     the writer refuses further receipts until a restart replays the journal.
+ * The group commit's writer. A batch is built, under `OPEN_EPOCH_LOCK`, against the open epoch
+ * as this writer last left it, then signed and written in one statement that applies only if that
+ * epoch is still open with exactly that total.
+ *   - With a journal (PGlite, one process): the batch is journaled and answered at once; it is
+ *     signed on the runner pool meanwhile and its statement fills the place in the statement order
+ *     taken when it was journaled (see receiptJournal.ts, statementSlots.ts). Only this writer and
+ *     `closeEpoch` (under the same lock, its statements after that place) change the open epoch,
+ *     so the statement applies; if it ever does not, or signing fails, the writer refuses further
+ *     receipts until a restart replays the journal.
  *   - Without (PostgreSQL, possibly shared): answered once committed; if another process wrote
  *     into the epoch meanwhile, the writer reads it again and rebuilds the batch.
  */
@@ -85,21 +94,35 @@ export function createReceiptWriter(
   journal: ReceiptJournal<ReceiptBatch> | null,
 ): ReceiptWriter {
   let known: OpenEpoch | null = null;
-  /** The statement of the last journaled batch, until it finishes (one at a time: see `place`). */
-  let writing: Promise<void> | null = null;
+  /** The statements of journaled batches, until each finishes (at most MAX_WRITING: see `place`). */
+  const writing = new Set<Promise<void>>();
   let failure: Error | null = null;
 
-  /** Sends a journaled batch's statement; the journal keeps it until it is stored. */
-  function writeBehind(batch: ReceiptBatch): void {
-    // The crash tests hold statements back (in order, and without backpressure), so that several
-    // answers are acknowledged from the journal alone when the kill lands.
+  /**
+   * Signs a journaled batch off this thread, then fills its statement slot; the journal keeps the
+   * batch until it is stored.
+   */
+  function writeBehind(batch: ReceiptBatch, slot: StatementSlot): void {
+    const signing = ctx.serving.pool.sign(batch.receipts, { offThread: true });
+    // The crash tests hold statements back (without backpressure, and letting later statements
+    // pass), so that several answers are acknowledged from the journal alone when the kill lands.
     const held = pauseMs('receipts:write-behind');
     if (held) {
-      setTimeout(() => void insertReceipts(ctx.db, batch).catch(() => {}), held);
+      slot.cancel();
+      setTimeout(
+        () => void signing.then((signed) => insertReceipts(ctx.db, batch, signed)).catch(() => {}),
+        held,
+      );
       return;
     }
-    const written = insertReceipts(ctx.db, batch);
-    const done = written
+    const done = signing
+      .then(
+        (signed) => insertReceipts(slot, batch, signed),
+        (error: Error) => {
+          slot.cancel();
+          throw error;
+        },
+      )
       .then((applied) => {
         if (!applied)
           throw new Error(`epoch ${batch.open.epoch} was not open at fee total ${batch.open.feeTotal}`);
@@ -112,23 +135,23 @@ export function createReceiptWriter(
         );
       })
       .finally(() => {
-        writing = null;
-        if (!failure) journal!.allStored();
+        writing.delete(done);
+        if (writing.size === 0 && !failure) journal!.allStored();
       });
-    writing = done;
+    writing.add(done);
   }
 
   /** Waits until every journaled statement has finished. */
   async function writingDone(): Promise<void> {
-    while (writing) await writing;
+    while (writing.size > 0) await Promise.all(writing);
   }
 
   async function place(requests: ReceiptRequest[]): Promise<StoredReceipt[]> {
     const bps = requests[0]!.parameters.protocolFeeBps;
-    // Backpressure: the previous batch's statement finishes first, so a busy database slows
-    // answers to its pace and calls meanwhile gather into this batch (as when every answer
-    // waited for its own commit); the journal is emptied whenever nothing is left unwritten.
-    if (journal) await writingDone();
+    // Backpressure: while MAX_WRITING statements are unfinished the batch waits, so a busy
+    // database slows answers to its pace and calls meanwhile gather into this batch (as when every
+    // answer waited for its own commit); the journal is emptied whenever nothing is left unwritten.
+    if (journal) while (writing.size >= MAX_WRITING) await Promise.race(writing);
     for (let attempt = 1; ; attempt++) {
       if (failure) {
         throw unavailable(
@@ -153,31 +176,34 @@ export function createReceiptWriter(
         feeBefore += BigInt(receipt.fee);
         return receipt;
       });
-      const signed = await ctx.serving.pool.sign(receipts);
       const batch: ReceiptBatch = {
         open,
         bps,
         receipts,
-        signed,
         salts: requests.map((r) => r.parameters.salt),
         reservations: requests.map((r) => r.reservation.id),
       };
+      let hashes: Hex[];
       let written = true;
       if (journal) {
+        // Acknowledged once journaled; the signature (deterministic, redone on replay) is made
+        // off this thread and stored with the statement, which keeps the place taken now: every
+        // statement sent after this one sees these receipts.
         journal.append(batch);
-        // Sent now: every statement sent after this one sees these receipts.
-        writeBehind(batch);
+        writeBehind(batch, ctx.db.reserveSlot!());
         ctx.serving.ledger!.owe(owedBy(receipts));
+        hashes = receipts.map(hashReceipt);
       } else {
-        written = await insertReceipts(ctx.db, batch);
+        const signed = await ctx.serving.pool.sign(receipts);
+        written = await insertReceipts(ctx.db, batch, signed);
+        hashes = signed.map((s) => s.receiptHash);
       }
       if (written) {
         known = { epoch: open.epoch, feeTotal: feeBefore, bps };
         return receipts.map((receipt, i) => ({
           id: receipt.requestId,
           receipt,
-          receiptHash: signed[i]!.receiptHash,
-          signature: signed[i]!.signature,
+          receiptHash: hashes[i]!,
           salt: requests[i]!.parameters.salt,
         }));
       }
@@ -220,7 +246,8 @@ export async function replayReceiptJournal(
   let replayed = 0;
   for (const batch of batches) {
     if (stored.has(batch.receipts[0]!.requestId)) continue;
-    if (!(await insertReceipts(ctx.db, batch))) {
+    const signed = await ctx.serving.pool.sign(batch.receipts);
+    if (!(await insertReceipts(ctx.db, batch, signed))) {
       throw new Error(
         `the receipt journal's batch of ${batch.receipts.length} receipts (first ${batch.receipts[0]!.requestId}) does not follow epoch ${batch.open.epoch} as stored: keep the journal file and the database for inspection`,
       );
@@ -261,14 +288,19 @@ async function openEpochAt(ctx: Context, bps: number): Promise<OpenEpoch> {
  * contributions, what each payer owes and the reservations they replace — written only if the
  * epoch is still open with the total the batch was built on. Returns whether it was written.
  */
-async function insertReceipts(db: Queryable, batch: ReceiptBatch): Promise<boolean> {
+async function insertReceipts(
+  db: Queryable | StatementSlot,
+  batch: ReceiptBatch,
+  signed: Signed,
+): Promise<boolean> {
   const { receipts } = batch;
   const contributions = receipts.flatMap((r) =>
     r.attribution.contributions.map((c) => ({ receiptId: r.requestId, ...c })),
   );
   const owed = owedBy(receipts);
   const total = receipts.reduce((sum, r) => sum + BigInt(r.fee), 0n);
-  const [row] = await db.query<{ written: number }>(
+  const statement = 'fill' in db ? db.fill.bind(db) : db.query.bind(db);
+  const [row] = await statement<{ written: number }>(
     `with opened as (
        update epochs set fee_total = fee_total + $22, receipt_count = receipt_count + $23,
                          protocol_fee_bps = coalesce(protocol_fee_bps, $24)
@@ -299,7 +331,7 @@ async function insertReceipts(db: Queryable, batch: ReceiptBatch): Promise<boole
     [
       batch.open.epoch,
       receipts.map((r) => r.requestId),
-      batch.signed.map((s) => s.receiptHash),
+      signed.map((s) => s.receiptHash),
       receipts.map((r) => addressKey(r.payer)),
       receipts.map((r) => r.model.id),
       receipts.map((r) => r.model.version),
@@ -307,7 +339,7 @@ async function insertReceipts(db: Queryable, batch: ReceiptBatch): Promise<boole
       receipts.map((r) => r.input.tokens),
       receipts.map((r) => r.output.tokens),
       receipts.map((r) => JSON.stringify(r)),
-      batch.signed.map((s) => s.signature),
+      signed.map((s) => s.signature),
       receipts.map((r) => r.output.finishReason ?? null),
       contributions.map((c) => c.receiptId),
       contributions.map((c) => c.contributionId),

@@ -7,6 +7,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { openPgliteDatabase } from './pglite.js';
 import { openPgliteThread } from './pgliteThread.js';
+import { type StatementSlot, withStatementSlots } from './statementSlots.js';
 
 /** Something queries can run on: the database or a transaction. */
 export interface Queryable {
@@ -22,6 +23,11 @@ export interface Db extends Queryable {
   /** Runs several statements (migrations). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
+  /**
+   * A place in the statement order, filled later (`statementSlots.ts`). PGlite only: statements
+   * to PostgreSQL go over several connections, in no fixed order.
+   */
+  reserveSlot?(): StatementSlot;
 }
 
 export type OpenDbParameters = {
@@ -45,7 +51,7 @@ export type OpenDbParameters = {
  */
 export async function openDb({ databaseUrl, dataDir, thread = 'worker' }: OpenDbParameters): Promise<Db> {
   if (databaseUrl) return openPostgres(databaseUrl);
-  return thread === 'worker' ? openPgliteThread(dataDir) : openPglite(dataDir);
+  return withStatementSlots(await (thread === 'worker' ? openPgliteThread(dataDir) : openPglite(dataDir)));
 }
 
 const INT8 = 20;

@@ -10,7 +10,7 @@
 import type { Receipt } from '@tributary/protocol';
 import type { Context } from '../../context.js';
 import { contentTokens } from './tokenCommitments.js';
-import { longestSharedRun } from './tokenRuns.js';
+import { sharedRunFinder } from './tokenRuns.js';
 
 type Job = { receiptId: string; cited: string[]; output: ArrayLike<number> };
 
@@ -90,9 +90,10 @@ async function store(ctx: Context, queue: Queue, jobs: Job[]): Promise<void> {
   );
   const rows: (string | number)[][] = [];
   for (const job of jobs) {
+    const find = sharedRunFinder(job.output);
     for (const id of job.cited) {
       const doc = queue.tokens.get(id);
-      const run = doc && longestSharedRun(job.output, doc);
+      const run = doc && find(doc);
       if (run) rows.push([job.receiptId, id, run.outputStart, run.length, run.docOffset]);
     }
   }

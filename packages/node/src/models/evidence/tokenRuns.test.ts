@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { longestSharedRun } from './tokenRuns.js';
+import { longestSharedRun, sharedRunFinder } from './tokenRuns.js';
 
 /** The longest common run by brute force. */
 function naive(a: number[], b: number[]): number {
@@ -59,5 +59,31 @@ describe('longestSharedRun', () => {
       ),
       { numRuns: 300, seed: 4 },
     );
+  });
+});
+
+describe('sharedRunFinder', () => {
+  it('gives, for each contribution in turn, what longestSharedRun gives for it alone', () => {
+    const token = fc.integer({ min: 0, max: 40 });
+    fc.assert(
+      fc.property(
+        fc.array(token, { maxLength: 300 }),
+        fc.array(fc.array(token, { maxLength: 400 }), { maxLength: 5 }),
+        (output, docs) => {
+          const find = sharedRunFinder(output);
+          for (const doc of docs) expect(find(doc)).toEqual(longestSharedRun(output, doc));
+        },
+      ),
+      { numRuns: 300, seed: 5 },
+    );
+  });
+
+  it('keeps the first places of a pair the answer repeats beyond the cap, and finds runs from them', () => {
+    // The pair (1, 2) occurs 100 times in the answer; the contribution continues the 10th.
+    const output = Array.from({ length: 100 }, (_, i) => [1, 2, 1000 + i]).flat();
+    const doc = [7, 1, 2, 1009, 1, 2, 1099];
+    expect(sharedRunFinder(output)(doc)).toEqual({ outputStart: 27, length: 5, docOffset: 1 });
+    // Places past the first 64 of a pair are not indexed: the 100th occurrence matches only as a pair.
+    expect(sharedRunFinder(output)([1, 2, 1099])).toEqual({ outputStart: 0, length: 2, docOffset: 0 });
   });
 });

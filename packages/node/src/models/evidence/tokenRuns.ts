@@ -10,19 +10,102 @@
 export type TokenRun = { outputStart: number; length: number; docOffset: number };
 
 const MAX_POSITIONS = 64;
-const pair = (a: number, b: number) => a * 2 ** 24 + b;
 /** Bits of the pair filter: a few hundred answer pairs set well under 1% of them. */
 const FILTER_BITS = 1 << 16;
 const filterBit = (a: number, b: number) => (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b)) >>> 16;
 
-/** A bit set with the bit of each of `output`'s token pairs: no bit, no such pair. */
-function pairFilter(output: ArrayLike<number>): Uint32Array {
-  const filter = new Uint32Array(FILTER_BITS / 32);
-  for (let k = 0; k + 1 < output.length; k++) {
-    const bit = filterBit(output[k]!, output[k + 1]!);
-    filter[bit >>> 5]! |= 1 << (bit & 31);
+/**
+ * The answer's token pairs, indexed once for all the contributions it is compared with: an open
+ * addressing table of pairs, each with its first `MAX_POSITIONS` places in the answer as a linked
+ * list (typed arrays: a receipt's evidence allocates a few kilobytes, not a map per comparison).
+ */
+class PairIndex {
+  readonly filter = new Uint32Array(FILTER_BITS / 32);
+  readonly #mask: number;
+  readonly #first: Float64Array;
+  readonly #second: Float64Array;
+  /** Per table slot: the first place of its pair (−1: empty slot). */
+  readonly #head: Int32Array;
+  /** Per answer place: the next place of the same pair (−1: none). */
+  readonly #next: Int32Array;
+
+  constructor(output: ArrayLike<number>) {
+    let size = 16;
+    while (size < 2 * output.length) size *= 2;
+    this.#mask = size - 1;
+    this.#first = new Float64Array(size);
+    this.#second = new Float64Array(size);
+    this.#head = new Int32Array(size).fill(-1);
+    this.#next = new Int32Array(Math.max(0, output.length)).fill(-1);
+    const tail = new Int32Array(size);
+    const count = new Int32Array(size);
+    for (let k = 0; k + 1 < output.length; k++) {
+      const a = output[k]!;
+      const b = output[k + 1]!;
+      const bit = filterBit(a, b);
+      this.filter[bit >>> 5]! |= 1 << (bit & 31);
+      const slot = this.#slot(a, b);
+      if (this.#head[slot] === -1) {
+        this.#first[slot] = a;
+        this.#second[slot] = b;
+        this.#head[slot] = k;
+      } else if (count[slot]! < MAX_POSITIONS) this.#next[tail[slot]!] = k;
+      else continue;
+      tail[slot] = k;
+      count[slot]!++;
+    }
   }
-  return filter;
+
+  /** The first place of pair (a, b) in the answer, or −1. */
+  places(a: number, b: number): number {
+    return this.#head[this.#slot(a, b)]!;
+  }
+
+  /** The next place of the same pair after place k, or −1. */
+  after(k: number): number {
+    return this.#next[k]!;
+  }
+
+  /** The slot holding pair (a, b), or the empty slot where it would go. */
+  #slot(a: number, b: number): number {
+    let slot = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b) ^ (b >>> 7)) & this.#mask;
+    while (this.#head[slot] !== -1 && (this.#first[slot] !== a || this.#second[slot] !== b))
+      slot = (slot + 1) & this.#mask;
+    return slot;
+  }
+}
+
+/**
+ * Finds, for contribution after contribution, the longest run of the answer it shares (or null
+ * when they share no token); the answer is indexed once.
+ * @example
+ * const find = sharedRunFinder(answer);
+ * for (const doc of contributions) console.log(find(doc));
+ */
+export function sharedRunFinder(output: ArrayLike<number>): (doc: ArrayLike<number>) => TokenRun | null {
+  const index = new PairIndex(output);
+  return (doc) => {
+    const filter = index.filter;
+    let best: TokenRun | null = null;
+    for (let p = 0; p + 1 < doc.length; p++) {
+      // Most of a contribution shares no pair with the answer: a bit test rules it out cheaply.
+      const bit = filterBit(doc[p]!, doc[p + 1]!);
+      if ((filter[bit >>> 5]! & (1 << (bit & 31))) === 0) continue;
+      for (let k = index.places(doc[p]!, doc[p + 1]!); k !== -1; k = index.after(k)) {
+        let length = 2;
+        while (
+          k + length < output.length &&
+          p + length < doc.length &&
+          output[k + length] === doc[p + length]
+        )
+          length++;
+        if (!best || length > best.length || (length === best.length && k < best.outputStart)) {
+          best = { outputStart: k, length, docOffset: p };
+        }
+      }
+    }
+    return best ?? sharedToken(output, doc);
+  };
 }
 
 /**
@@ -31,31 +114,11 @@ function pairFilter(output: ArrayLike<number>): Uint32Array {
  * longestSharedRun(Uint32Array.of(1, 2, 3), Uint32Array.of(9, 2, 3)) // { outputStart: 1, length: 2, docOffset: 1 }
  */
 export function longestSharedRun(output: ArrayLike<number>, doc: ArrayLike<number>): TokenRun | null {
-  const positions = new Map<number, number[]>();
-  for (let k = 0; k + 1 < output.length; k++) {
-    const key = pair(output[k]!, output[k + 1]!);
-    const list = positions.get(key);
-    if (!list) positions.set(key, [k]);
-    else if (list.length < MAX_POSITIONS) list.push(k);
-  }
-  const filter = pairFilter(output);
-  let best: TokenRun | null = null;
-  for (let p = 0; p + 1 < doc.length; p++) {
-    // Most of a contribution shares no pair with the answer: a bit test rules it out cheaply.
-    const bit = filterBit(doc[p]!, doc[p + 1]!);
-    if ((filter[bit >>> 5]! & (1 << (bit & 31))) === 0) continue;
-    const list = positions.get(pair(doc[p]!, doc[p + 1]!));
-    if (!list) continue;
-    for (const k of list) {
-      let length = 2;
-      while (k + length < output.length && p + length < doc.length && output[k + length] === doc[p + length])
-        length++;
-      if (!best || length > best.length || (length === best.length && k < best.outputStart)) {
-        best = { outputStart: k, length, docOffset: p };
-      }
-    }
-  }
-  if (best) return best;
+  return sharedRunFinder(output)(doc);
+}
+
+/** No shared pair: the answer's first token found in the contribution (its first place there). */
+function sharedToken(output: ArrayLike<number>, doc: ArrayLike<number>): TokenRun | null {
   const first = new Map<number, number>();
   for (let i = doc.length - 1; i >= 0; i--) first.set(doc[i]!, i);
   for (let k = 0; k < output.length; k++) {

@@ -1,0 +1,47 @@
+/**
+ * A model worker thread lowers its own priority, and only its own: the request thread keeps the
+ * process's (Linux, where a nice value belongs to a thread).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { ANVIL_PRIVATE_KEYS } from '@tributary/protocol';
+import { describe, expect, it } from 'vitest';
+import { workerCode } from '../workerCode.js';
+import type { HostSetup } from './poolMessages.js';
+import { WORKER_NICE } from './threadPriority.js';
+
+/** Nice values of this process's threads (field 19 of /proc/<pid>/task/<tid>/stat). */
+function threadNices(): number[] {
+  return readdirSync('/proc/self/task').map((tid) => {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    // Fields after the command (which may hold spaces) start at the last ')'.
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  });
+}
+
+describe.runIf(process.platform === 'linux')('model worker priority', () => {
+  it('runs the runner worker at WORKER_NICE and leaves the request thread as it was', async () => {
+    const before = threadNices();
+    expect(before.filter((n) => n === WORKER_NICE)).toHaveLength(0);
+    const setup: HostSetup = {
+      upstreams: {},
+      signing: { key: ANVIL_PRIVATE_KEYS[1]!, chainId: 31337, rewardDistributor: `0x${'11'.repeat(20)}` },
+    };
+    const worker = new Worker(workerCode('./runnerWorker', import.meta.url), {
+      eval: true,
+      workerData: setup,
+    });
+    try {
+      // The worker lowers its priority as its module loads; wait until it has.
+      const deadline = Date.now() + 20_000;
+      while (!threadNices().includes(WORKER_NICE) && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(threadNices().filter((n) => n === WORKER_NICE).length).toBeGreaterThanOrEqual(1);
+      expect(Number(readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1]!.split(' ')[16])).toBe(
+        before[0],
+      );
+    } finally {
+      await worker.terminate();
+    }
+  });
+});
