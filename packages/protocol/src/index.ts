@@ -16,5 +16,6 @@ export * from './lineageReport.js';
 export * from './merkle.js';
 export * from './nodeOperator.js';
 export * from './receipt.js';
+export * from './receiptDigest.js';
 export * from './registerNode.js';
 export * from './verifyLineage.js';

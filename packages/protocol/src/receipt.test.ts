@@ -1,4 +1,4 @@
-import { type Address, keccak256, sha256, toBytes, toHex } from 'viem';
+import { type Address, hashTypedData, keccak256, sha256, toBytes, toHex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { describe, expect, it } from 'vitest';
 import { ANVIL_PRIVATE_KEYS } from './anvil.js';
@@ -23,6 +23,7 @@ import {
   receiptTypes,
   verifyReceipt,
 } from './receipt.js';
+import { receiptDigester } from './receiptDigest.js';
 
 const signer = privateKeyToAccount(ANVIL_PRIVATE_KEYS[1]);
 const [node, payer, developer, alice, bob] = ANVIL_PRIVATE_KEYS.slice(2, 7).map(
@@ -129,6 +130,50 @@ describe('hashReceipt', () => {
       receipt.attribution.method = 'm'.repeat(n * 13);
       expect(hashReceipt(receipt)).toBe(keccak256(encodeReceipt(receipt)));
     }
+  });
+});
+
+describe('receiptDigester', () => {
+  it("is viem's hashTypedData of the receipt message, for any epoch, fee, addresses and domain", async () => {
+    const rewardDistributor = privateKeyToAccount(ANVIL_PRIVATE_KEYS[8]).address;
+    const cases: [number, number][] = [
+      [0, 1],
+      [1, 31337],
+      [37, 8453],
+      [255, 2 ** 31],
+      [4096, 7],
+    ];
+    for (const [n, chainId] of cases) {
+      const { receipt } = await signedReceipt({
+        feeBefore: 10n ** BigInt(n % 60),
+        inputTokens: n,
+        outputTokens: 1 + n,
+        attribution: [{ contributor: alice, ppm: 1_000_000 }],
+      });
+      receipt.epoch = String(2n ** 64n - 1n - BigInt(n));
+      const domain = { chainId, rewardDistributor };
+      expect(receiptDigester(domain)(receipt)).toBe(
+        hashTypedData({
+          domain: receiptDomain(domain),
+          types: receiptTypes,
+          primaryType: 'Receipt',
+          message: receiptMessage(receipt),
+        }),
+      );
+    }
+  });
+
+  it('refuses a field that does not fit its type', async () => {
+    const { receipt } = await signedReceipt({
+      feeBefore: 0n,
+      inputTokens: 1,
+      outputTokens: 1,
+      attribution: [{ contributor: alice, ppm: 1_000_000 }],
+    });
+    receipt.epoch = String(2n ** 64n);
+    expect(() => receiptDigester({ chainId: 1, rewardDistributor: alice })(receipt)).toThrow(
+      /epoch does not fit uint64/,
+    );
   });
 });
 

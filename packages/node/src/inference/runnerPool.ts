@@ -57,11 +57,8 @@ export interface RunnerPool {
   load(spec: RunnerSpec): Promise<PooledModel>;
   /** Tokens in `text` (long texts are counted off this thread). */
   countTokens(text: string): Promise<number>;
-  /**
-   * Hashes and signs receipts, spread over the workers; a lone receipt in this thread unless
-   * `offThread` (the caller does not wait for it: the signature is not on a call's path).
-   */
-  sign(receipts: Receipt[], options?: { offThread?: boolean }): Promise<SignedReceipt[]>;
+  /** Hashes and signs receipts: a lone one in this thread, a batch spread over the workers. */
+  sign(receipts: Receipt[]): Promise<SignedReceipt[]>;
   close(): Promise<void>;
 }
 
@@ -234,12 +231,11 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
       if (text.length < COUNT_INLINE_CHARS || options.workers === 0) return tokenIds({ text }).length;
       return call<number>(leastBusy(), { t: 'count', id: nextId++, text });
     },
-    async sign(receipts, { offThread = false } = {}) {
+    async sign(receipts) {
       if (receipts.length === 0) return [];
-      // A lone receipt that a call waits for (the node is not busy: busy nodes commit receipts in
-      // batches) is signed here: a signature takes about a millisecond, a round trip to a worker
-      // about as much again.
-      if (options.workers === 0 || (receipts.length === 1 && !offThread)) return signHere(receipts);
+      // A lone receipt (the node is not busy: busy nodes commit receipts in batches) is signed
+      // here: a signature takes about a millisecond, a round trip to a worker about as much again.
+      if (options.workers === 0 || receipts.length === 1) return signHere(receipts);
       // Spread a batch over the workers: each signs a contiguous slice.
       const parts = Math.min(ready().length, receipts.length);
       const size = Math.ceil(receipts.length / parts);

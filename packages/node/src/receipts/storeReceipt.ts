@@ -99,11 +99,15 @@ export function createReceiptWriter(
   let failure: Error | null = null;
 
   /**
-   * Signs a journaled batch off this thread, then fills its statement slot; the journal keeps the
-   * batch until it is stored.
+   * Signs a journaled batch once its answers have left, then fills its statement slot; the journal
+   * keeps the batch until it is stored.
    */
   function writeBehind(batch: ReceiptBatch, slot: StatementSlot): void {
-    const signing = ctx.serving.pool.sign(batch.receipts, { offThread: true });
+    // A lone receipt is signed on this thread in the next turn of its event loop (its answer is
+    // written in this one); a batch is spread over the pool's workers (runnerPool.sign).
+    const signing = new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
+      ctx.serving.pool.sign(batch.receipts),
+    );
     // The crash tests hold statements back (without backpressure, and letting later statements
     // pass), so that several answers are acknowledged from the journal alone when the kill lands.
     const held = pauseMs('receipts:write-behind');

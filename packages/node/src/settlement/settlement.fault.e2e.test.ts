@@ -2,10 +2,12 @@ import {
   createProtocolClients,
   EpochStatus,
   paymentEscrowAbi,
+  type Receipt,
   rewardDistributorAbi,
+  verifyReceipt,
 } from '@tributary/protocol';
 import OpenAI from 'openai';
-import { parseEther } from 'viem';
+import { type Hex, parseEther } from 'viem';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFlakyProxy } from '../testing/flakyProxy.js';
 import { buildAndRegister, fundPayer, plantDatanet } from '../testing/modelFixtures.js';
@@ -124,12 +126,19 @@ describe('settlement survives kill -9 at every step', { timeout: 150_000 }, () =
     await operator.login();
     const epochs = new Set<string>();
     for (const { id, fee } of answered) {
-      const stored = await operator.request<{ receipt: { fee: string; epoch: string } }>(
+      const stored = await operator.request<{ receipt: Receipt; signature: Hex }>(
         'GET',
         `/v1/receipts/${id}`,
       );
       expect(BigInt(stored.receipt.fee)).toBe(fee);
       epochs.add(stored.receipt.epoch);
+      // Journaled unsigned; signed when the restart stored it, by the node's key.
+      const checked = await verifyReceipt({
+        ...stored,
+        rewardDistributor: net.chain.addresses.rewardDistributor,
+        expectedSigner: net.chain.accounts[9], // NODE_KEY signs (no separate signing key)
+      });
+      expect(checked.problems).toEqual([]);
     }
     expect(epochs.size).toBe(1); // the open epoch, which settles next
     const epoch = BigInt([...epochs][0]!);
