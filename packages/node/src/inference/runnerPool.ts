@@ -59,6 +59,8 @@ export interface RunnerPool {
   countTokens(text: string): Promise<number>;
   /** Hashes and signs receipts: a lone one in this thread, a batch spread over the workers. */
   sign(receipts: Receipt[]): Promise<SignedReceipt[]>;
+  /** Whether no worker has a task (a run, a count, signatures) in flight. */
+  idle(): boolean;
   close(): Promise<void>;
 }
 
@@ -250,6 +252,7 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
       );
       return slices.flat();
     },
+    idle: () => endpoints.every((endpoint) => endpoint.inflight === 0),
     async close() {
       closing = true;
       await Promise.all(endpoints.map((endpoint) => endpoint.close()));

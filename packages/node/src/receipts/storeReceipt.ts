@@ -99,15 +99,17 @@ export function createReceiptWriter(
   let failure: Error | null = null;
 
   /**
-   * Signs a journaled batch once its answers have left, then fills its statement slot; the journal
-   * keeps the batch until it is stored.
+   * Fills a journaled batch's statement slot once it is signed (`signed`, or signed now after its
+   * answers have left); the journal keeps the batch until it is stored.
    */
-  function writeBehind(batch: ReceiptBatch, slot: StatementSlot): void {
-    // A lone receipt is signed on this thread in the next turn of its event loop (its answer is
-    // written in this one); a batch is spread over the pool's workers (runnerPool.sign).
-    const signing = new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
-      ctx.serving.pool.sign(batch.receipts),
-    );
+  function writeBehind(batch: ReceiptBatch, slot: StatementSlot, signed: Signed | null): void {
+    // Unsigned (an idle node): a lone receipt is signed on this thread in the next turn of its
+    // event loop (its answer is written in this one), a batch on the pool's workers.
+    const signing = signed
+      ? Promise.resolve(signed)
+      : new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
+          ctx.serving.pool.sign(batch.receipts),
+        );
     // The crash tests hold statements back (without backpressure, and letting later statements
     // pass), so that several answers are acknowledged from the journal alone when the kill lands.
     const held = pauseMs('receipts:write-behind');
@@ -190,13 +192,16 @@ export function createReceiptWriter(
       let hashes: Hex[];
       let written = true;
       if (journal) {
-        // Acknowledged once journaled; the signature (deterministic, redone on replay) is made
-        // off this thread and stored with the statement, which keeps the place taken now: every
-        // statement sent after this one sees these receipts.
+        // Acknowledged once journaled; the statement keeps the place taken now (every statement
+        // sent after this one sees these receipts). An idle node signs after answering (the
+        // signature is deterministic, and made again on replay); a busy one before, so that no
+        // place stays open while its workers, busy generating, get to the signatures: every
+        // statement (an upload's too) would wait for them.
+        const signed = ctx.serving.pool.idle() ? null : await ctx.serving.pool.sign(receipts);
         journal.append(batch);
-        writeBehind(batch, ctx.db.reserveSlot!());
+        writeBehind(batch, ctx.db.reserveSlot!(), signed);
         ctx.serving.ledger!.owe(owedBy(receipts));
-        hashes = receipts.map(hashReceipt);
+        hashes = signed ? signed.map((s) => s.receiptHash) : receipts.map(hashReceipt);
       } else {
         const signed = await ctx.serving.pool.sign(receipts);
         written = await insertReceipts(ctx.db, batch, signed);
