@@ -80,12 +80,12 @@ export type ReceiptWriter = {
  * The group commit's writer. A batch is built, under `OPEN_EPOCH_LOCK`, against the open epoch
  * as this writer last left it, then signed and written in one statement that applies only if that
  * epoch is still open with exactly that total.
- *   - With a journal (PGlite, one process): the batch is journaled and answered at once; it is
- *     signed on the runner pool meanwhile and its statement fills the place in the statement order
- *     taken when it was journaled (see receiptJournal.ts, statementSlots.ts). Only this writer and
- *     `closeEpoch` (under the same lock, its statements after that place) change the open epoch,
- *     so the statement applies; if it ever does not, or signing fails, the writer refuses further
- *     receipts until a restart replays the journal.
+ *   - With a journal (PGlite, one process): the batch is journaled and answered at once (signed
+ *     first on a busy node, after answering on an idle one) and its statement fills the place in
+ *     the statement order taken when it was journaled (see receiptJournal.ts, statementSlots.ts).
+ *     Only this writer and `closeEpoch` (under the same lock, its statements after that place)
+ *     change the open epoch, so the statement applies; if it ever does not, or signing fails, the
+ *     writer refuses further receipts until a restart replays the journal.
  *   - Without (PostgreSQL, possibly shared): answered once committed; if another process wrote
  *     into the epoch meanwhile, the writer reads it again and rebuilds the batch.
  */
