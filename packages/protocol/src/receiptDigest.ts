@@ -6,18 +6,18 @@
  * thread when it is not busy.
  */
 import sha3 from 'js-sha3';
-import { type Address, type Hex, hashDomain } from 'viem';
+import { type Address, type Hex, hashDomain, hexToBytes } from 'viem';
 import { hashReceipt, type Receipt, receiptDomain, receiptTypes } from './receipt.js';
 
-const hexBytes = (hex: string) => Buffer.from(hex.replace(/^0x/, ''), 'hex');
+// Hex strings and Uint8Arrays only (no Buffer): the web app bundles this module.
 const typeString = `Receipt(${receiptTypes.Receipt.map((f) => `${f.type} ${f.name}`).join(',')})`;
-const TYPE_HASH = hexBytes(sha3.keccak256(typeString));
+const TYPE_HASH = sha3.keccak256(typeString);
 
-/** One 32-byte ABI word: an unsigned integer (or an address) left-padded. */
-function word(value: bigint, what: string, bits: number): Buffer {
+/** One 32-byte ABI word, in hex without 0x: an unsigned integer (or an address) left-padded. */
+function word(value: bigint, what: string, bits: number): string {
   if (value < 0n || value >= 1n << BigInt(bits))
     throw new Error(`${what} does not fit uint${bits}: ${value}`);
-  return Buffer.from(value.toString(16).padStart(64, '0'), 'hex');
+  return value.toString(16).padStart(64, '0');
 }
 
 /**
@@ -30,30 +30,23 @@ export function receiptDigester(domain: {
   chainId: number;
   rewardDistributor: Address;
 }): (receipt: Receipt, receiptHash?: Hex) => Hex {
-  const separator = hexBytes(
-    hashDomain({
-      domain: { ...receiptDomain(domain), chainId: BigInt(domain.chainId) },
-      types: {
-        EIP712Domain: [
-          { name: 'name', type: 'string' },
-          { name: 'version', type: 'string' },
-          { name: 'chainId', type: 'uint256' },
-          { name: 'verifyingContract', type: 'address' },
-        ],
-      },
-    }),
-  );
+  const separator = hashDomain({
+    domain: { ...receiptDomain(domain), chainId: BigInt(domain.chainId) },
+    types: {
+      EIP712Domain: [
+        { name: 'name', type: 'string' },
+        { name: 'version', type: 'string' },
+        { name: 'chainId', type: 'uint256' },
+        { name: 'verifyingContract', type: 'address' },
+      ],
+    },
+  }).slice(2);
   return (receipt, receiptHash = hashReceipt(receipt)) => {
-    const struct = sha3.keccak256.arrayBuffer(
-      Buffer.concat([
-        TYPE_HASH,
-        hexBytes(receiptHash),
-        word(BigInt(receipt.node), 'node', 160),
-        word(BigInt(receipt.epoch), 'epoch', 64),
-        word(BigInt(receipt.payer), 'payer', 160),
-        word(BigInt(receipt.fee), 'fee', 256),
-      ]),
+    const struct = sha3.keccak256(
+      hexToBytes(
+        `0x${TYPE_HASH}${receiptHash.slice(2)}${word(BigInt(receipt.node), 'node', 160)}${word(BigInt(receipt.epoch), 'epoch', 64)}${word(BigInt(receipt.payer), 'payer', 160)}${word(BigInt(receipt.fee), 'fee', 256)}`,
+      ),
     );
-    return `0x${sha3.keccak256(Buffer.concat([Buffer.from([0x19, 0x01]), separator, Buffer.from(struct)]))}`;
+    return `0x${sha3.keccak256(hexToBytes(`0x1901${separator}${struct}`))}`;
   };
 }
