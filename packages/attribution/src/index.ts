@@ -5,6 +5,7 @@
  */
 
 export {
+  type AttributedSpan,
   type AttributeParameters,
   type AttributeReturnType,
   attribute,

@@ -9,7 +9,9 @@
  *                               comma-separated, heaviest first (at most 5; the body has all)
  *   x-tributary-overhead-ms     the node's own time on the call: all of it but the model's
  *   server-timing               where the call's time went: prepare (key, validation, pricing),
- *                               reserve, model (generation), receipt (signature, durable write)
+ *                               reserve, model (generation), attribute (span tracing, in the
+ *                               model's worker), receipt (signature, durable write), total; what
+ *                               total leaves unnamed is hand-over between threads and queueing
  *
  * A streamed answer sends its headers before the first token, when only the receipt id and the
  * most the call can cost (`x-tributary-max-fee`) are known; its fee, contributions and overhead
@@ -38,6 +40,7 @@ export function answerHeaders(outcome: CallOutcome, times: CallTimes): Record<st
     prepare: times.prepared,
     reserve: times.reserved - times.prepared,
     model: outcome.generationMs,
+    attribute: outcome.attributionMs,
     receipt: outcome.receiptMs,
     total: times.total,
   };

@@ -69,7 +69,7 @@ describe('attribution for every client', () => {
     expect(headers('x-tributary-contributions')).toBe(top);
     expect(Number(headers('x-tributary-overhead-ms'))).toBeGreaterThan(0);
     expect(headers('server-timing')).toMatch(
-      /^prepare;dur=[\d.]+, reserve;dur=[\d.]+, model;dur=[\d.]+, receipt;dur=[\d.]+, total;dur=[\d.]+$/,
+      /^prepare;dur=[\d.]+, reserve;dur=[\d.]+, model;dur=[\d.]+, attribute;dur=[\d.]+, receipt;dur=[\d.]+, total;dur=[\d.]+$/,
     );
   }
 

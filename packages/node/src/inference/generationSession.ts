@@ -5,7 +5,13 @@
  * client went away (a cut answer, attributed by its traced spans, `finish_reason` "cancelled").
  */
 import { tokenIds } from '@tributary/attribution';
-import { type ModelRunner, type RunInput, type RunResult, traceAnswer } from '../models/runner.js';
+import {
+  type ModelRunner,
+  type RunInput,
+  type RunResult,
+  traceAnswer,
+  traceAnswerSpans,
+} from '../models/runner.js';
 import type { AttributedContribution } from '../receipts/buildReceipt.js';
 
 export type FinishReason = 'stop' | 'length' | 'cancelled';
@@ -31,6 +37,8 @@ export type SessionOutcome = {
   spans: AttributionSpan[];
   /** Time the model spent producing text (its own time, not the node's overhead), ms. */
   generationMs: number;
+  /** Time spent tracing the charged text's spans (and weighing them, for a cut answer), ms. */
+  attributionMs: number;
 };
 
 export type FinishOptions = {
@@ -80,8 +88,9 @@ export class GenerationSession {
     const complete = result !== null && text.length === this.#text.length;
     const outputIds = text ? tokenIds({ text }) : new Uint32Array(0);
     const outputTokens = Math.min(outputIds.length, this.#input.maxTokens);
+    const tracing = performance.now();
     if (complete) {
-      const spans = result.spans ?? traceAnswer(this.#runner.index, text).spans;
+      const spans = result.spans ?? traceAnswerSpans(this.#runner.index, text);
       return {
         text,
         outputTokens,
@@ -90,6 +99,7 @@ export class GenerationSession {
         attribution: result.attribution,
         spans: spans.map(plainSpan),
         generationMs: this.#generationMs,
+        attributionMs: performance.now() - tracing,
       };
     }
     // Cut short: the model's own attribution covers text the payer never got, so the charged
@@ -103,6 +113,7 @@ export class GenerationSession {
       attribution: { method: 'spans', contributions: traced.contributions },
       spans: traced.spans.map(plainSpan),
       generationMs: this.#generationMs,
+      attributionMs: performance.now() - tracing,
     };
   }
 

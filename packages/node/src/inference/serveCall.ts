@@ -69,6 +69,8 @@ export type CallOutcome = {
   text: string;
   /** The model's own time producing text, ms (the rest of a call's time is the node's overhead). */
   generationMs: number;
+  /** The run's span tracing, ms (part of the overhead). */
+  attributionMs: number;
   /** Time from the run's outcome to its durable receipt (group commit, signature), ms. */
   receiptMs: number;
 };
@@ -145,7 +147,10 @@ export async function quoteCall(ctx: Context, request: CallRequest): Promise<Quo
 /** Prepares a call (the reservation happens when it starts). */
 export async function prepareCall(ctx: Context, payer: Address, request: CallRequest): Promise<Call> {
   const { model, inputText, prompt, inputTokens, maxTokens, maxCost } = await quoteCall(ctx, request);
-  const loaded = await loadModel(ctx, model);
+  const { loaded, filesUnchanged } = await loadModel(ctx, model);
+  // A local model's files are checked while it generates (in `start`); others' before it starts.
+  const speculative = SPECULATIVE_KINDS.has(model.kind);
+  if (!speculative) await filesUnchanged();
   const generation = {
     maxTokens,
     temperature: request.temperature ?? 1,
@@ -212,6 +217,7 @@ export async function prepareCall(ctx: Context, payer: Address, request: CallReq
       finishReason: run.finishReason,
       text: run.text,
       generationMs: run.generationMs,
+      attributionMs: run.attributionMs,
       receiptMs,
       usage: {
         prompt_tokens: inputTokens,
@@ -239,13 +245,14 @@ export async function prepareCall(ctx: Context, payer: Address, request: CallReq
   }
 
   async function start({ stream }: { stream: boolean }): Promise<CallRun> {
-    // A local model starts generating while the reservation is checked: its first token costs the
-    // node nothing but CPU, and no text leaves before the reservation holds (the caller sends
+    // A local model starts generating while its files and the reservation are checked: its first
+    // token costs the node nothing but CPU, and no text leaves before both hold (the caller sends
     // nothing until `start` resolves). A model that calls an upstream starts only once reserved.
-    const early = SPECULATIVE_KINDS.has(model.kind) ? loaded.runner.start(input, { stream }) : null;
+    const early = speculative ? loaded.runner.start(input, { stream }) : null;
     let bps: number;
     let reservation: Reservation;
     try {
+      if (early) await filesUnchanged();
       bps = await protocolFeeBps(ctx);
       reservation = await reserve(ctx, payer, maxCost);
     } catch (error) {

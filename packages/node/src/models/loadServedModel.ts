@@ -25,8 +25,21 @@ export const rebuildKey = (model: Pick<ServedModel, 'artifactHash' | 'takedowns'
 
 const loadedKey = (model: ServedModel) => `${model.id}:${model.served?.hash.toLowerCase()}`;
 
-/** Loads a model's runner (verifying its artifact first); cached per served artifact. */
-export async function loadModel(ctx: Context, model: ServedModel): Promise<LoadedModel> {
+/** A loaded model, and the check that its files are still those hashed when it loaded. */
+export type CheckedLoad = {
+  loaded: LoadedModel;
+  /** Compares the files' stamps (cached runners; a fresh load was hashed in full): 503 if changed. */
+  filesUnchanged(): Promise<void>;
+};
+
+const alreadyHashed = async () => {};
+
+/**
+ * Loads a model's runner (verifying its artifact in full first); cached per served artifact. The
+ * caller awaits `filesUnchanged` before anything of the call leaves the node; a local model's run
+ * may start first, so that the check overlaps its generation.
+ */
+export async function loadModel(ctx: Context, model: ServedModel): Promise<CheckedLoad> {
   const served = model.served;
   if (!served) throw new ModelRebuildingError(model.name, 'its artifact is not rebuilt yet');
   const runtime = servingRuntime(ctx);
@@ -35,11 +48,13 @@ export async function loadModel(ctx: Context, model: ServedModel): Promise<Loade
   if (existing) {
     const loaded = await existing;
     const stampCheck = runtime.stampChecks.get(key);
-    if (stampCheck && !(await stampCheck())) {
-      markTampered(ctx, model);
-      throw new ModelRebuildingError(model.name, 'its artifact files changed on disk: rebuilding them');
-    }
-    return loaded;
+    const filesUnchanged = async () => {
+      if (stampCheck && !(await stampCheck())) {
+        markTampered(ctx, model);
+        throw new ModelRebuildingError(model.name, 'its artifact files changed on disk: rebuilding them');
+      }
+    };
+    return { loaded, filesUnchanged };
   }
   const loading = (async (): Promise<LoadedModel> => {
     const stamps = await stampArtifact(served.dir).catch(() => null);
@@ -75,7 +90,7 @@ export async function loadModel(ctx: Context, model: ServedModel): Promise<Loade
   })();
   ctx.loadedModels.set(key, loading);
   loading.catch(() => ctx.loadedModels.delete(key));
-  return loading;
+  return { loaded: await loading, filesUnchanged: alreadyHashed };
 }
 
 /** Marks a served artifact as changed on disk: it stops serving and is rebuilt. */

@@ -9,6 +9,7 @@ import {
   type TracedSpan,
   tokenIds,
   tokenize,
+  traceSpans,
 } from '@tributary/attribution';
 import type { AttributedContribution } from '../receipts/buildReceipt.js';
 
@@ -54,4 +55,12 @@ export function traceAnswer(
   text: string,
 ): { contributions: ContributionWeight[]; spans: TracedSpan[] } {
   return text.trim() ? attribute({ index, text }) : { contributions: [], spans: [] };
+}
+
+/**
+ * An answer's spans alone (none when blank): the same spans as {@link traceAnswer}'s, without
+ * weighing them, for answers whose model attributed them already (infini-gram).
+ */
+export function traceAnswerSpans(index: AttributionIndex, text: string): TracedSpan[] {
+  return text.trim() ? traceSpans({ index, text }).spans : [];
 }
