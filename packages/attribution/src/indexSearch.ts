@@ -53,6 +53,16 @@ export function queryTokens(
   throw new InvalidInputError('Give text or tokens');
 }
 
+/**
+ * Occurrences of token pairs per segment (and per removed-documents index), cached: neither changes
+ * once built (a takedown builds a new removed index), and tracing asks for the pair each token ends
+ * (its information), which answers keep repeating. A full cache starts over.
+ */
+const pairCounts = new WeakMap<SegmentData, Map<number, number>>();
+const PAIR_CACHE_ENTRIES = 1 << 16;
+/** First dense ids below this give exact pair keys (a · 2^32 + b stays a safe integer). */
+const PAIR_KEY_FIRST_LIMIT = 1 << 21;
+
 function rangeSize(
   entry: SegmentEntry,
   dense: Int32Array,
@@ -62,6 +72,27 @@ function rangeSize(
 ): number {
   const segment = removed ? entry.removed.index : entry.segment;
   if (!segment) return 0;
+  if (length !== 2) return uncachedRangeSize(segment, dense, start, length);
+  const first = dense[start]!;
+  const second = dense[start + 1]!;
+  if (first <= 0 || second < 0 || first >= PAIR_KEY_FIRST_LIMIT)
+    return uncachedRangeSize(segment, dense, start, 2);
+  let cache = pairCounts.get(segment);
+  if (!cache) {
+    cache = new Map();
+    pairCounts.set(segment, cache);
+  }
+  const key = first * 0x1_0000_0000 + second;
+  let count = cache.get(key);
+  if (count === undefined) {
+    count = uncachedRangeSize(segment, dense, start, 2);
+    if (cache.size >= PAIR_CACHE_ENTRIES) cache.clear();
+    cache.set(key, count);
+  }
+  return count;
+}
+
+function uncachedRangeSize(segment: SegmentData, dense: Int32Array, start: number, length: number): number {
   const { lo, hi } = suffixRange(segment, dense, start, length);
   return hi - lo;
 }
@@ -102,53 +133,6 @@ export function liveUnigramCount(snapshot: IndexSnapshot, query: PreparedQuery, 
     const removed = entry.removed.index;
     if (removed) total -= removed.bucketStarts[d + 1]! - removed.bucketStarts[d]!;
   });
-  return total;
-}
-
-/**
- * Occurrences of token pairs per segment (and per removed-documents index), cached: neither changes
- * once built (a takedown builds a new removed index), and a token's information needs the count of
- * the pair it ends, which answers keep asking for (common pairs recur). A full cache starts over.
- */
-const pairCounts = new WeakMap<SegmentData, Map<number, number>>();
-const PAIR_CACHE_ENTRIES = 1 << 16;
-/** Dense ids below this make exact pair keys (a · 2^32 + b stays a safe integer). */
-const PAIR_KEY_FIRST_LIMIT = 1 << 21;
-
-function pairCount(segment: SegmentData, dense: Int32Array, start: number): number {
-  const first = dense[start]!;
-  const second = dense[start + 1]!;
-  if (first <= 0 || second <= 0) return 0;
-  if (first >= PAIR_KEY_FIRST_LIMIT) {
-    const { lo, hi } = suffixRange(segment, dense, start, 2);
-    return hi - lo;
-  }
-  let cache = pairCounts.get(segment);
-  if (!cache) {
-    cache = new Map();
-    pairCounts.set(segment, cache);
-  }
-  const key = first * 0x1_0000_0000 + second;
-  let count = cache.get(key);
-  if (count === undefined) {
-    const { lo, hi } = suffixRange(segment, dense, start, 2);
-    count = hi - lo;
-    if (cache.size >= PAIR_CACHE_ENTRIES) cache.clear();
-    cache.set(key, count);
-  }
-  return count;
-}
-
-/** Live occurrences of the query's tokens `[start, start + 2)`: {@link liveCount} of a pair, cached. */
-export function livePairCount(snapshot: IndexSnapshot, query: PreparedQuery, start: number): number {
-  let total = 0;
-  for (let s = 0; s < snapshot.segments.length; s++) {
-    const entry = snapshot.segments[s]!;
-    const dense = query.dense[s]!;
-    const all = pairCount(entry.segment, dense, start);
-    if (all > 0 && entry.removed.index) total += all - pairCount(entry.removed.index, dense, start);
-    else total += all;
-  }
   return total;
 }
 

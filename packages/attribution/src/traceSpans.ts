@@ -15,7 +15,6 @@ import {
   liveCount,
   liveLongestMatches,
   liveOccurrences,
-  livePairCount,
   liveUnigramCount,
   type PreparedQuery,
   prepareQuery,
@@ -242,7 +241,7 @@ class TokenInformation {
     if (this.#known[i]) return this.values[i]!;
     const snapshot = this.#snapshot;
     const query = this.#query;
-    const pairs = i > 0 && this.#lengths[i - 1]! >= 2 ? livePairCount(snapshot, query, i - 1) : 0;
+    const pairs = i > 0 && this.#lengths[i - 1]! >= 2 ? liveCount(snapshot, query, i - 1, 2) : 0;
     let value: number;
     if (pairs >= 3) value = microBits(liveUnigramCount(snapshot, query, i - 1) - 1, pairs - 1);
     else {
