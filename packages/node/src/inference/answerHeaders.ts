@@ -9,7 +9,8 @@
  *                               comma-separated, heaviest first (at most 5; the body has all)
  *   x-tributary-overhead-ms     the node's own time on the call: all of it but the model's
  *   server-timing               where the call's time went: prepare (key, validation, pricing),
- *                               reserve, model (generation), attribute (span tracing, in the
+ *                               reserve, model (generation: an upstream's time up to the end of
+ *                               its stream), attribute (tracing and weighing the answer, in the
  *                               model's worker), receipt (signature, durable write), total; what
  *                               total leaves unnamed is hand-over between threads and queueing
  *

@@ -37,7 +37,7 @@ export type SessionOutcome = {
   spans: AttributionSpan[];
   /** Time the model spent producing text (its own time, not the node's overhead), ms. */
   generationMs: number;
-  /** Time spent tracing the charged text's spans (and weighing them, for a cut answer), ms. */
+  /** Time spent attributing the charged text (in the run, then tracing its spans here), ms. */
   attributionMs: number;
 };
 
@@ -99,7 +99,7 @@ export class GenerationSession {
         attribution: result.attribution,
         spans: spans.map(plainSpan),
         generationMs: this.#generationMs,
-        attributionMs: performance.now() - tracing,
+        attributionMs: result.attributionMs + performance.now() - tracing,
       };
     }
     // Cut short: the model's own attribution covers text the payer never got, so the charged
@@ -124,8 +124,14 @@ export class GenerationSession {
       for (;;) {
         const started = performance.now();
         const step = await pieces.next();
-        if (step.done) return this.#cancelled ? null : step.value;
-        this.#generationMs += performance.now() - started;
+        const stepMs = performance.now() - started;
+        if (step.done) {
+          // The last step ends the model's text (an upstream closing its stream), then the run
+          // attributes it: that part is the node's overhead, named as attribution.
+          this.#generationMs += Math.max(0, stepMs - step.value.attributionMs);
+          return this.#cancelled ? null : step.value;
+        }
+        this.#generationMs += stepMs;
         this.#text += step.value;
         onPiece(step.value);
         if (this.#cancelled) {

@@ -32,6 +32,11 @@ export type RunResult = {
   attribution: { method: string; contributions: AttributedContribution[] };
   /** The answer's traced spans, when the run traced them already (so the API need not again). */
   spans?: readonly TracedSpan[] | undefined;
+  /**
+   * Time the run spent attributing its text (tracing spans, weighing support), ms: the node's
+   * overhead, not the model's time, though it runs inside the run.
+   */
+  attributionMs: number;
 };
 
 /** A loaded model: `run` yields text pieces and returns how they were attributed. */
@@ -47,6 +52,16 @@ export function cutToTokens(text: string, maxTokens: number): string | null {
   // Counting is the common case (streams call this per chunk); character offsets only for a cut.
   if (tokenIds({ text }).length <= maxTokens) return null;
   return text.slice(0, tokenize({ text }).charEnds[maxTokens - 1] ?? 0);
+}
+
+/** {@link traceAnswer}, and the time it took (ms), for runs that trace their own answers. */
+export function traceAnswerTimed(
+  index: AttributionIndex,
+  text: string,
+): { contributions: ContributionWeight[]; spans: TracedSpan[]; ms: number } {
+  const started = performance.now();
+  const traced = traceAnswer(index, text);
+  return { ...traced, ms: performance.now() - started };
 }
 
 /** An answer's spans traced in the model's index, and the contributions they weigh (none when blank). */

@@ -28,10 +28,12 @@ export function createInfiniGramRunner({ index }: { index: AttributionIndex }): 
         // Generation is synchronous: let other requests in now and then.
         if (++steps % 32 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
       }
+      const weighing = performance.now();
       const weights = supportWeights({ steps: generation.steps, per: 'tokens' });
       return {
         finishReason: generation.finishReason ?? 'stop',
         attribution: { method: 'infini-gram', contributions: weights.contributions },
+        attributionMs: performance.now() - weighing,
       };
     },
     close: () => index.close(),

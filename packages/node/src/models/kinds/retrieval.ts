@@ -16,7 +16,7 @@ import type { Config } from '../../config.js';
 import type { AttributedContribution } from '../../receipts/buildReceipt.js';
 import { answerFromPassages, buildRagPrompt, type Citation } from '../retrieval/answer.js';
 import { type Bm25Index, deserializeBm25Index, searchBm25 } from '../retrieval/bm25.js';
-import { cutToTokens, type ModelRunner, type RunResult, traceAnswer } from '../runner.js';
+import { cutToTokens, type ModelRunner, type RunResult, traceAnswer, traceAnswerTimed } from '../runner.js';
 import { streamUpstream, upstreamClient } from './upstream.js';
 
 export type RetrievalRunnerParameters = {
@@ -34,11 +34,12 @@ export async function createRetrievalRunner(p: RetrievalRunnerParameters): Promi
     citations: readonly Citation[],
     text: string,
   ): RunResult => {
-    const { contributions, spans } = traceAnswer(p.index, text);
+    const { contributions, spans, ms } = traceAnswerTimed(p.index, text);
     return {
       finishReason,
       attribution: { method: 'retrieval', contributions: combine(citations, contributions) },
       spans,
+      attributionMs: ms,
     };
   };
   return {

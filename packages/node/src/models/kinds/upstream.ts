@@ -15,7 +15,7 @@ import {
   type ModelRunner,
   type RunInput,
   type RunResult,
-  traceAnswer,
+  traceAnswerTimed,
 } from '../runner.js';
 
 /** Thrown when the upstream server fails; the call is not charged. */
@@ -131,8 +131,8 @@ export function createUpstreamRunner(p: UpstreamModelParameters): ModelRunner {
     async *run(input, signal): AsyncGenerator<string, RunResult, void> {
       const messages = input.messages ?? [{ role: 'user' as const, content: input.prompt }];
       const { text, finishReason } = yield* streamUpstream(client, p.upstreamModel, messages, input, signal);
-      const { contributions, spans } = traceAnswer(p.index, text);
-      return { finishReason, attribution: { method: 'spans', contributions }, spans };
+      const { contributions, spans, ms } = traceAnswerTimed(p.index, text);
+      return { finishReason, attribution: { method: 'spans', contributions }, spans, attributionMs: ms };
     },
     close: () => p.index.close(),
   };
