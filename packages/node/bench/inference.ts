@@ -4,9 +4,10 @@
  *   - "inline": `serving.workers = 0` and `databaseThread = "request"` — generation, attribution,
  *     receipt signatures and the embedded database all on the request thread (how the node served
  *     before the runner pool);
- *   - "poolDbOnRequestThread": one runner worker per core, the database still on the request thread
- *     (the default before the database got its own thread);
- *   - "pool": one runner worker per core and the database on its own thread (the default).
+ *   - "poolWorkersOnly": one runner worker per core, the database on its own thread, and every run
+ *     on a worker (`serving.idleRunsInline = false`: the default before idle runs stayed inline);
+ *   - "pool": the same, but a call that finds no run in flight runs on the request thread (the
+ *     default).
  * Both write reservations and receipts by group commit. For each: 200-token answers at
  * concurrency 1 and 32 (calls/s, latency, the node's overhead per call from each answer's
  * `x-tributary-overhead-ms` header and `server-timing` stages), and what other users see under
@@ -178,13 +179,13 @@ log(`corpus: ${corpus.documents.length} documents, ${corpus.tokens} tokens (${co
 
 const net = await startTestNetwork({ databaseUrl: DATABASE_URL });
 const modes = [
-  { name: 'inline', workers: 0, databaseThread: 'request' },
-  { name: 'poolDbOnRequestThread', workers: cpus().length, databaseThread: 'request' },
-  { name: 'pool', workers: cpus().length, databaseThread: 'worker' },
+  { name: 'inline', workers: 0, databaseThread: 'request', idleRunsInline: false },
+  { name: 'poolWorkersOnly', workers: cpus().length, databaseThread: 'worker', idleRunsInline: false },
+  { name: 'pool', workers: cpus().length, databaseThread: 'worker', idleRunsInline: true },
 ] as const;
 type Mode = (typeof modes)[number];
 let node: RunningNode | undefined;
-const startMode = async ({ workers, databaseThread }: Mode) => {
+const startMode = async ({ workers, databaseThread, idleRunsInline }: Mode) => {
   await node?.stop();
   const config = loadConfig({
     env: {},
@@ -193,7 +194,7 @@ const startMode = async ({ workers, databaseThread }: Mode) => {
       // The node's defaults, but for the upload limits (the probe uploads more than a day's worth).
       indexer: { ...net.nodeConfig.indexer, pollIntervalMs: 500 },
       limits: { maxContributionsPerDay: 1_000_000, maxBytesPerDay: 1_000_000_000 },
-      serving: { workers },
+      serving: { workers, idleRunsInline },
       ...(DATABASE_URL ? {} : { databaseThread }),
     },
   });
@@ -319,6 +320,7 @@ try {
     const [chat, probed] = underLoad.result;
     perMode[mode.name] = {
       workers: mode.workers,
+      idleRunsInline: mode.idleRunsInline,
       databaseThread: DATABASE_URL ? 'PostgreSQL (its own processes)' : mode.databaseThread,
       concurrency1: c1,
       concurrency32: c32,
@@ -423,7 +425,7 @@ try {
       node: 'eventLoopUtilization: the request thread; cpuMsPerCall: the whole node process (request thread and worker threads) per 2xx call',
     },
     inline: perMode.inline,
-    poolDbOnRequestThread: perMode.poolDbOnRequestThread,
+    poolWorkersOnly: perMode.poolWorkersOnly,
     pool: perMode.pool,
     baselines: {
       idleNode: idle,
@@ -436,7 +438,7 @@ try {
       targets: TARGETS,
       met,
       pool: modeSummary(pool),
-      poolDbOnRequestThread: modeSummary(perMode.poolDbOnRequestThread as typeof pool),
+      poolWorkersOnly: modeSummary(perMode.poolWorkersOnly as typeof pool),
       inline: modeSummary(inline),
       rawGenerate200TokensP50Ms: rawGenerate.p50,
       benchSeconds: round((Date.now() - Date.parse(started)) / 1000, 1),

@@ -66,6 +66,19 @@ describe('loadConfig', () => {
     expect(config.log.level).toBe('warn');
   });
 
+  it('reads SERVING_IDLE_INLINE as a yes/no word (on by default) and refuses anything else', () => {
+    const serving = (env: Record<string, string>) =>
+      loadConfig({ env: { TRIBUTARY_HOME: home(), OPERATOR_KEY: KEY, ...env } }).serving;
+    expect(serving({}).idleRunsInline).toBe(true);
+    expect(serving({ SERVING_IDLE_INLINE: 'false' }).idleRunsInline).toBe(false);
+    expect(serving({ SERVING_IDLE_INLINE: '0' }).idleRunsInline).toBe(false);
+    expect(serving({ SERVING_IDLE_INLINE: 'true', SERVING_WORKERS: '3' })).toMatchObject({
+      idleRunsInline: true,
+      workers: 3,
+    });
+    expect(() => serving({ SERVING_IDLE_INLINE: 'maybe' })).toThrow(ConfigError);
+  });
+
   it('names each bad field', () => {
     const error = (() => {
       try {

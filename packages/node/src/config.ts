@@ -117,6 +117,11 @@ export const configSchema = z.object({
     .object({
       /** Worker threads for generation, attribution and receipt signatures (0: all in the request thread). */
       workers: z.coerce.number().int().min(0).max(64).default(availableParallelism()),
+      /**
+       * With workers: when no run is in flight, a call's run goes to the request thread (no hand-over
+       * to a worker and back; each model is loaded there too, one more copy of its index in memory).
+       */
+      idleRunsInline: z.union([z.boolean(), z.stringbool()]).default(true),
       /** Most calls whose reservations, or receipts, are written in one transaction. */
       maxBatch: z.coerce.number().int().positive().max(4096).default(256),
     })
@@ -161,7 +166,8 @@ export type LoadConfigParameters = {
  *
  * Environment: TRIBUTARY_HOME, TRIBUTARY_CONFIG (a JSON file; default `$home/config.json`),
  * HOST, PORT, PUBLIC_URL, RPC_URL, ADDRESSES_FILE, OPERATOR_KEY, SIGNING_KEY, DATABASE_URL, WEB_DIR,
- * UPSTREAM_URL, UPSTREAM_API_KEY, CORS_ORIGINS (comma-separated), LOG_LEVEL, LOG_FORMAT, SERVING_WORKERS.
+ * UPSTREAM_URL, UPSTREAM_API_KEY, CORS_ORIGINS (comma-separated), LOG_LEVEL, LOG_FORMAT, SERVING_WORKERS,
+ * SERVING_IDLE_INLINE.
  */
 export function loadConfig({ env = process.env, overrides = {} }: LoadConfigParameters = {}): Config {
   const home = resolve(overrides.home ?? env.TRIBUTARY_HOME ?? '.tributary');
@@ -217,7 +223,7 @@ export function loadConfig({ env = process.env, overrides = {} }: LoadConfigPara
     log: { ...(fromFile.log as object | undefined), ...log, ...overrides.log },
     serving: {
       ...(fromFile.serving as object | undefined),
-      ...definedOnly({ workers: env.SERVING_WORKERS }),
+      ...definedOnly({ workers: env.SERVING_WORKERS, idleRunsInline: env.SERVING_IDLE_INLINE }),
       ...overrides.serving,
     },
   };

@@ -4,6 +4,12 @@
  * One worker per core by default; every worker holds every loaded model, and a call goes to the
  * worker with the fewest tasks in flight. With 0 workers the same host runs in this thread.
  * A worker that dies fails its calls in flight (503) and is replaced.
+ *
+ * An idle node runs a call in this thread (`runsHereWhenIdle`): when no run is in flight anywhere,
+ * a call's run goes to a host in this thread that holds the same models, sparing the hand-over to
+ * a worker and back — on a small VM, waking an idle thread's virtual CPU is most of an idle call's
+ * overhead tail. Generation yields to the event loop every few steps, so a request arriving
+ * meanwhile waits at most one step; once two calls overlap, the second goes to a worker.
  */
 import { Worker } from 'node:worker_threads';
 import { tokenIds } from '@tributary/attribution';
@@ -28,13 +34,20 @@ import { createRunnerHost } from './runnerHost.js';
 export type RunnerPoolOptions = HostSetup & {
   /** Worker threads; 0 runs everything in this thread. */
   workers: number;
+  /** With workers: an idle node's runs go to a host in this thread (each model loaded there too). */
+  runsHereWhenIdle?: boolean;
   logger: Logger;
 };
 
 /** A model loaded in every worker of the pool. */
 export interface PooledModel {
   readonly indexRoot: Hex;
-  /** Starts a run on the least busy worker. */
+  /**
+   * Resolves once the model is loaded on the request thread too (true), or will not be (false: no
+   * workers, idle runs inline switched off, or the load failed — runs then all go to workers).
+   */
+  readonly loadedHere: Promise<boolean>;
+  /** Starts a run: on the request thread when nothing is in flight, else on the least busy worker. */
   start(input: RunInput, options: { stream: boolean }): PooledRun;
   /** Unloads the model from every worker. */
   close(): Promise<void>;
@@ -42,6 +55,8 @@ export interface PooledModel {
 
 /** One run of a pooled model. */
 export interface PooledRun {
+  /** Whether it runs on the request thread (an idle node's run), not on a worker. */
+  readonly here: boolean;
   /** Streamed runs: the text as it is generated; ends when generation stops. */
   readonly pieces: AsyncIterable<string>;
   /** Non-streamed runs: the outcome once generation ends (all of it charged, or less if cancelled). */
@@ -117,6 +132,11 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
 
   // Workers start with the first model loaded (most nodes' first minutes serve no call).
   const endpoints: Endpoint[] = options.workers > 0 ? [] : [inlineEndpoint(setup, onReply)];
+  // This thread's host for an idle node's runs, and the models loaded in it (loaded after the
+  // workers', off the first call's path).
+  const here = options.workers > 0 && options.runsHereWhenIdle ? inlineEndpoint(setup, onReply) : null;
+  const loadedHere = new Map<string, Promise<boolean>>();
+  const readyHere = new Set<string>();
   const ready = (): Endpoint[] => {
     if (endpoints.length === 0) {
       if (closing) {
@@ -159,6 +179,37 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
 
   const leastBusy = () => ready().reduce((best, e) => (e.inflight < best.inflight ? e : best));
 
+  /** Where a run of model `key` goes: this thread when nothing is in flight anywhere, else a worker. */
+  const runEndpoint = (key: string): Endpoint =>
+    here && here.inflight === 0 && readyHere.has(key) && ready().every((e) => e.inflight === 0)
+      ? here
+      : leastBusy();
+
+  /** Loads `spec` in this thread's host too; false (and logged) if it fails: runs stay on workers. */
+  function loadHere(spec: RunnerSpec): Promise<boolean> {
+    if (!here) return Promise.resolve(false);
+    const loading = call<Hex>(here, { t: 'load', id: nextId++, spec }).then(
+      () => {
+        if (loadedHere.get(spec.key) === loading) readyHere.add(spec.key);
+        return true;
+      },
+      (error: Error) => {
+        options.logger.warn({ err: error, model: spec.key }, 'model not loaded on the request thread');
+        return false;
+      },
+    );
+    loadedHere.set(spec.key, loading);
+    return loading;
+  }
+
+  async function unloadHere(key: string): Promise<void> {
+    const loading = loadedHere.get(key);
+    if (!here || !loading) return;
+    loadedHere.delete(key);
+    readyHere.delete(key);
+    if (await loading) await call(here, { t: 'unload', id: nextId++, key });
+  }
+
   function call<T>(endpoint: Endpoint, request: HostRequest & { id: number }): Promise<T> {
     endpoint.inflight++;
     return new Promise<T>((resolve, reject) => {
@@ -168,7 +219,7 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
   }
 
   function start(key: string, input: RunInput, { stream }: { stream: boolean }): PooledRun {
-    const endpoint = leastBusy();
+    const endpoint = runEndpoint(key);
     const run = nextId++;
     const state: StreamState = { queue: [], ended: false, error: null, wake: null };
     if (stream) streams.set(run, state);
@@ -183,6 +234,7 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
       started.catch(() => {});
     }
     return {
+      here: endpoint === here,
       outcome: started,
       pieces: {
         async *[Symbol.asyncIterator]() {
@@ -220,12 +272,14 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
       );
       return {
         indexRoot: roots[0]!,
+        loadedHere: loadHere(spec),
         start: (input, startOptions) => start(spec.key, input, startOptions),
         async close() {
           specs.delete(spec.key);
-          await Promise.all(
-            endpoints.map((endpoint) => call(endpoint, { t: 'unload', id: nextId++, key: spec.key })),
-          );
+          await Promise.all([
+            ...endpoints.map((endpoint) => call(endpoint, { t: 'unload', id: nextId++, key: spec.key })),
+            unloadHere(spec.key),
+          ]);
         },
       };
     },
@@ -252,10 +306,10 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
       );
       return slices.flat();
     },
-    idle: () => endpoints.every((endpoint) => endpoint.inflight === 0),
+    idle: () => endpoints.every((endpoint) => endpoint.inflight === 0) && (here?.inflight ?? 0) === 0,
     async close() {
       closing = true;
-      await Promise.all(endpoints.map((endpoint) => endpoint.close()));
+      await Promise.all([...endpoints, ...(here ? [here] : [])].map((endpoint) => endpoint.close()));
     },
   };
 }

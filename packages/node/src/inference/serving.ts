@@ -46,6 +46,7 @@ export function createServing(ctx: Context): Serving {
   const { config } = ctx;
   const pool = createRunnerPool({
     workers: config.serving.workers,
+    runsHereWhenIdle: config.serving.idleRunsInline,
     upstreams: config.upstreams,
     signing: {
       key: (config.signingKey ?? config.operatorKey) as Hex,
