@@ -77,6 +77,26 @@ describe('runner pool placement', () => {
     expect(model.start(input(8), { stream: false }).here).toBe(true);
   });
 
+  it('lets other requests in while an idle call generates on the request thread', async () => {
+    const model = await openPool(true).load(spec());
+    expect(await model.loadedHere).toBe(true);
+    // Turns of the event loop (what an arriving request needs) while a 200-token run goes on here.
+    let turns = 0;
+    let counting = true;
+    const count = () => {
+      turns++;
+      if (counting) setImmediate(count);
+    };
+    const run = model.start({ ...input(7), maxTokens: 200 }, { stream: false });
+    expect(run.here).toBe(true);
+    setImmediate(count);
+    const outcome = await run.outcome;
+    counting = false;
+    // Generation yields every 32 tokens: at least one turn per 32 tokens generated.
+    expect(outcome.outputTokens).toBeGreaterThan(64);
+    expect(turns).toBeGreaterThanOrEqual(Math.floor(outcome.outputTokens / 32));
+  });
+
   it('runs every call on a worker when idle runs inline are off', async () => {
     const model = await openPool(false).load(spec());
     expect(await model.loadedHere).toBe(false);

@@ -28,8 +28,8 @@ describe('upstream models (an OpenAI-compatible server the test starts)', () => 
       ['slow', 'slow'],
       ['broken', 'broken'],
       ['garbage', 'garbage'],
-      // Three words 150 ms apart: the upstream's stream ends 150 ms after its last word.
-      ['dripping', `drip:150:${PLANTED_DOCUMENTS[2].text.split(' ').slice(0, 3).join(' ')}`],
+      // Three words 300 ms apart: the upstream's stream ends 300 ms after its last word.
+      ['dripping', `drip:300:${PLANTED_DOCUMENTS[2].text.split(' ').slice(0, 3).join(' ')}`],
     ] as const) {
       await buildAndRegister(net, datanetId, 'upstream', name, { upstream: 'default', upstreamModel });
     }
@@ -75,21 +75,24 @@ describe('upstream models (an OpenAI-compatible server the test starts)', () => 
   });
 
   it("counts the upstream's time, to the end of its stream, as the model's, not the node's overhead", async () => {
-    const { data, response } = await openai()
-      .chat.completions.create({ model: 'dripping', messages: [{ role: 'user', content: 'Pears?' }] })
-      .withResponse();
+    const call = () =>
+      openai()
+        .chat.completions.create({ model: 'dripping', messages: [{ role: 'user', content: 'Pears?' }] })
+        .withResponse();
+    await call(); // loads the model (the first call's overhead includes that)
+    const { data, response } = await call();
     expect(data.choices[0]!.message.content?.split(' ')).toHaveLength(3);
     const stages = Object.fromEntries(
       (response.headers.get('server-timing') ?? '')
         .split(', ')
         .map((stage) => [stage.split(';')[0], Number(stage.split('dur=')[1])]),
     );
-    // 3 × 150 ms of upstream time, the last 150 ms after the last word.
-    expect(stages.model).toBeGreaterThanOrEqual(440);
+    // 3 × 300 ms of upstream time, the last 300 ms after the last word (before: counted as overhead).
+    expect(stages.model).toBeGreaterThanOrEqual(860);
     expect(stages.attribute).toBeGreaterThan(0);
     const overhead = Number(response.headers.get('x-tributary-overhead-ms'));
     expect(overhead).toBeCloseTo(stages.total! - stages.model!, 1);
-    expect(overhead).toBeLessThan(140);
+    expect(overhead).toBeLessThan(300);
   });
 
   it('lets anyone recompute the attribution of upstream and RAG answers from public data', async () => {
