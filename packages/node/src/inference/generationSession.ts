@@ -127,8 +127,10 @@ export class GenerationSession {
         const stepMs = performance.now() - started;
         if (step.done) {
           // The last step ends the model's text (an upstream closing its stream), then the run
-          // attributes it: that part is the node's overhead, named as attribution.
-          this.#generationMs += Math.max(0, stepMs - step.value.attributionMs);
+          // attributes it: that part is the node's overhead, named as attribution. Time the run
+          // yielded to other work is the node's too (queueing), not the model's.
+          const { attributionMs, yieldedMs = 0 } = step.value;
+          this.#generationMs = Math.max(0, this.#generationMs + stepMs - attributionMs - yieldedMs);
           return this.#cancelled ? null : step.value;
         }
         this.#generationMs += stepMs;

@@ -37,6 +37,11 @@ export type RunResult = {
    * overhead, not the model's time, though it runs inside the run.
    */
   attributionMs: number;
+  /**
+   * Time the run spent yielding to the event loop, ms: other work ran meanwhile (on the request
+   * thread, other requests'), so it is not the model's time.
+   */
+  yieldedMs?: number;
 };
 
 /** A loaded model: `run` yields text pieces and returns how they were attributed. */

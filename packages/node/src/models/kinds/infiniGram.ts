@@ -22,11 +22,16 @@ export function createInfiniGramRunner({ index }: { index: AttributionIndex }): 
         stop: input.stop,
       });
       let steps = 0;
+      let yieldedMs = 0;
       for (const step of generation) {
         if (signal.aborted) break;
         if (step.text) yield step.text;
         // Generation is synchronous: let other requests in now and then.
-        if (++steps % 32 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        if (++steps % 32 === 0) {
+          const yielding = performance.now();
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          yieldedMs += performance.now() - yielding;
+        }
       }
       const weighing = performance.now();
       const weights = supportWeights({ steps: generation.steps, per: 'tokens' });
@@ -34,6 +39,7 @@ export function createInfiniGramRunner({ index }: { index: AttributionIndex }): 
         finishReason: generation.finishReason ?? 'stop',
         attribution: { method: 'infini-gram', contributions: weights.contributions },
         attributionMs: performance.now() - weighing,
+        yieldedMs,
       };
     },
     close: () => index.close(),
