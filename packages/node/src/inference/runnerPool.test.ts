@@ -20,7 +20,13 @@ const documents = [
   'Users have the freedom to run, copy, distribute, study, change and improve the software they use.',
 ];
 
-const input = (seed: number): RunInput => ({ prompt: 'The river', maxTokens: 24, temperature: 1, seed, stop: [] });
+const input = (seed: number): RunInput => ({
+  prompt: 'The river',
+  maxTokens: 24,
+  temperature: 1,
+  seed,
+  stop: [],
+});
 
 describe('runner pool placement', () => {
   let dir: string;
@@ -77,7 +83,7 @@ describe('runner pool placement', () => {
     expect(model.start(input(8), { stream: false }).here).toBe(true);
   });
 
-  it('lets other requests in while an idle call generates on the request thread, and does not count their time as the model\'s', async () => {
+  it("lets other requests in while an idle call generates on the request thread, and does not count their time as the model's", async () => {
     const model = await openPool(true).load(spec());
     expect(await model.loadedHere).toBe(true);
     // Turns of the event loop (what an arriving request needs) while a 200-token run goes on here,
