@@ -6,11 +6,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openIndex } from '@tributary/attribution';
 import { ANVIL_PRIVATE_KEYS } from '@tributary/protocol';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunInput } from '../models/runner.js';
+import { indexOfTexts } from '../testing/textIndex.js';
 import type { RunnerSpec } from './openRunner.js';
 import { createRunnerPool, type PooledModel, type RunnerPool } from './runnerPool.js';
 
@@ -46,15 +46,7 @@ describe('runner pool placement', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'runner-pool-'));
-    const index = await openIndex({ directory: join(dir, 'index'), create: true });
-    await index.addDocuments({
-      documents: documents.map((text, k) => ({
-        contributionId: String(k + 1),
-        contributor: `0x${String(k + 1).padStart(40, '0')}`,
-        datanetId: '1',
-        text,
-      })),
-    });
+    const index = await indexOfTexts(join(dir, 'index'), documents);
     await index.close();
   });
   afterAll(async () => {
@@ -123,7 +115,7 @@ describe('runner pool placement', () => {
     await model.close();
     const late = model.start(input(7), { stream: false });
     expect(late.here).toBe(false);
-    await expect(late.outcome).rejects.toThrow(/not loaded|unknown model|m\b/i);
+    await expect(late.outcome).rejects.toThrow('model m is not loaded in this runner host');
     expect(pool.idle()).toBe(true);
   });
 });

@@ -5,8 +5,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AttributedSpan, type AttributionIndex, openIndex } from '@tributary/attribution';
+import type { AttributedSpan, AttributionIndex } from '@tributary/attribution';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { indexOfTexts } from '../testing/textIndex.js';
 import { traceAnswer, traceAnswerSpans } from './runner.js';
 
 const documents = [
@@ -21,15 +22,7 @@ describe('traceAnswerSpans', () => {
   let index: AttributionIndex;
   beforeAll(async () => {
     directory = mkdtempSync(join(tmpdir(), 'trace-spans-'));
-    index = await openIndex({ directory, create: true });
-    await index.addDocuments({
-      documents: documents.map((text, k) => ({
-        contributionId: String(k + 1),
-        contributor: `0x${String(k + 1).padStart(40, '0')}`,
-        datanetId: '1',
-        text,
-      })),
-    });
+    index = await indexOfTexts(directory, documents);
   });
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
