@@ -61,8 +61,13 @@ export type ReceiptBatch = {
 
 type Signed = { receiptHash: Hex; signature: Hex }[];
 
-/** Journaled statements that may be unfinished at once (more: the next batch waits). */
-const MAX_WRITING = 2;
+/**
+ * Journaled statements that may be unfinished at once (more: the next batch waits). One: the calls
+ * that finish meanwhile gather into the next batch, and a statement's fixed cost (~3.5 ms of the
+ * database thread, a few tenths per receipt more) is shared by more receipts — at concurrency 32
+ * the database thread's CPU per call fell ~2.7 → ~1.7 ms against two.
+ */
+const MAX_WRITING = 1;
 
 /** Attempts at a batch before giving up (each retry follows a change of the open epoch). */
 const MAX_ATTEMPTS = 20;

@@ -63,6 +63,20 @@ describe('longestSharedRun', () => {
 });
 
 describe('sharedRunFinder', () => {
+  it('with no shared pair, gives the earliest answer token the contribution holds, at its first place there', () => {
+    // Few shared tokens, spread over the whole id range (the token filter's hash sees every bit).
+    const token = fc.integer({ min: 0, max: 400 }).map((t) => (t * 2_654_435_761) % 2 ** 32);
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 40 }), fc.array(token, { maxLength: 400 }), (output, doc) => {
+        fc.pre(naive(output, doc) <= 1);
+        const k = output.findIndex((t) => doc.includes(t));
+        const expected = k === -1 ? null : { outputStart: k, length: 1, docOffset: doc.indexOf(output[k]!) };
+        expect(sharedRunFinder(Uint32Array.from(output))(Uint32Array.from(doc))).toEqual(expected);
+      }),
+      { numRuns: 500, seed: 6 },
+    );
+  });
+
   it('gives, for each contribution in turn, what longestSharedRun gives for it alone', () => {
     const token = fc.integer({ min: 0, max: 40 });
     fc.assert(

@@ -3,7 +3,7 @@
  * of the answer that also occurs in the contribution (the answer's token pairs are indexed, at
  * most `MAX_POSITIONS` places per pair, and the contribution is scanned once, a bit filter of the
  * answer's pairs skipping the places that cannot match), or a single shared token when no pair
- * is shared.
+ * is shared (the answer's earliest token that the contribution holds, at its first place there).
  */
 
 /** A run of `length` tokens at `outputStart` in the answer and `docOffset` in the contribution. */
@@ -13,6 +13,7 @@ const MAX_POSITIONS = 64;
 /** Bits of the pair filter: a few hundred answer pairs set well under 1% of them. */
 const FILTER_BITS = 1 << 16;
 const filterBit = (a: number, b: number) => (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b)) >>> 16;
+const tokenBit = (token: number) => Math.imul(token, 0x9e3779b1) >>> 16;
 
 /**
  * The answer's token pairs, indexed once for all the contributions it is compared with: an open
@@ -84,6 +85,7 @@ class PairIndex {
  */
 export function sharedRunFinder(output: ArrayLike<number>): (doc: ArrayLike<number>) => TokenRun | null {
   const index = new PairIndex(output);
+  let tokens: AnswerTokens | null = null;
   return (doc) => {
     const filter = index.filter;
     let best: TokenRun | null = null;
@@ -104,7 +106,10 @@ export function sharedRunFinder(output: ArrayLike<number>): (doc: ArrayLike<numb
         }
       }
     }
-    return best ?? sharedToken(output, doc);
+    if (best) return best;
+    // No shared pair: a single shared token, if any (the answer's tokens indexed once, when needed).
+    tokens ??= new AnswerTokens(output);
+    return tokens.firstShared(doc);
   };
 }
 
@@ -117,13 +122,36 @@ export function longestSharedRun(output: ArrayLike<number>, doc: ArrayLike<numbe
   return sharedRunFinder(output)(doc);
 }
 
-/** No shared pair: the answer's first token found in the contribution (its first place there). */
-function sharedToken(output: ArrayLike<number>, doc: ArrayLike<number>): TokenRun | null {
-  const first = new Map<number, number>();
-  for (let i = doc.length - 1; i >= 0; i--) first.set(doc[i]!, i);
-  for (let k = 0; k < output.length; k++) {
-    const p = first.get(output[k]!);
-    if (p !== undefined) return { outputStart: k, length: 1, docOffset: p };
+/**
+ * The answer's tokens, for contributions that share no pair with it: each token's first place in
+ * the answer, behind a bit filter so that scanning a contribution costs a bit test per token (not
+ * a map of the contribution's tokens, which was most of evidence finding on the request thread).
+ */
+class AnswerTokens {
+  readonly #filter = new Uint32Array(FILTER_BITS / 32);
+  readonly #firstPlace = new Map<number, number>();
+
+  constructor(output: ArrayLike<number>) {
+    for (let k = output.length - 1; k >= 0; k--) {
+      const token = output[k]!;
+      this.#firstPlace.set(token, k);
+      const bit = tokenBit(token);
+      this.#filter[bit >>> 5]! |= 1 << (bit & 31);
+    }
   }
-  return null;
+
+  /** The earliest answer token the contribution holds, at its first place there (null: none). */
+  firstShared(doc: ArrayLike<number>): TokenRun | null {
+    let best: TokenRun | null = null;
+    for (let p = 0; p < doc.length; p++) {
+      const token = doc[p]!;
+      const bit = tokenBit(token);
+      if ((this.#filter[bit >>> 5]! & (1 << (bit & 31))) === 0) continue;
+      const k = this.#firstPlace.get(token);
+      if (k === undefined || (best && k >= best.outputStart)) continue;
+      best = { outputStart: k, length: 1, docOffset: p };
+      if (k === 0) break;
+    }
+    return best;
+  }
 }
