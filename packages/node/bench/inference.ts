@@ -8,11 +8,12 @@
  *     on a worker (`serving.idleRunsInline = false`: the default before idle runs stayed inline);
  *   - "pool": the same, but a call that finds no run in flight runs on the request thread (the
  *     default).
- * Both write reservations and receipts by group commit. For each: 200-token answers at
- * concurrency 1 and 32 (calls/s, latency, the node's overhead per call from each answer's
- * `x-tributary-overhead-ms` header and `server-timing` stages), and what other users see under
- * 16-way chat load (`GET /health` latency, contribution upload latency). Baselines in the same
- * run: `GET /health` and uploads on an idle node, and the model's raw `generate()` without a node.
+ * Both write reservations and receipts by group commit. For each, after unmeasured calls that let
+ * the JIT compile the node's code (reported as `warmUp`): 200-token answers at concurrency 1 and 32
+ * (calls/s, latency, the node's overhead per call from each answer's `x-tributary-overhead-ms`
+ * header and `server-timing` stages), and what other users see under 16-way chat load (`GET /health`
+ * latency, contribution upload latency). Baselines in the same run: `GET /health` and uploads on
+ * an idle node, and the model's raw `generate()` without a node.
  * It also records what bounds the figures: CPU per call of the node (all its threads) and of the
  * load generator, and how busy the machine's other processes kept its cores.
  *

@@ -101,7 +101,7 @@ export function createReceiptWriter(
   journal: ReceiptJournal<ReceiptBatch> | null,
 ): ReceiptWriter {
   let known: OpenEpoch | null = null;
-  /** The statements of journaled batches, until each finishes (at most MAX_WRITING: see `place`). */
+  /** The statements of journaled batches, until each finishes (at most MAX_WRITING.idle: see `place`). */
   const writing = new Set<Promise<void>>();
   let failure: Error | null = null;
 

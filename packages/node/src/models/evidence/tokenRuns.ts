@@ -14,6 +14,12 @@ const MAX_POSITIONS = 64;
 const FILTER_BITS = 1 << 16;
 const filterBit = (a: number, b: number) => (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b)) >>> 16;
 const tokenBit = (token: number) => Math.imul(token, 0x9e3779b1) >>> 16;
+/** A bit filter of `FILTER_BITS` bits (pairs or tokens hashed to a bit each). */
+const newFilter = () => new Uint32Array(FILTER_BITS / 32);
+const setBit = (filter: Uint32Array, bit: number) => {
+  filter[bit >>> 5]! |= 1 << (bit & 31);
+};
+const hasBit = (filter: Uint32Array, bit: number) => (filter[bit >>> 5]! & (1 << (bit & 31))) !== 0;
 
 /**
  * The answer's token pairs, indexed once for all the contributions it is compared with: an open
@@ -21,7 +27,7 @@ const tokenBit = (token: number) => Math.imul(token, 0x9e3779b1) >>> 16;
  * list (typed arrays: a receipt's evidence allocates a few kilobytes, not a map per comparison).
  */
 class PairIndex {
-  readonly filter = new Uint32Array(FILTER_BITS / 32);
+  readonly filter = newFilter();
   readonly #mask: number;
   readonly #first: Float64Array;
   readonly #second: Float64Array;
@@ -43,8 +49,7 @@ class PairIndex {
     for (let k = 0; k + 1 < output.length; k++) {
       const a = output[k]!;
       const b = output[k + 1]!;
-      const bit = filterBit(a, b);
-      this.filter[bit >>> 5]! |= 1 << (bit & 31);
+      setBit(this.filter, filterBit(a, b));
       const slot = this.#slot(a, b);
       if (this.#head[slot] === -1) {
         this.#first[slot] = a;
@@ -91,8 +96,7 @@ export function sharedRunFinder(output: ArrayLike<number>): (doc: ArrayLike<numb
     let best: TokenRun | null = null;
     for (let p = 0; p + 1 < doc.length; p++) {
       // Most of a contribution shares no pair with the answer: a bit test rules it out cheaply.
-      const bit = filterBit(doc[p]!, doc[p + 1]!);
-      if ((filter[bit >>> 5]! & (1 << (bit & 31))) === 0) continue;
+      if (!hasBit(filter, filterBit(doc[p]!, doc[p + 1]!))) continue;
       for (let k = index.places(doc[p]!, doc[p + 1]!); k !== -1; k = index.after(k)) {
         let length = 2;
         while (
@@ -128,15 +132,14 @@ export function longestSharedRun(output: ArrayLike<number>, doc: ArrayLike<numbe
  * a map of the contribution's tokens, which was most of evidence finding on the request thread).
  */
 class AnswerTokens {
-  readonly #filter = new Uint32Array(FILTER_BITS / 32);
+  readonly #filter = newFilter();
   readonly #firstPlace = new Map<number, number>();
 
   constructor(output: ArrayLike<number>) {
     for (let k = output.length - 1; k >= 0; k--) {
       const token = output[k]!;
       this.#firstPlace.set(token, k);
-      const bit = tokenBit(token);
-      this.#filter[bit >>> 5]! |= 1 << (bit & 31);
+      setBit(this.#filter, tokenBit(token));
     }
   }
 
@@ -145,8 +148,7 @@ class AnswerTokens {
     let best: TokenRun | null = null;
     for (let p = 0; p < doc.length; p++) {
       const token = doc[p]!;
-      const bit = tokenBit(token);
-      if ((this.#filter[bit >>> 5]! & (1 << (bit & 31))) === 0) continue;
+      if (!hasBit(this.#filter, tokenBit(token))) continue;
       const k = this.#firstPlace.get(token);
       if (k === undefined || (best && k >= best.outputStart)) continue;
       best = { outputStart: k, length: 1, docOffset: p };
