@@ -32,14 +32,12 @@ export type Serving = {
   recover(): Promise<{ journaledReceipts: number }>;
   /** The protocol fee rate as of an indexed block (see protocolFee.ts). */
   protocolFee: { block: bigint; bps: Promise<number> } | null;
-  /** Counts a started call until `done` settles (a stop waits for the calls in flight). */
-  track(done: Promise<unknown>): void;
-  /** Waits for the calls in flight (at most `CLOSE_WAIT_MS`), their writes, then stops the pool. */
+  /**
+   * Waits for the writes of the calls answered (the node's HTTP server has closed first, after its
+   * calls in flight were answered and charged), then stops the pool.
+   */
   close(): Promise<void>;
 };
-
-/** How long a stop waits for calls in flight to be charged. */
-const CLOSE_WAIT_MS = 10_000;
 
 /** Creates the serving state of `ctx` (its writers read the rest of `ctx` when they run). */
 export function createServing(ctx: Context): Serving {
@@ -64,7 +62,6 @@ export function createServing(ctx: Context): Serving {
     : null;
   const receiptWriter = createReceiptWriter(ctx, journal);
   const receipts = createGroupCommit({ write: receiptWriter.write, maxBatch, compatible: sameFeeRate });
-  const inflight = new Set<Promise<unknown>>();
   return {
     pool,
     reservations,
@@ -77,23 +74,7 @@ export function createServing(ctx: Context): Serving {
       return { journaledReceipts };
     },
     protocolFee: null,
-    track(done) {
-      const settled = done.then(
-        () => {},
-        () => {},
-      );
-      inflight.add(settled);
-      void settled.then(() => inflight.delete(settled));
-    },
     async close() {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        Promise.all(inflight),
-        new Promise((resolve) => {
-          timer = setTimeout(resolve, CLOSE_WAIT_MS);
-        }),
-      ]);
-      clearTimeout(timer);
       await reservations.batch.idle();
       await receipts.idle();
       await receiptWriter.stored();

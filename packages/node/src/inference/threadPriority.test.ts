@@ -6,9 +6,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { ANVIL_PRIVATE_KEYS } from '@tributary/protocol';
 import { describe, expect, it } from 'vitest';
+import { openPgliteThread } from '../store/pgliteThread.js';
 import { workerCode } from '../workerCode.js';
 import type { HostSetup } from './poolMessages.js';
-import { WORKER_NICE } from './threadPriority.js';
+import { DATABASE_NICE, WORKER_NICE } from './threadPriority.js';
 
 /** Nice values of this process's threads (field 19 of /proc/<pid>/task/<tid>/stat). */
 function threadNices(): number[] {
@@ -19,7 +20,7 @@ function threadNices(): number[] {
   });
 }
 
-describe.runIf(process.platform === 'linux')('model worker priority', () => {
+describe.runIf(process.platform === 'linux')('thread priorities', () => {
   it('runs the runner worker at WORKER_NICE and leaves the request thread as it was', async () => {
     const before = threadNices();
     expect(before.filter((n) => n === WORKER_NICE)).toHaveLength(0);
@@ -42,6 +43,23 @@ describe.runIf(process.platform === 'linux')('model worker priority', () => {
       );
     } finally {
       await worker.terminate();
+    }
+  });
+
+  it('runs the embedded database thread at DATABASE_NICE, between the request thread and the workers', async () => {
+    expect(DATABASE_NICE).toBeGreaterThan(0);
+    expect(DATABASE_NICE).toBeLessThan(WORKER_NICE);
+    const before = threadNices();
+    const db = await openPgliteThread(undefined);
+    try {
+      // Lowered as the thread's module loads, before its first statement is answered.
+      expect(await db.query('select 1 as one')).toEqual([{ one: 1 }]);
+      expect(threadNices().filter((n) => n === DATABASE_NICE).length).toBe(
+        before.filter((n) => n === DATABASE_NICE).length + 1,
+      );
+      expect(threadNices()[0]).toBe(before[0]);
+    } finally {
+      await db.close();
     }
   });
 });

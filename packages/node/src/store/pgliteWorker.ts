@@ -5,8 +5,11 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PGlite, Transaction } from '@electric-sql/pglite';
+import { DATABASE_NICE, lowerThreadPriority } from '../inference/threadPriority.js';
 import { type DbReply, type DbRequest, type DbWorkerData, failureOf } from './dbMessages.js';
 import { openPgliteDatabase } from './pglite.js';
+
+lowerThreadPriority(DATABASE_NICE);
 
 const port = parentPort!;
 const { dataDir } = workerData as DbWorkerData;
