@@ -10,7 +10,14 @@ export const MAX_JSON_DEPTH = 32;
 
 /** Reads at most `maxBytes` of the request's body; 413 beyond that. */
 export async function readLimitedBody(request: Request, maxBytes: number): Promise<Uint8Array> {
-  refuseDeclaredLength(request, maxBytes);
+  if (declaredLength(request, maxBytes) !== null) {
+    // A declared length within the limit bounds the body (the HTTP parser reads exactly that
+    // many bytes), so it is read at once: the server's direct path, without a web stream (about
+    // a third of a millisecond of the request thread per call). Checked again all the same.
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    if (bytes.byteLength > maxBytes) throw bodyTooLarge(maxBytes);
+    return bytes;
+  }
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -34,10 +41,16 @@ export async function readLimitedBody(request: Request, maxBytes: number): Promi
 
 /** 413 at once when the request declares a body larger than `maxBytes`. */
 export function refuseDeclaredLength(request: Request, maxBytes: number): void {
+  declaredLength(request, maxBytes);
+}
+
+/** The body's declared length (null when none is, or it is not a plain number); 413 beyond `maxBytes`. */
+function declaredLength(request: Request, maxBytes: number): number | null {
   const declared = request.headers.get('content-length');
-  if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) {
-    throw bodyTooLarge(maxBytes);
-  }
+  if (declared === null || !/^\d+$/.test(declared)) return null;
+  const length = Number(declared);
+  if (length > maxBytes) throw bodyTooLarge(maxBytes);
+  return length;
 }
 
 const bodyTooLarge = (maxBytes: number) =>
