@@ -1,7 +1,8 @@
 /**
- * Reading request bodies within a limit: the declared length is checked before anything is read,
- * and the stream is counted while it arrives, so an oversized body is refused after at most
- * `maxBytes` bytes (never buffered whole). JSON is depth-checked before it is parsed.
+ * Reading request bodies within a limit: the declared length is checked before anything is read
+ * (a body within it is read at once), and a body of undeclared length is counted while it
+ * arrives, so an oversized body is refused after at most `maxBytes` bytes (never buffered whole).
+ * JSON is depth-checked before it is parsed.
  */
 import { badRequest, tooLarge } from '../errors.js';
 
