@@ -13,8 +13,8 @@ export const MAX_JSON_DEPTH = 32;
 export async function readLimitedBody(request: Request, maxBytes: number): Promise<Uint8Array> {
   if (declaredLength(request, maxBytes) !== null) {
     // A declared length within the limit bounds the body (the HTTP parser reads exactly that
-    // many bytes), so it is read at once: the server's direct path, without a web stream (about
-    // a third of a millisecond of the request thread per call). Checked again all the same.
+    // many bytes), so it is read at once: the server's direct path, without a web stream (210 →
+    // 72 µs of CPU per 3 KB JSON request, server and client together). Checked again all the same.
     const bytes = new Uint8Array(await request.arrayBuffer());
     if (bytes.byteLength > maxBytes) throw bodyTooLarge(maxBytes);
     return bytes;
