@@ -156,6 +156,27 @@ describe('generate', () => {
     }
   });
 
+  it('gives the same steps when generations interleave (a server stepping several), on two indexes', async () => {
+    // Searches on a thread share their scratch space (nextTokens.ts): interleaving must not leak.
+    const other = await freshIndex();
+    await addInBatches(other, unicodeDocs, 1);
+    const runs = [
+      { index, prompt: ' the river', maxTokens: 40, temperature: 1.3, seed: 1 },
+      { index, prompt: ' a fox runs', maxTokens: 25, topK: 2, seed: 2 },
+      { index: other, prompt: 'Le café', maxTokens: 30, seed: 3 },
+      { index, prompt: '', maxTokens: 35, temperature: 0.7, seed: 4 },
+    ];
+    const alone = runs.map((r) => JSON.stringify(generate(r).result().steps));
+    const generations = runs.map((r) => generate(r));
+    for (let active = generations.length; active > 0; ) {
+      active = 0;
+      for (const g of generations) if (!g.next().done) active++;
+    }
+    expect(generations.map((g) => JSON.stringify(g.steps))).toEqual(alone);
+    expect(alone.every((steps) => JSON.parse(steps).length > 5)).toBe(true);
+    await other.close();
+  });
+
   it('is reproducible from the seed, byte for byte', () => {
     const run = (seed: number) =>
       JSON.stringify(

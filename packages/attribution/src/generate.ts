@@ -16,7 +16,7 @@ import type { Searchable } from './count.js';
 import { InvalidInputError } from './errors.js';
 import type { Hex32 } from './indexRoot.js';
 import {
-  type CandidateBlocks,
+  type Distribution,
   type NextTokenOptions,
   NextTokenSearch,
   resolveNextTokenOptions,
@@ -192,24 +192,25 @@ export class Generation implements IterableIterator<GenerationStep, undefined> {
         break;
       }
       const distribution = search.distribution(suffixLength);
-      if (distribution.candidates.length === 0) {
+      if (distribution.size === 0) {
         this.#finishReason = 'stop';
         break;
       }
-      const candidate = choose(distribution.candidates, sampling, random);
+      const chosen = choose(distribution, sampling, random);
+      const token = distribution.tokens[chosen]!;
       const step: GenerationStep = {
-        token: candidate.token,
+        token,
         text: '',
         suffixLength,
-        count: candidate.count,
+        count: distribution.counts[chosen]!,
         total: distribution.total,
-        support: search.support(distribution, candidate),
+        support: search.support(distribution, chosen),
         sampled: distribution.sampled,
       };
       this.#generated++;
-      search.push(candidate.token);
+      search.push(token);
       const start = output.length;
-      output += decoder.decode(tokenBytesOf(candidate.token), { stream: true });
+      output += decoder.decode(tokenBytesOf(token), { stream: true });
       pending.push({ step, start, end: output.length });
       let safe = output.length;
       if (longestStop > 0) {
@@ -292,38 +293,39 @@ function unfinishedTail(prompt: Uint32Array): Uint8Array {
 }
 
 /**
- * Picks a candidate (sorted by count, descending): the first at temperature 0, else one drawn with
- * weight count^(1/temperature) among the first topK.
+ * Picks a candidate's rank (candidates are sorted by count, descending): the first at temperature
+ * 0, else one drawn with weight count^(1/temperature) among the first topK.
  */
-function choose(candidates: readonly CandidateBlocks[], sampling: Sampling, random: Random): CandidateBlocks {
-  const n = sampling.topK > 0 ? Math.min(sampling.topK, candidates.length) : candidates.length;
-  if (sampling.temperature === 0 || n === 1) return candidates[0]!;
+function choose(distribution: Distribution, sampling: Sampling, random: Random): number {
+  const counts = distribution.counts;
+  const n = sampling.topK > 0 ? Math.min(sampling.topK, distribution.size) : distribution.size;
+  if (sampling.temperature === 0 || n === 1) return 0;
   if (sampling.temperature === 1) {
     let total = 0;
-    for (let i = 0; i < n; i++) total += candidates[i]!.count;
+    for (let i = 0; i < n; i++) total += counts[i]!;
     let r = random.nextInt(total);
     for (let i = 0; i < n; i++) {
-      r -= candidates[i]!.count;
-      if (r < 0) return candidates[i]!;
+      r -= counts[i]!;
+      if (r < 0) return i;
     }
-    return candidates[n - 1]!;
+    return n - 1;
   }
   const exponent = 1 / sampling.temperature;
-  const top = candidates[0]!.count;
+  const top = counts[0]!;
   const weights = new Float64Array(n);
   let sum = 0;
   for (let i = 0; i < n; i++) {
-    weights[i] = (candidates[i]!.count / top) ** exponent;
+    weights[i] = (counts[i]! / top) ** exponent;
     sum += weights[i]!;
   }
   let r = random.nextDouble() * sum;
   for (let i = 0; i < n; i++) {
     r -= weights[i]!;
-    if (r < 0) return candidates[i]!;
+    if (r < 0) return i;
   }
   // Rounding left r ≥ 0 after the last subtraction: the last candidate with weight.
-  for (let i = n - 1; i >= 0; i--) if (weights[i]! > 0) return candidates[i]!;
-  return candidates[0]!;
+  for (let i = n - 1; i >= 0; i--) if (weights[i]! > 0) return i;
+  return 0;
 }
 
 /** Index of the earliest occurrence of any stop string in `text` at or after `from`, or -1. */

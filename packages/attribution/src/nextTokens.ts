@@ -13,12 +13,13 @@
  * deterministic subset when there are more than `maxOccurrences` (see {@link NextTokenDistributionParameters}).
  */
 import type { IndexSnapshot } from './attributionIndex.js';
+import { BlockTable, type RankedCandidates, RankScratch, rankBlocks } from './blockTable.js';
 import { checkQueryText, checkTokenIds } from './checkTokenIds.js';
 import { type ContributionId, compareContributionIds } from './contributionId.js';
 import type { Searchable } from './count.js';
 import { InvalidInputError } from './errors.js';
 import type { Hex32 } from './indexRoot.js';
-import { documentAt, type SegmentData, suffixRange, toDense } from './segment.js';
+import { denseId, documentAt, type SegmentData, suffixRange, toDense } from './segment.js';
 import { indexTokenIds } from './tokenizer.js';
 
 /** Default cap on the supporting occurrences read per distribution. */
@@ -116,10 +117,10 @@ export function nextTokenDistribution(
     indexRoot: snapshot.root,
     suffixLength: distribution.suffixLength,
     total: distribution.total,
-    candidates: distribution.candidates.slice(0, limit).map((c) => ({
-      token: c.token,
-      count: c.count,
-      support: search.support(distribution, c),
+    candidates: Array.from({ length: Math.min(limit, distribution.size) }, (_, r) => ({
+      token: distribution.tokens[r]!,
+      count: distribution.counts[r]!,
+      support: search.support(distribution, r),
     })),
     sampled: distribution.sampled,
   };
@@ -145,32 +146,31 @@ export function resolveNextTokenOptions(options: NextTokenOptions): ResolvedNext
 }
 
 /**
- * A candidate with its blocks: each block is one segment's occurrences of the suffix followed by
- * the token, a suffix-array range; the blocks are `order[first, end)` of the distribution's block
- * table.
+ * A distribution before support is read: its candidates ranked (candidate r, 0 the most frequent)
+ * and its block table (segment, suffix-array range and live occurrences of each block), in flat
+ * arrays (`blockTable.ts`). They are space shared by the thread's searches, valid until the next
+ * `distribution` of any search (the unigram distribution's are its own: it is kept).
  */
-export type CandidateBlocks = { token: number; count: number; first: number; end: number };
-
-/**
- * A distribution before support is read. Blocks live in flat arrays (one object per candidate, not
- * per block: a unigram distribution has tens of thousands of candidates).
- */
-export type Distribution = {
+export type Distribution = RankedCandidates & {
   suffixLength: number;
-  total: number;
   /** Continuations counting removed documents (the sampling budget's denominator). */
   rawTotal: number;
-  /** By count (descending), then token (ascending). */
-  candidates: CandidateBlocks[];
   sampled: boolean;
-  /** Block table: segment, suffix-array range and live occurrences of each block. */
-  blockSegment: number[];
-  blockLo: number[];
-  blockHi: number[];
-  blockLive: number[];
-  /** Blocks grouped by candidate token (ascending), then segment. */
-  order: Uint32Array;
+  blockSegment: Uint32Array;
+  blockLo: Uint32Array;
+  blockHi: Uint32Array;
+  blockLive: Uint32Array;
 };
+
+/**
+ * Space every search on this thread reuses: searches run synchronously, and each distribution is
+ * read before the next one is computed (see {@link Distribution}), so generations that interleave
+ * (a server yielding between steps) share it safely.
+ */
+const shared = { blocks: new BlockTable(), scratch: new RankScratch(), slots: new Int32Array(0) };
+
+/** Each snapshot's unigram distribution (it depends on the snapshot alone), in its own arrays. */
+const unigrams = new WeakMap<IndexSnapshot, Distribution>();
 
 /**
  * A growing context searched against one snapshot: the engine behind {@link nextTokenDistribution}
@@ -182,10 +182,8 @@ export class NextTokenSearch {
   #ids: number[] = [];
   /** Per segment: the context in its dense vocabulary (-1: absent), with spare capacity. */
   #dense: Int32Array[];
-  /** The unigram distribution, once computed (it does not depend on the context). */
+  /** The unigram distribution, once read (it does not depend on the context). */
   #unigram: Distribution | null = null;
-  /** Token id → candidate index + 1 while a distribution is grouped (else all 0). */
-  #slots: Int32Array | null = null;
 
   constructor(snapshot: IndexSnapshot, ids: ArrayLike<number>, options: ResolvedNextTokenOptions) {
     this.snapshot = snapshot;
@@ -199,16 +197,15 @@ export class NextTokenSearch {
     });
   }
 
+  /** The thread's token → candidate table, large enough for this snapshot's token ids. */
   #tokenSlots(): Int32Array {
-    if (!this.#slots) {
-      let max = 0;
-      for (const e of this.snapshot.segments) {
-        const v = e.segment.vocabulary;
-        if (v.length > 0 && v[v.length - 1]! > max) max = v[v.length - 1]!;
-      }
-      this.#slots = new Int32Array(max + 1);
+    let max = 0;
+    for (const e of this.snapshot.segments) {
+      const v = e.segment.vocabulary;
+      if (v.length > 0 && v[v.length - 1]! > max) max = v[v.length - 1]!;
     }
-    return this.#slots;
+    if (shared.slots.length <= max) shared.slots = new Int32Array(max + 1);
+    return shared.slots;
   }
 
   /** Tokens in the context. */
@@ -220,8 +217,8 @@ export class NextTokenSearch {
   push(token: number): void {
     const at = this.#ids.length;
     this.#ids.push(token);
-    const one = Uint32Array.of(token);
-    this.snapshot.segments.forEach((e, s) => {
+    const segments = this.snapshot.segments;
+    for (let s = 0; s < segments.length; s++) {
       let dense = this.#dense[s]!;
       if (at >= dense.length) {
         const grown = new Int32Array(dense.length * 2);
@@ -229,8 +226,8 @@ export class NextTokenSearch {
         dense = grown;
         this.#dense[s] = dense;
       }
-      dense[at] = toDense(e.segment, one)[0]!;
-    });
+      dense[at] = denseId(segments[s]!.segment, token);
+    }
   }
 
   /**
@@ -242,16 +239,17 @@ export class NextTokenSearch {
     if (length === 0) return snapshot.tokenCount;
     const start = this.#ids.length - length;
     let total = 0;
-    snapshot.segments.forEach((entry, s) => {
+    for (let s = 0; s < snapshot.segments.length; s++) {
+      const entry = snapshot.segments[s]!;
       const dense = this.#dense[s]!;
       const { lo, hi } = suffixRange(entry.segment, dense, start, length);
-      if (lo === hi) return;
+      if (lo === hi) continue;
       total += hi - firstContinuation(entry.segment, lo, hi, length);
       const removed = entry.removed.index;
-      if (!removed) return;
+      if (!removed) continue;
       const r = suffixRange(removed, dense, start, length);
       if (r.lo < r.hi) total -= r.hi - firstContinuation(removed, r.lo, r.hi, length);
-    });
+    }
     return total;
   }
 
@@ -290,113 +288,87 @@ export class NextTokenSearch {
 
   /** The counts of the tokens that follow the context's last `length` tokens, with their blocks. */
   distribution(length: number): Distribution {
-    if (length === 0 && this.#unigram) return this.#unigram;
-    const snapshot = this.snapshot;
-    const blockToken: number[] = [];
-    const blockSegment: number[] = [];
-    const blockLo: number[] = [];
-    const blockHi: number[] = [];
-    const blockLive: number[] = [];
+    if (length > 0) return this.#compute(length);
+    this.#unigram ??= this.#unigramOf();
+    return this.#unigram;
+  }
+
+  /** The distribution after the context's last `length` tokens (0: the unigram, in its own arrays). */
+  #compute(length: number): Distribution {
+    const segments = this.snapshot.segments;
+    const blocks = shared.blocks;
+    blocks.size = 0;
     let rawTotal = 0;
-    const add = (token: number, s: number, lo: number, hi: number, live: number) => {
-      rawTotal += hi - lo;
-      if (live === 0) return;
-      blockToken.push(token);
-      blockSegment.push(s);
-      blockLo.push(lo);
-      blockHi.push(hi);
-      blockLive.push(live);
-    };
     const start = this.#ids.length - length;
-    snapshot.segments.forEach((entry, s) => {
-      const segment = entry.segment;
-      const removed = entry.removed.index;
+    for (let s = 0; s < segments.length; s++) {
+      const { segment, removed } = segments[s]!;
       const vocabulary = segment.vocabulary;
       if (length === 0) {
         const buckets = segment.bucketStarts;
-        const removedBuckets = removed?.bucketStarts;
+        const removedBuckets = removed.index?.bucketStarts;
         for (let d = 1; d < buckets.length - 1; d++) {
           const lo = buckets[d]!;
           const hi = buckets[d + 1]!;
           if (lo === hi) continue;
-          const gone = removedBuckets ? removedBuckets[d + 1]! - removedBuckets[d]! : 0;
-          add(vocabulary[d - 1]!, s, lo, hi, hi - lo - gone);
+          rawTotal += hi - lo;
+          const live = hi - lo - (removedBuckets ? removedBuckets[d + 1]! - removedBuckets[d]! : 0);
+          if (live > 0) blocks.add(vocabulary[d - 1]!, s, lo, hi, live);
         }
-        return;
+        continue;
       }
       const dense = this.#dense[s]!;
       const { lo, hi } = suffixRange(segment, dense, start, length);
-      if (lo === hi) return;
+      if (lo === hi) continue;
       const first = firstContinuation(segment, lo, hi, length);
-      if (first === hi) return;
-      let gone: Map<number, number> | null = null;
-      if (removed) {
-        const r = suffixRange(removed, dense, start, length);
-        if (r.lo < r.hi) {
-          const removedMap = new Map<number, number>();
-          forEachBlock(removed, firstContinuation(removed, r.lo, r.hi, length), r.hi, length, (d, a, b) =>
-            removedMap.set(d, b - a),
-          );
-          gone = removedMap;
-        }
+      if (first === hi) continue;
+      const gone = removed.index ? removedBlocks(removed.index, dense, start, length) : null;
+      for (let a = first; a < hi; ) {
+        const d = segment.tokens[segment.suffixArray.get(a) + length]!;
+        const b = blockEnd(segment, a, d, hi, length);
+        rawTotal += b - a;
+        const live = b - a - (gone?.get(d) ?? 0);
+        if (live > 0) blocks.add(vocabulary[d - 1]!, s, a, b, live);
+        a = b;
       }
-      forEachBlock(segment, first, hi, length, (d, a, b) => {
-        add(vocabulary[d - 1]!, s, a, b, b - a - (gone?.get(d) ?? 0));
-      });
-    });
-    // Group blocks by token (a counting sort through a token → candidate table), then rank.
-    const slots = this.#tokenSlots();
-    const byBlock = new Int32Array(blockToken.length);
-    const grouped: CandidateBlocks[] = [];
-    let total = 0;
-    for (let k = 0; k < blockToken.length; k++) {
-      const token = blockToken[k]!;
-      let c = slots[token]!;
-      if (c === 0) {
-        grouped.push({ token, count: 0, first: 0, end: 0 });
-        c = grouped.length;
-        slots[token] = c;
-      }
-      byBlock[k] = c - 1;
-      const candidate = grouped[c - 1]!;
-      candidate.count += blockLive[k]!;
-      candidate.end++;
-      total += blockLive[k]!;
     }
-    let at = 0;
-    let most = 0;
-    for (const candidate of grouped) {
-      candidate.first = at;
-      at += candidate.end;
-      candidate.end = candidate.first;
-      if (candidate.count > most) most = candidate.count;
-    }
-    const order = new Uint32Array(blockToken.length);
-    for (let k = 0; k < blockToken.length; k++) order[grouped[byBlock[k]!]!.end++] = k;
-    const candidates = rankCandidates(grouped, most, slots);
-    for (const candidate of grouped) slots[candidate.token] = 0;
+    const own = length === 0;
+    const ranked = rankBlocks(blocks, this.#tokenSlots(), shared.scratch, own);
+    const table = (a: Uint32Array) => (own ? a.slice(0, blocks.size) : a);
     const distribution: Distribution = {
+      size: ranked.size,
+      total: ranked.total,
+      tokens: ranked.tokens,
+      counts: ranked.counts,
+      first: ranked.first,
+      end: ranked.end,
+      order: ranked.order,
       suffixLength: length,
-      total,
       rawTotal,
-      candidates,
-      sampled: total > this.options.maxOccurrences,
-      blockSegment,
-      blockLo,
-      blockHi,
-      blockLive,
-      order,
+      sampled: ranked.total > this.options.maxOccurrences,
+      blockSegment: table(blocks.segment),
+      blockLo: table(blocks.lo),
+      blockHi: table(blocks.hi),
+      blockLive: table(blocks.live),
     };
-    if (length === 0) this.#unigram = distribution;
     return distribution;
   }
 
-  /** The contributions that hold a candidate's occurrences (a subset when the distribution is sampled). */
-  support(distribution: Distribution, candidate: CandidateBlocks): TokenSupport[] {
+  /** The unigram distribution: the snapshot's (computed once), with this search's `sampled`. */
+  #unigramOf(): Distribution {
+    let unigram = unigrams.get(this.snapshot);
+    if (!unigram) {
+      unigram = this.#compute(0);
+      unigrams.set(this.snapshot, unigram);
+    }
+    return { ...unigram, sampled: unigram.total > this.options.maxOccurrences };
+  }
+
+  /** The contributions that hold candidate r's occurrences (a subset when the distribution is sampled). */
+  support(distribution: Distribution, r: number): TokenSupport[] {
     const snapshot = this.snapshot;
     const budget = this.options.maxOccurrences;
     const out = new Map<ContributionId, TokenSupport>();
-    for (let j = candidate.first; j < candidate.end; j++) {
+    for (let j = distribution.first[r]!; j < distribution.end[r]!; j++) {
       const b = distribution.order[j]!;
       const lo = distribution.blockLo[b]!;
       const hi = distribution.blockHi[b]!;
@@ -449,26 +421,6 @@ function visitOccurrence(
 }
 
 /**
- * Sorts candidates by count (descending), then token: as one numeric sort of the keys
- * count · 2^b + (2^b − 1 − token) when they fit in a double's 53 bits (a comparator sort of tens of
- * thousands of objects costs ten times more), mapped back through `slots` (token → candidate + 1);
- * else by comparator.
- */
-function rankCandidates(candidates: CandidateBlocks[], most: number, slots: Int32Array): CandidateBlocks[] {
-  const n = candidates.length;
-  const scale = 2 ** Math.max(1, Math.ceil(Math.log2(slots.length)));
-  if (most * scale >= 2 ** 53) {
-    return [...candidates].sort((a, b) => b.count - a.count || a.token - b.token);
-  }
-  const keys = new Float64Array(n);
-  for (let i = 0; i < n; i++) keys[i] = candidates[i]!.count * scale + (scale - 1 - candidates[i]!.token);
-  keys.sort();
-  const ranked = new Array<CandidateBlocks>(n);
-  for (let i = 0; i < n; i++) ranked[i] = candidates[slots[scale - 1 - (keys[n - 1 - i]! % scale)]! - 1]!;
-  return ranked;
-}
-
-/**
  * First index in the suffix-array range [lo, hi) of an n-gram of `length` tokens whose next token
  * is not the separator (the separator sorts first), or hi.
  */
@@ -487,38 +439,46 @@ function firstContinuation(segment: SegmentData, lo: number, hi: number, length:
 }
 
 /**
- * Splits the suffix-array range [lo, hi) of an n-gram of `length` tokens into runs of equal next
- * token (non-decreasing across the range), calling `visit(dense id, from, to)` for each, in order.
- * Each run's end is found by galloping then bisecting: O(log run) reads.
+ * In the suffix-array range [lo, hi) of an n-gram of `length` tokens the next token is
+ * non-decreasing: the end of the run of next token `d` (dense) that starts at `from`, found by
+ * galloping then bisecting (O(log run) reads).
  */
-function forEachBlock(
-  segment: SegmentData,
-  lo: number,
-  hi: number,
-  length: number,
-  visit: (dense: number, from: number, to: number) => void,
-): void {
+function blockEnd(segment: SegmentData, from: number, d: number, hi: number, length: number): number {
   const T = segment.tokens;
   const sa = segment.suffixArray;
-  let x = lo;
-  while (x < hi) {
-    const d = T[sa.get(x) + length]!;
-    let known = x;
-    let step = 1;
-    let probe = x + 1;
-    while (probe < hi && T[sa.get(probe) + length] === d) {
-      known = probe;
-      step *= 2;
-      probe = x + step;
-    }
-    let l = known + 1;
-    let h = Math.min(probe, hi);
-    while (l < h) {
-      const mid = (l + h) >>> 1;
-      if (T[sa.get(mid) + length] === d) l = mid + 1;
-      else h = mid;
-    }
-    visit(d, x, l);
-    x = l;
+  let known = from;
+  let step = 1;
+  let probe = from + 1;
+  while (probe < hi && T[sa.get(probe) + length] === d) {
+    known = probe;
+    step *= 2;
+    probe = from + step;
   }
+  let l = known + 1;
+  let h = Math.min(probe, hi);
+  while (l < h) {
+    const mid = (l + h) >>> 1;
+    if (T[sa.get(mid) + length] === d) l = mid + 1;
+    else h = mid;
+  }
+  return l;
+}
+
+/** Removed occurrences of the context's suffix in a removed-documents index, by next token (dense id). */
+function removedBlocks(
+  removed: SegmentData,
+  dense: Int32Array,
+  start: number,
+  length: number,
+): Map<number, number> | null {
+  const { lo, hi } = suffixRange(removed, dense, start, length);
+  if (lo === hi) return null;
+  const gone = new Map<number, number>();
+  for (let a = firstContinuation(removed, lo, hi, length); a < hi; ) {
+    const d = removed.tokens[removed.suffixArray.get(a) + length]!;
+    const b = blockEnd(removed, a, d, hi, length);
+    gone.set(d, b - a);
+    a = b;
+  }
+  return gone;
 }

@@ -236,20 +236,22 @@ export function encodingIds(segment: SegmentData, from: number, to: number): Uin
 
 /** Dense ids of the encoding's token ids in this segment's vocabulary (-1 where absent). */
 export function toDense(segment: SegmentData, ids: Uint32Array): Int32Array {
-  const vocabulary = segment.vocabulary;
   const out = new Int32Array(ids.length);
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i]!;
-    let lo = 0;
-    let hi = vocabulary.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (vocabulary[mid]! < id) lo = mid + 1;
-      else hi = mid;
-    }
-    out[i] = lo < vocabulary.length && vocabulary[lo] === id ? lo + 1 : -1;
-  }
+  for (let i = 0; i < ids.length; i++) out[i] = denseId(segment, ids[i]!);
   return out;
+}
+
+/** The dense id of one encoding token id in this segment's vocabulary (-1 where absent). */
+export function denseId(segment: SegmentData, id: number): number {
+  const vocabulary = segment.vocabulary;
+  let lo = 0;
+  let hi = vocabulary.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (vocabulary[mid]! < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < vocabulary.length && vocabulary[lo] === id ? lo + 1 : -1;
 }
 
 /**
