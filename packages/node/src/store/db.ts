@@ -7,6 +7,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { openPgliteDatabase } from './pglite.js';
 import { openPgliteThread } from './pgliteThread.js';
+import { preparedStatements } from './preparedStatements.js';
 import { type StatementSlot, withStatementSlots } from './statementSlots.js';
 
 /** Something queries can run on: the database or a transaction. */
@@ -58,11 +59,14 @@ const INT8 = 20;
 
 async function openPglite(dataDir: string | undefined): Promise<Db> {
   const db = await openPgliteDatabase(dataDir);
-  const run = async <T>(target: Pick<PGlite, 'query'>, sql: string, params?: readonly unknown[]) =>
-    (await target.query<T>(sql, params ? [...params] : undefined)).rows;
+  const prepared = preparedStatements(db);
+  // Statements with parameters are the node's repeated ones: prepared once (preparedStatements.ts).
+  const run = async <T>(target: Pick<PGlite, 'query'> | null, sql: string, params?: readonly unknown[]) =>
+    (params?.length ? await prepared<T>(sql, params, target !== null) : await (target ?? db).query<T>(sql))
+      .rows;
   return {
     kind: 'pglite',
-    query: (sql, params) => run(db, sql, params),
+    query: (sql, params) => run(null, sql, params),
     transaction: (fn) => db.transaction((tx) => fn({ query: (sql, params) => run(tx, sql, params) })),
     exec: async (sql) => {
       await db.exec(sql);

@@ -8,6 +8,7 @@ import type { PGlite, Transaction } from '@electric-sql/pglite';
 import { DATABASE_NICE, lowerThreadPriority } from '../inference/threadPriority.js';
 import { type DbReply, type DbRequest, type DbWorkerData, failureOf } from './dbMessages.js';
 import { openPgliteDatabase } from './pglite.js';
+import { type PreparedQuery, preparedStatements } from './preparedStatements.js';
 
 lowerThreadPriority(DATABASE_NICE);
 
@@ -19,16 +20,22 @@ const reply = (message: DbReply) => port.postMessage(message);
 const ROLLBACK = Symbol('rollback');
 type OpenTransaction = { tx: Transaction; end(commit: boolean): void };
 
-const opening = openPgliteDatabase(dataDir);
+const opening = openPgliteDatabase(dataDir).then((db) => ({ db, prepared: preparedStatements(db) }));
 const transactions = new Map<number, OpenTransaction>();
 let nextTx = 1;
 
-async function handle(db: PGlite, request: DbRequest): Promise<void> {
+async function handle(
+  { db, prepared }: { db: PGlite; prepared: PreparedQuery },
+  request: DbRequest,
+): Promise<void> {
   switch (request.op) {
     case 'query': {
-      const target = request.tx === undefined ? db : transactions.get(request.tx)?.tx;
-      if (!target) throw new Error(`transaction ${request.tx} is not open`);
-      const result = await target.query(request.sql, request.params ? [...request.params] : undefined);
+      const tx = request.tx === undefined ? null : transactions.get(request.tx)?.tx;
+      if (tx === undefined) throw new Error(`transaction ${request.tx} is not open`);
+      // Statements with parameters are the node's repeated ones: prepared once (preparedStatements.ts).
+      const result = request.params?.length
+        ? await prepared(request.sql, request.params, tx !== null)
+        : await (tx ?? db).query(request.sql);
       return reply({ id: request.id, ok: true, value: result.rows });
     }
     case 'exec':
@@ -84,7 +91,7 @@ function settle(txId: number, error: unknown): void {
 
 port.on('message', (request: DbRequest) => {
   opening
-    .then((db) => handle(db, request))
+    .then((opened) => handle(opened, request))
     .catch((error) => reply({ id: request.id, ok: false, error: failureOf(error) }));
 });
 // Opening failed: every request (the first is the caller's readiness check) answers with why.
