@@ -59,7 +59,7 @@ export type ReceiptBatch = {
   reservations: string[];
 };
 
-type Signed = { receiptHash: Hex; signature: Hex }[];
+export type Signed = { receiptHash: Hex; signature: Hex }[];
 
 /**
  * Journaled statements that may be unfinished when the next batch is placed (more: it waits).
@@ -312,42 +312,23 @@ async function insertReceipts(
   batch: ReceiptBatch,
   signed: Signed,
 ): Promise<boolean> {
+  const { sql, params } = receiptStatement(batch, signed);
+  const statement = 'fill' in db ? db.fill.bind(db) : db.query.bind(db);
+  const [row] = await statement<{ written: number }>(sql, params);
+  return row!.written === 1;
+}
+
+/** The batch's statement and its parameters (the statements bench runs it too). */
+export function receiptStatement(batch: ReceiptBatch, signed: Signed): { sql: string; params: unknown[] } {
   const { receipts } = batch;
   const contributions = receipts.flatMap((r) =>
     r.attribution.contributions.map((c) => ({ receiptId: r.requestId, ...c })),
   );
   const owed = owedBy(receipts);
   const total = receipts.reduce((sum, r) => sum + BigInt(r.fee), 0n);
-  const statement = 'fill' in db ? db.fill.bind(db) : db.query.bind(db);
-  const [row] = await statement<{ written: number }>(
-    `with opened as (
-       update epochs set fee_total = fee_total + $22, receipt_count = receipt_count + $23,
-                         protocol_fee_bps = coalesce(protocol_fee_bps, $24)
-       where epoch = $1 and status = 'open' and fee_total = $25 and coalesce(protocol_fee_bps, $24) = $24
-       returning epoch
-     ), stored as (
-       insert into receipts (id, receipt_hash, epoch, payer, model_id, model_version, fee, input_tokens,
-                             output_tokens, receipt, signature, finish_reason, prompt_salt)
-       select id, receipt_hash, $1, payer, model_id, model_version, fee, input_tokens, output_tokens,
-              receipt::jsonb, signature, finish_reason, prompt_salt
-       from unnest($2::text[], $3::text[], $4::text[], $5::numeric[], $6::int[], $7::numeric[], $8::int[],
-                   $9::int[], $10::text[], $11::text[], $12::text[], $26::text[])
-         as r (id, receipt_hash, payer, model_id, model_version, fee, input_tokens, output_tokens, receipt,
-               signature, finish_reason, prompt_salt)
-       where exists (select 1 from opened)
-     ), shares as (
-       insert into receipt_contributions (receipt_id, contribution_id, contributor, datanet_id, ppm, amount)
-       select * from unnest($13::text[], $14::numeric[], $15::text[], $16::numeric[], $17::int[], $18::numeric[])
-       where exists (select 1 from opened)
-     ), owed as (
-       insert into payer_unsettled (payer, amount)
-       select * from unnest($19::text[], $20::numeric[]) where exists (select 1 from opened)
-       on conflict (payer) do update set amount = payer_unsettled.amount + excluded.amount
-     ), released as (
-       delete from reservations where id = any($21::text[]) and exists (select 1 from opened)
-     )
-     select count(*)::int as written from opened`,
-    [
+  return {
+    sql: RECEIPT_STATEMENT,
+    params: [
       batch.open.epoch,
       receipts.map((r) => r.requestId),
       signed.map((s) => s.receiptHash),
@@ -375,6 +356,33 @@ async function insertReceipts(
       batch.open.feeTotal.toString(),
       batch.salts,
     ],
-  );
-  return row!.written === 1;
+  };
 }
+
+const RECEIPT_STATEMENT = `with opened as (
+       update epochs set fee_total = fee_total + $22, receipt_count = receipt_count + $23,
+                         protocol_fee_bps = coalesce(protocol_fee_bps, $24)
+       where epoch = $1 and status = 'open' and fee_total = $25 and coalesce(protocol_fee_bps, $24) = $24
+       returning epoch
+     ), stored as (
+       insert into receipts (id, receipt_hash, epoch, payer, model_id, model_version, fee, input_tokens,
+                             output_tokens, receipt, signature, finish_reason, prompt_salt)
+       select id, receipt_hash, $1, payer, model_id, model_version, fee, input_tokens, output_tokens,
+              receipt::jsonb, signature, finish_reason, prompt_salt
+       from unnest($2::text[], $3::text[], $4::text[], $5::numeric[], $6::int[], $7::numeric[], $8::int[],
+                   $9::int[], $10::text[], $11::text[], $12::text[], $26::text[])
+         as r (id, receipt_hash, payer, model_id, model_version, fee, input_tokens, output_tokens, receipt,
+               signature, finish_reason, prompt_salt)
+       where exists (select 1 from opened)
+     ), shares as (
+       insert into receipt_contributions (receipt_id, contribution_id, contributor, datanet_id, ppm, amount)
+       select * from unnest($13::text[], $14::numeric[], $15::text[], $16::numeric[], $17::int[], $18::numeric[])
+       where exists (select 1 from opened)
+     ), owed as (
+       insert into payer_unsettled (payer, amount)
+       select * from unnest($19::text[], $20::numeric[]) where exists (select 1 from opened)
+       on conflict (payer) do update set amount = payer_unsettled.amount + excluded.amount
+     ), released as (
+       delete from reservations where id = any($21::text[]) and exists (select 1 from opened)
+     )
+     select count(*)::int as written from opened`;
