@@ -95,8 +95,8 @@ export class RankScratch {
 
 /**
  * Groups the blocks by token (a counting sort through `slots`, token → candidate + 1, all 0 before
- * and after) and ranks the candidates. The result's arrays are `scratch`'s (views, valid until
- * its next use) unless `own`, when they are copies.
+ * and after) and ranks the candidates. The result's arrays are `scratch`'s (longer than `size`,
+ * valid until its next use) unless `own`, when they are copies of `size`.
  */
 export function rankBlocks(
   blocks: BlockTable,
@@ -111,44 +111,48 @@ export function rankBlocks(
   let n = 0;
   let total = 0;
   let most = 0;
-  for (let k = 0; k < nb; k++) {
-    const token = blocks.token[k]!;
-    let c = slots[token]!;
-    if (c === 0) {
-      seenToken[n] = token;
-      seenCount[n] = 0;
-      seenEnd[n] = 0;
-      c = ++n;
-      slots[token] = c;
+  // The slots must be all 0 again whatever happens: the next distribution on this thread reads them.
+  try {
+    for (let k = 0; k < nb; k++) {
+      const token = blocks.token[k]!;
+      let c = slots[token]!;
+      if (c === 0) {
+        seenToken[n] = token;
+        seenCount[n] = 0;
+        seenEnd[n] = 0;
+        c = ++n;
+        slots[token] = c;
+      }
+      const live = blocks.live[k]!;
+      seenCount[c - 1]! += live;
+      seenEnd[c - 1]!++;
+      total += live;
     }
-    const live = blocks.live[k]!;
-    seenCount[c - 1]! += live;
-    seenEnd[c - 1]!++;
-    total += live;
-  }
-  let at = 0;
-  for (let c = 0; c < n; c++) {
-    seenFirst[c] = at;
-    at += seenEnd[c]!;
-    seenEnd[c] = seenFirst[c]!;
-    if (seenCount[c]! > most) most = seenCount[c]!;
-  }
-  for (let k = 0; k < nb; k++) order[seenEnd[slots[blocks.token[k]!]! - 1]!++] = k;
+    let at = 0;
+    for (let c = 0; c < n; c++) {
+      seenFirst[c] = at;
+      at += seenEnd[c]!;
+      seenEnd[c] = seenFirst[c]!;
+      if (seenCount[c]! > most) most = seenCount[c]!;
+    }
+    for (let k = 0; k < nb; k++) order[seenEnd[slots[blocks.token[k]!]! - 1]!++] = k;
 
-  const rank = rankOrder(scratch, n, most, slots);
-  const tokens = own ? new Uint32Array(n) : scratch.tokens;
-  const counts = own ? new Uint32Array(n) : scratch.counts;
-  const first = own ? new Uint32Array(n) : scratch.first;
-  const end = own ? new Uint32Array(n) : scratch.end;
-  for (let r = 0; r < n; r++) {
-    const c = rank[r]!;
-    tokens[r] = seenToken[c]!;
-    counts[r] = seenCount[c]!;
-    first[r] = seenFirst[c]!;
-    end[r] = seenEnd[c]!;
+    const rank = rankOrder(scratch, n, most, slots);
+    const tokens = own ? new Uint32Array(n) : scratch.tokens;
+    const counts = own ? new Uint32Array(n) : scratch.counts;
+    const first = own ? new Uint32Array(n) : scratch.first;
+    const end = own ? new Uint32Array(n) : scratch.end;
+    for (let r = 0; r < n; r++) {
+      const c = rank[r]!;
+      tokens[r] = seenToken[c]!;
+      counts[r] = seenCount[c]!;
+      first[r] = seenFirst[c]!;
+      end[r] = seenEnd[c]!;
+    }
+    return { size: n, total, tokens, counts, first, end, order: own ? order.slice(0, nb) : order };
+  } finally {
+    for (let c = 0; c < n; c++) slots[seenToken[c]!] = 0;
   }
-  for (let c = 0; c < n; c++) slots[seenToken[c]!] = 0;
-  return { size: n, total, tokens, counts, first, end, order: own ? order.slice(0, nb) : order };
 }
 
 /**

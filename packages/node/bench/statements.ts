@@ -77,7 +77,7 @@ async function main() {
     const ways = {
       query: async () => (await db.query<{ written: number }>(...statementArgs(nextStatement()))).rows,
       prepared: async () =>
-        (await prepared<{ written: number }>(...statementArgs(nextStatement()), false)).rows,
+        (await prepared<{ written: number }>(...statementArgs(nextStatement()), null)).rows,
     };
     const samples: Record<keyof typeof ways, number[]> = { query: [], prepared: [] };
     // Warm-up (the JIT, PGlite's caches, the prepared statement itself), then alternating rounds.

@@ -3,7 +3,7 @@
  * migrations and queries run on both. int8 columns come back as bigint on both; numeric as
  * string; timestamptz as Date; jsonb as objects.
  */
-import type { PGlite } from '@electric-sql/pglite';
+import type { Transaction } from '@electric-sql/pglite';
 import pg from 'pg';
 import { openPgliteDatabase } from './pglite.js';
 import { openPgliteThread } from './pgliteThread.js';
@@ -61,9 +61,8 @@ async function openPglite(dataDir: string | undefined): Promise<Db> {
   const db = await openPgliteDatabase(dataDir);
   const prepared = preparedStatements(db);
   // Statements with parameters are the node's repeated ones: prepared once (preparedStatements.ts).
-  const run = async <T>(target: Pick<PGlite, 'query'> | null, sql: string, params?: readonly unknown[]) =>
-    (params?.length ? await prepared<T>(sql, params, target !== null) : await (target ?? db).query<T>(sql))
-      .rows;
+  const run = async <T>(tx: Transaction | null, sql: string, params?: readonly unknown[]) =>
+    (params?.length ? await prepared<T>(sql, params, tx) : await (tx ?? db).query<T>(sql)).rows;
   return {
     kind: 'pglite',
     query: (sql, params) => run(null, sql, params),

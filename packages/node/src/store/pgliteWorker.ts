@@ -34,7 +34,7 @@ async function handle(
       if (tx === undefined) throw new Error(`transaction ${request.tx} is not open`);
       // Statements with parameters are the node's repeated ones: prepared once (preparedStatements.ts).
       const result = request.params?.length
-        ? await prepared(request.sql, request.params, tx !== null)
+        ? await prepared(request.sql, request.params, tx)
         : await (tx ?? db).query(request.sql);
       return reply({ id: request.id, ok: true, value: result.rows });
     }

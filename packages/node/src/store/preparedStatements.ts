@@ -3,51 +3,68 @@
  * statement on every call, in six calls into the WebAssembly; the node runs the same few
  * statements hundreds of times a second (a paid call's reservation and receipt above all). Here a
  * statement with parameters is parsed once into a named statement, kept for the session, and then
- * runs as one bind-describe-execute-sync message: the receipt batch's statement took 0.7 ms
- * instead of 1.5–2 ms (p50, `_scratch` pairs in docs/benchmarks.md). PostgreSQL plans it once it
+ * runs as one bind-describe-execute-sync message: the receipt batch's statement takes half the
+ * time (`bench/statements.ts`). PostgreSQL switches a named statement to a generic plan once it
  * has seen it five times, as it would a PREPARE.
  *
- * Same locks, parameter serializers, result parsers and errors as PGlite's `query`: it is a drop-in.
+ * Same locks, parameter serializers, result parsers and errors as PGlite's `query`: a drop-in.
  */
-import { type PGlite, parse, protocol, type Results } from '@electric-sql/pglite';
+import { type PGlite, parse, protocol, type Results, type Transaction } from '@electric-sql/pglite';
 
 /** Statements kept by default (the least recently used beyond this are closed). */
 const CAPACITY = 128;
 
-/** invalid_sql_statement_name (a DEALLOCATE dropped it), feature_not_supported (its result type changed). */
-const STATEMENT_GONE = '26000';
-const PLAN_CHANGED = '0A000';
-
 type Prepared = { name: string; parameterTypes: number[] };
 
+/** Runs `sql` with `params`, in `tx` when the caller holds one of PGlite's transactions. */
 export type PreparedQuery = <T>(
   sql: string,
   params: readonly unknown[],
-  inTransaction: boolean,
+  tx: Transaction | null,
 ) => Promise<Results<T>>;
 
 /**
- * `query(sql, params, inTransaction)` for `db`: `inTransaction` when the caller holds one of
- * PGlite's transactions (its lock is already taken, and its end syncs the files).
+ * A kept statement that PostgreSQL no longer runs: a DEALLOCATE dropped it (26000), or a table
+ * under it changed its columns (0A000, this message only: other 0A000 errors are the statement's).
  */
+function statementOutdated(error: unknown): boolean {
+  const { code, message } = error as { code?: string; message?: string };
+  return (
+    code === '26000' || (code === '0A000' && /cached plan must not change result type/.test(message ?? ''))
+  );
+}
+
 export function preparedStatements(db: PGlite, capacity = CAPACITY): PreparedQuery {
   const statements = new Map<string, Prepared>();
+  /** Names dropped from `statements`, closed with the next statement prepared. */
+  let toClose: string[] = [];
   let next = 0;
 
   /** Parses `sql` into a new named statement (closing the least recently used beyond `capacity`). */
   async function prepare(sql: string): Promise<Prepared> {
-    const name = `tributary_${++next}`;
-    const parts = [protocol.serialize.parse({ name, text: sql, types: [] })];
     if (statements.size >= capacity) {
       const [oldest, evicted] = statements.entries().next().value!;
-      statements.delete(oldest);
-      parts.unshift(protocol.serialize.close({ type: 'S', name: evicted.name }));
+      forget(oldest, evicted);
     }
-    parts.push(protocol.serialize.describe({ type: 'S', name }), protocol.serialize.sync());
-    const { messages } = await db.execProtocol(concat(parts), { syncToFs: false });
+    const name = `tributary_${++next}`;
+    const closing = toClose;
+    const message = concat([
+      // Closing a name PostgreSQL no longer has is not an error.
+      ...closing.map((closed) => protocol.serialize.close({ type: 'S', name: closed })),
+      protocol.serialize.parse({ name, text: sql, types: [] }),
+      protocol.serialize.describe({ type: 'S', name }),
+      protocol.serialize.sync(),
+    ]);
+    const { messages } = await db.execProtocol(message, { syncToFs: false });
+    toClose = toClose.filter((n) => !closing.includes(n));
     const prepared = { name, parameterTypes: parse.parseDescribeStatementResults(messages) };
     statements.set(sql, prepared);
     return prepared;
+  }
+
+  function forget(sql: string, prepared: Prepared): void {
+    statements.delete(sql);
+    toClose.push(prepared.name);
   }
 
   async function run<T>(
@@ -73,11 +90,17 @@ export function preparedStatements(db: PGlite, capacity = CAPACITY): PreparedQue
       protocol.serialize.execute({}),
       protocol.serialize.sync(),
     ]);
-    const { messages } = await db.execProtocol(message, { syncToFs: !inTransaction });
-    return parse.parseResults(messages, db.parsers)[0] as Results<T>;
+    try {
+      // Inside a transaction PGlite syncs its files once the transaction ends, as its `query` does.
+      const { messages } = await db.execProtocol(message, { syncToFs: !inTransaction });
+      return parse.parseResults(messages, db.parsers)[0] as Results<T>;
+    } catch (error) {
+      if (statementOutdated(error) && statements.get(sql) === prepared) forget(sql, prepared);
+      throw error;
+    }
   }
 
-  /** Runs `sql`; a kept statement that no longer exists or whose result type changed is prepared again. */
+  /** Runs `sql`; outside a transaction an outdated kept statement is prepared again and run once more. */
   async function runOrPrepareAgain<T>(
     sql: string,
     params: readonly unknown[],
@@ -87,19 +110,26 @@ export function preparedStatements(db: PGlite, capacity = CAPACITY): PreparedQue
     try {
       return await run<T>(sql, params, inTransaction);
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (kept && !inTransaction && (code === STATEMENT_GONE || code === PLAN_CHANGED)) {
-        statements.delete(sql);
-        return runOrPrepareAgain(sql, params, inTransaction);
-      }
+      // In a transaction the error has aborted it: the next use (after it) prepares again.
+      if (kept && !inTransaction && statementOutdated(error)) return runOrPrepareAgain(sql, params, false);
       throw Object.assign(error as Error, { query: sql, params });
     }
   }
 
-  return async <T>(sql: string, params: readonly unknown[], inTransaction: boolean) => {
-    await db._checkReady();
-    const query = () => db._runExclusiveQuery(() => runOrPrepareAgain<T>(sql, params, inTransaction));
-    return inTransaction ? query() : db._runExclusiveTransaction(query);
+  return <T>(sql: string, params: readonly unknown[], tx: Transaction | null) => {
+    if (tx) {
+      // As PGlite's own `tx.query`: refused once the transaction ended, and the query lock taken
+      // now, so that statements sent together run in the order they were sent.
+      if (tx.closed) return Promise.reject(new Error('Transaction is closed'));
+      return db._runExclusiveQuery(() => runOrPrepareAgain<T>(sql, params, true));
+    }
+    return db
+      ._checkReady()
+      .then(() =>
+        db._runExclusiveTransaction(() =>
+          db._runExclusiveQuery(() => runOrPrepareAgain<T>(sql, params, false)),
+        ),
+      );
   };
 }
 
