@@ -50,7 +50,8 @@ export type RankedCandidates = {
   size: number;
   total: number;
   tokens: Uint32Array;
-  counts: Uint32Array;
+  /** Doubles: a token's count summed over segments may pass 2^32. */
+  counts: Float64Array;
   first: Uint32Array;
   end: Uint32Array;
   /** Blocks grouped by candidate (in the order candidates were first seen), then as found. */
@@ -62,16 +63,21 @@ function atLeast(a: Uint32Array<ArrayBuffer>, n: number): Uint32Array<ArrayBuffe
   return a.length >= n ? a : new Uint32Array(2 ** Math.ceil(Math.log2(n)));
 }
 
+/** A Float64Array of at least `n` elements: `a` itself when it is large enough. */
+function atLeastF64(a: Float64Array<ArrayBuffer>, n: number): Float64Array<ArrayBuffer> {
+  return a.length >= n ? a : new Float64Array(2 ** Math.ceil(Math.log2(n)));
+}
+
 /** Reusable space for {@link rankBlocks}. */
 export class RankScratch {
   seenToken = new Uint32Array(64);
-  seenCount = new Uint32Array(64);
+  seenCount = new Float64Array(64);
   seenFirst = new Uint32Array(64);
   seenEnd = new Uint32Array(64);
   order = new Uint32Array(64);
   rank = new Uint32Array(64);
   tokens = new Uint32Array(64);
-  counts = new Uint32Array(64);
+  counts = new Float64Array(64);
   first = new Uint32Array(64);
   end = new Uint32Array(64);
   keys = new Float64Array(64);
@@ -80,16 +86,16 @@ export class RankScratch {
   reserve(blocks: number): void {
     if (this.seenToken.length >= blocks) return;
     this.seenToken = atLeast(this.seenToken, blocks);
-    this.seenCount = atLeast(this.seenCount, blocks);
+    this.seenCount = atLeastF64(this.seenCount, blocks);
     this.seenFirst = atLeast(this.seenFirst, blocks);
     this.seenEnd = atLeast(this.seenEnd, blocks);
     this.order = atLeast(this.order, blocks);
     this.rank = atLeast(this.rank, blocks);
     this.tokens = atLeast(this.tokens, blocks);
-    this.counts = atLeast(this.counts, blocks);
+    this.counts = atLeastF64(this.counts, blocks);
     this.first = atLeast(this.first, blocks);
     this.end = atLeast(this.end, blocks);
-    this.keys = new Float64Array(this.seenToken.length);
+    this.keys = atLeastF64(this.keys, blocks);
   }
 }
 
@@ -139,7 +145,7 @@ export function rankBlocks(
 
     const rank = rankOrder(scratch, n, most, slots);
     const tokens = own ? new Uint32Array(n) : scratch.tokens;
-    const counts = own ? new Uint32Array(n) : scratch.counts;
+    const counts = own ? new Float64Array(n) : scratch.counts;
     const first = own ? new Uint32Array(n) : scratch.first;
     const end = own ? new Uint32Array(n) : scratch.end;
     for (let r = 0; r < n; r++) {

@@ -1,6 +1,6 @@
 import type { Searchable } from './count.js';
 import { DocumentNotFoundError, InvalidInputError } from './errors.js';
-import { encodingIds } from './segment.js';
+import { encodingIds, sortedIndexOf } from './segment.js';
 import { decodeTokens } from './tokenizer.js';
 
 export type DocumentSnippetParameters = {
@@ -47,19 +47,12 @@ export function documentSnippet(parameters: DocumentSnippetParameters): Document
   const snapshot = parameters.index.snapshot;
   for (const entry of snapshot.segments) {
     const segment = entry.segment;
-    const ids = segment.documentIds;
-    let lo = 0;
-    let hi = ids.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (ids[mid]! < documentId) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo >= ids.length || ids[lo] !== documentId) continue;
-    const c = segment.documentContributions[lo]!;
+    const at = sortedIndexOf(segment.documentIds, documentId);
+    if (at < 0) continue;
+    const c = segment.documentContributions[at]!;
     if (entry.removed.removedContributions[c]) break;
-    const start = segment.documentStarts[lo]!;
-    const end = segment.documentStarts[lo + 1]! - 1;
+    const start = segment.documentStarts[at]!;
+    const end = segment.documentStarts[at + 1]! - 1;
     if (tokenOffset + length > end - start) {
       throw new InvalidInputError('The range lies outside the document', [
         `document has ${end - start} tokens`,

@@ -184,12 +184,15 @@ export class NextTokenSearch {
   #dense: Int32Array[];
   /** The unigram distribution, once read (it does not depend on the context). */
   #unigram: Distribution | null = null;
+  /** The largest token id in the snapshot's vocabularies. */
+  readonly #maxToken: number;
 
   constructor(snapshot: IndexSnapshot, ids: ArrayLike<number>, options: ResolvedNextTokenOptions) {
     this.snapshot = snapshot;
     this.options = options;
     const all = Uint32Array.from(ids);
     this.#ids = Array.from(all);
+    this.#maxToken = snapshot.segments.reduce((max, e) => Math.max(max, e.segment.vocabulary.at(-1) ?? 0), 0);
     this.#dense = snapshot.segments.map((e) => {
       const dense = new Int32Array(Math.max(16, all.length * 2));
       dense.set(toDense(e.segment, all));
@@ -199,12 +202,7 @@ export class NextTokenSearch {
 
   /** The thread's token → candidate table, large enough for this snapshot's token ids. */
   #tokenSlots(): Int32Array {
-    let max = 0;
-    for (const e of this.snapshot.segments) {
-      const v = e.segment.vocabulary;
-      if (v.length > 0 && v[v.length - 1]! > max) max = v[v.length - 1]!;
-    }
-    if (shared.slots.length <= max) shared.slots = new Int32Array(max + 1);
+    if (shared.slots.length <= this.#maxToken) shared.slots = new Int32Array(this.#maxToken + 1);
     return shared.slots;
   }
 

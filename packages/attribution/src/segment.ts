@@ -243,15 +243,20 @@ export function toDense(segment: SegmentData, ids: Uint32Array): Int32Array {
 
 /** The dense id of one encoding token id in this segment's vocabulary (-1 where absent). */
 export function denseId(segment: SegmentData, id: number): number {
-  const vocabulary = segment.vocabulary;
+  const at = sortedIndexOf(segment.vocabulary, id);
+  return at < 0 ? -1 : at + 1;
+}
+
+/** Where `value` stands in an ascending array (binary search), or -1. */
+export function sortedIndexOf(sorted: Uint32Array, value: number): number {
   let lo = 0;
-  let hi = vocabulary.length;
+  let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (vocabulary[mid]! < id) lo = mid + 1;
+    if (sorted[mid]! < value) lo = mid + 1;
     else hi = mid;
   }
-  return lo < vocabulary.length && vocabulary[lo] === id ? lo + 1 : -1;
+  return lo < sorted.length && sorted[lo] === value ? lo : -1;
 }
 
 /**

@@ -75,9 +75,14 @@ async function main() {
       return receiptStatement(batch, [{ receiptHash: hex(n + 4), signature: hex(n + 5, 65) }]);
     };
     const ways = {
-      query: async () => (await db.query<{ written: number }>(...statementArgs(nextStatement()))).rows,
-      prepared: async () =>
-        (await prepared<{ written: number }>(...statementArgs(nextStatement()), null)).rows,
+      query: async () => {
+        const { sql, params } = nextStatement();
+        return (await db.query<{ written: number }>(sql, params)).rows;
+      },
+      prepared: async () => {
+        const { sql, params } = nextStatement();
+        return (await prepared<{ written: number }>(sql, params, null)).rows;
+      },
     };
     const samples: Record<keyof typeof ways, number[]> = { query: [], prepared: [] };
     // Warm-up (the JIT, PGlite's caches, the prepared statement itself), then alternating rounds.
@@ -118,7 +123,5 @@ async function main() {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-
-const statementArgs = ({ sql, params }: { sql: string; params: unknown[] }) => [sql, params] as const;
 
 await main();

@@ -60,9 +60,8 @@ const INT8 = 20;
 async function openPglite(dataDir: string | undefined): Promise<Db> {
   const db = await openPgliteDatabase(dataDir);
   const prepared = preparedStatements(db);
-  // Statements with parameters are the node's repeated ones: prepared once (preparedStatements.ts).
   const run = async <T>(tx: Transaction | null, sql: string, params?: readonly unknown[]) =>
-    (params?.length ? await prepared<T>(sql, params, tx) : await (tx ?? db).query<T>(sql)).rows;
+    (await prepared<T>(sql, params, tx)).rows;
   return {
     kind: 'pglite',
     query: (sql, params) => run(null, sql, params),

@@ -32,10 +32,7 @@ async function handle(
     case 'query': {
       const tx = request.tx === undefined ? null : transactions.get(request.tx)?.tx;
       if (tx === undefined) throw new Error(`transaction ${request.tx} is not open`);
-      // Statements with parameters are the node's repeated ones: prepared once (preparedStatements.ts).
-      const result = request.params?.length
-        ? await prepared(request.sql, request.params, tx)
-        : await (tx ?? db).query(request.sql);
+      const result = await prepared(request.sql, request.params, tx);
       return reply({ id: request.id, ok: true, value: result.rows });
     }
     case 'exec':

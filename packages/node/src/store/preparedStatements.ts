@@ -16,10 +16,13 @@ const CAPACITY = 128;
 
 type Prepared = { name: string; parameterTypes: number[] };
 
-/** Runs `sql` with `params`, in `tx` when the caller holds one of PGlite's transactions. */
+/**
+ * Runs `sql` with `params`, in `tx` when the caller holds one of PGlite's transactions: prepared
+ * when it has parameters, through PGlite's `query` when it has none.
+ */
 export type PreparedQuery = <T>(
   sql: string,
-  params: readonly unknown[],
+  params: readonly unknown[] | undefined,
   tx: Transaction | null,
 ) => Promise<Results<T>>;
 
@@ -37,7 +40,7 @@ function statementOutdated(error: unknown): boolean {
 export function preparedStatements(db: PGlite, capacity = CAPACITY): PreparedQuery {
   const statements = new Map<string, Prepared>();
   /** Names dropped from `statements`, closed with the next statement prepared. */
-  let toClose: string[] = [];
+  const toClose: string[] = [];
   let next = 0;
 
   /** Parses `sql` into a new named statement (closing the least recently used beyond `capacity`). */
@@ -47,7 +50,7 @@ export function preparedStatements(db: PGlite, capacity = CAPACITY): PreparedQue
       forget(oldest, evicted);
     }
     const name = `tributary_${++next}`;
-    const closing = toClose;
+    const closing = toClose.slice();
     const message = concat([
       // Closing a name PostgreSQL no longer has is not an error.
       ...closing.map((closed) => protocol.serialize.close({ type: 'S', name: closed })),
@@ -56,7 +59,8 @@ export function preparedStatements(db: PGlite, capacity = CAPACITY): PreparedQue
       protocol.serialize.sync(),
     ]);
     const { messages } = await db.execProtocol(message, { syncToFs: false });
-    toClose = toClose.filter((n) => !closing.includes(n));
+    // Closed now (if this failed, they are closed with the next one).
+    toClose.splice(0, closing.length);
     const prepared = { name, parameterTypes: parse.parseDescribeStatementResults(messages) };
     statements.set(sql, prepared);
     return prepared;
@@ -67,69 +71,57 @@ export function preparedStatements(db: PGlite, capacity = CAPACITY): PreparedQue
     toClose.push(prepared.name);
   }
 
+  /** Runs `sql` (prepared first if it is not kept); outside a transaction an outdated kept statement is prepared again. */
   async function run<T>(
     sql: string,
     params: readonly unknown[],
     inTransaction: boolean,
   ): Promise<Results<T>> {
     let prepared = statements.get(sql);
-    if (prepared) {
-      // Most recently used last.
-      statements.delete(sql);
-      statements.set(sql, prepared);
-    } else prepared = await prepare(sql);
-    const { parameterTypes } = prepared;
-    const values = params.map((value, i) => {
-      if (value === null || value === undefined) return null;
-      const serialize = db.serializers[parameterTypes[i]!];
-      return serialize ? serialize(value) : String(value);
-    });
-    const message = concat([
-      protocol.serialize.bind({ statement: prepared.name, values }),
-      protocol.serialize.describe({ type: 'P' }),
-      protocol.serialize.execute({}),
-      protocol.serialize.sync(),
-    ]);
+    const kept = prepared !== undefined;
     try {
+      if (prepared) {
+        // Most recently used last.
+        statements.delete(sql);
+        statements.set(sql, prepared);
+      } else prepared = await prepare(sql);
+      const { name, parameterTypes } = prepared;
+      const values = params.map((value, i) => {
+        if (value === null || value === undefined) return null;
+        const serialize = db.serializers[parameterTypes[i]!];
+        return serialize ? serialize(value) : String(value);
+      });
+      const message = concat([
+        protocol.serialize.bind({ statement: name, values }),
+        protocol.serialize.describe({ type: 'P' }),
+        protocol.serialize.execute({}),
+        protocol.serialize.sync(),
+      ]);
       // Inside a transaction PGlite syncs its files once the transaction ends, as its `query` does.
       const { messages } = await db.execProtocol(message, { syncToFs: !inTransaction });
       return parse.parseResults(messages, db.parsers)[0] as Results<T>;
     } catch (error) {
-      if (statementOutdated(error) && statements.get(sql) === prepared) forget(sql, prepared);
-      throw error;
-    }
-  }
-
-  /** Runs `sql`; outside a transaction an outdated kept statement is prepared again and run once more. */
-  async function runOrPrepareAgain<T>(
-    sql: string,
-    params: readonly unknown[],
-    inTransaction: boolean,
-  ): Promise<Results<T>> {
-    const kept = statements.has(sql);
-    try {
-      return await run<T>(sql, params, inTransaction);
-    } catch (error) {
-      // In a transaction the error has aborted it: the next use (after it) prepares again.
-      if (kept && !inTransaction && statementOutdated(error)) return runOrPrepareAgain(sql, params, false);
+      if (kept && statementOutdated(error)) {
+        if (statements.get(sql) === prepared) forget(sql, prepared!);
+        // In a transaction the error aborted it: the next use, after it, prepares again.
+        if (!inTransaction) return run<T>(sql, params, false);
+      }
       throw Object.assign(error as Error, { query: sql, params });
     }
   }
 
-  return <T>(sql: string, params: readonly unknown[], tx: Transaction | null) => {
+  return <T>(sql: string, params: readonly unknown[] | undefined, tx: Transaction | null) => {
+    // A statement without parameters (migrations, one-offs) is not one the node repeats.
+    if (!params?.length) return (tx ?? db).query<T>(sql);
     if (tx) {
       // As PGlite's own `tx.query`: refused once the transaction ended, and the query lock taken
       // now, so that statements sent together run in the order they were sent.
       if (tx.closed) return Promise.reject(new Error('Transaction is closed'));
-      return db._runExclusiveQuery(() => runOrPrepareAgain<T>(sql, params, true));
+      return db._runExclusiveQuery(() => run<T>(sql, params, true));
     }
     return db
       ._checkReady()
-      .then(() =>
-        db._runExclusiveTransaction(() =>
-          db._runExclusiveQuery(() => runOrPrepareAgain<T>(sql, params, false)),
-        ),
-      );
+      .then(() => db._runExclusiveTransaction(() => db._runExclusiveQuery(() => run<T>(sql, params, false))));
   };
 }
 
